@@ -1,0 +1,1 @@
+"""The application layer: parser, message bus, handlers, cards, notifications, composition root."""

@@ -1,0 +1,89 @@
+"""The message bus: one command in, one reply out. Resolves the actor, parses, runs the handler inside a
+unit of work, commits, and turns every error into a message for the user (never a traceback)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.cards import Reply
+from bot.context import Context
+from bot.env import Deps, Env
+from bot.handlers import HANDLERS
+from bot.identity import resolve
+from bot.parsing import ParseError, parse
+from bot.parsing.values import Now
+from bot.presenters.errors import domain_error, internal_error, parse_error
+from domain.commands import Command
+from domain.errors import ConcurrencyConflict, MemsError
+from domain.ports import Clock, UnitOfWork
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Any, Env], Reply]
+
+
+@dataclass
+class Reader:
+    """Whom an answer is for: the language and time zone to write it in."""
+
+    lang: str
+    tz: ZoneInfo
+
+
+class Bus:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, deps: Deps,
+                 after_commit: Callable[[], None] | None = None) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.deps = deps
+        self.after_commit = after_commit or (lambda: None)
+
+    def execute(self, ctx: Context, text: str) -> Reply:
+        """Parse and run one line of the command language."""
+        return self._run(ctx, lambda env: self._parse(text, env))
+
+    def handle(self, ctx: Context, command: Command) -> Reply:
+        """Run an already-typed command (REST API, scheduler, buttons)."""
+        return self._run(ctx, lambda env: command)
+
+    @staticmethod
+    def _parse(text: str, env: Env) -> Command:
+        workspace = env.actor.workspace
+        return parse(text, Now(env.now, workspace.tz, workspace.currency))
+
+    def _run(self, ctx: Context, make: Callable[[Env], Command]) -> Reply:
+        reader = Reader(self.deps.settings.lang_for(ctx.platform), ZoneInfo(self.deps.settings.timezone))
+        for attempt in (1, 2):
+            try:
+                reply = self._attempt(ctx, make, reader)
+            except ConcurrencyConflict as exc:
+                if attempt == 2:
+                    return domain_error(exc, reader.lang, reader.tz)
+                continue  # a fresh unit of work sees the winner's change and answers accordingly
+            except ParseError as exc:
+                return parse_error(exc, reader.lang)
+            except MemsError as exc:
+                return domain_error(exc, reader.lang, reader.tz)
+            except Exception:
+                ref = uuid.uuid4().hex[:8]
+                log.exception("command failed (ref %s) on %s:%s", ref, ctx.platform.value, ctx.workspace)
+                return internal_error(ref, reader.lang)
+            self.after_commit()
+            return reply
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(self, ctx: Context, make: Callable[[Env], Command], reader: Reader) -> Reply:
+        with self.uow_factory() as uow:
+            now = self.clock.now()
+            actor = resolve(uow, ctx, self.deps.settings, now)
+            reader.lang, reader.tz = actor.lang, actor.tz
+            env = Env(uow, actor, now, self.deps)
+            command = make(env)
+            handler: Handler = HANDLERS[type(command)]
+            reply = handler(command, env)
+            uow.commit()
+            return reply

@@ -1,0 +1,83 @@
+"""Handlers for help, templates, roles, personal settings and channel subscriptions."""
+
+from __future__ import annotations
+
+from bot.cards import Reply
+from bot.env import Env
+from bot.handlers import common
+from bot.i18n import tr
+from bot.identity import ensure_member
+from bot.presenters import admin as view
+from domain import authz
+from domain import commands as c
+from domain.errors import InvalidInput, NotAllowed
+from domain.notifications import Subscription
+from domain.people import Role, check_lang, check_timezone
+
+
+def help_(cmd: c.Help, env: Env) -> Reply:
+    return Reply(view.help_card(cmd.topic, env.lang))
+
+
+def templates(cmd: c.ListTemplates, env: Env) -> Reply:
+    return Reply(view.templates_card(env.deps.templates, env.lang))
+
+
+def roles(cmd: c.ListRoles, env: Env) -> Reply:
+    return Reply(view.roles_card(env.uow.members.all(env.workspace_id), env.lang))
+
+
+def change_role(cmd: c.ChangeRole, env: Env) -> Reply:
+    authz.require("role", env.actor.member, authz.ADMIN_ONLY)
+    member = ensure_member(env.uow, env.actor.workspace, cmd.user, env.deps.settings, env.now)
+    last_admin = len(env.uow.members.holders(env.workspace_id, Role.ADMIN)) <= 1
+    if not cmd.grant and cmd.role is Role.ADMIN and member.has(Role.ADMIN) and last_admin:
+        raise InvalidInput("role", "last_admin", user=member.user_ref)
+    changed = member.grant(cmd.role) if cmd.grant else member.revoke(cmd.role)
+    if changed:
+        env.uow.members.save(member)
+        common.audit(env, f"@{member.user_ref}", "role.granted" if cmd.grant else "role.revoked", None,
+                     role=cmd.role.value)
+    return Reply(view.role_changed(member, cmd.role, cmd.grant, changed, env.lang), public=changed)
+
+
+def settings(cmd: c.UpdateSettings, env: Env) -> Reply:
+    member = env.actor.member
+    changed = False
+    if cmd.timezone is not None:
+        member.timezone, changed = check_timezone(cmd.timezone), True
+    if cmd.lang is not None:
+        member.lang, changed = check_lang(cmd.lang), True
+    if cmd.quiet is not None or cmd.quiet_off:
+        member.quiet, changed = cmd.quiet, True
+    if changed:
+        env.uow.members.save(member)
+    return Reply(view.settings_card(member, env.actor.workspace, member.lang_in(env.actor.workspace), changed))
+
+
+def _scope(env: Env, number: int | None, action: str) -> tuple[int | None, str]:
+    if number is None:
+        authz.require(action, env.actor.member, (authz.Who.MANAGER, authz.Who.ADMIN))
+        return None, tr(env.lang, "label.all_campaigns")
+    campaign = common.campaign(env, number)
+    authz.require(action, env.actor.member, authz.SUBSCRIBERS, campaign)
+    return campaign.id, f"{campaign.ref} {campaign.name}"
+
+
+def subscribe(cmd: c.Subscribe, env: Env) -> Reply:
+    campaign_id, scope = _scope(env, cmd.campaign, "subscribe")
+    if not env.actor.channel:
+        raise NotAllowed("subscribe", ("a channel",))
+    sub = Subscription(env.workspace_id, env.actor.channel, campaign_id, cmd.kinds)
+    env.uow.subscriptions.put(sub)
+    common.audit(env, f"#{env.actor.channel}", "subscription.added", campaign_id, kinds=",".join(sorted(cmd.kinds)))
+    return Reply(view.subscription_card(sub, scope, False, env.lang), public=True)
+
+
+def unsubscribe(cmd: c.Unsubscribe, env: Env) -> Reply:
+    campaign_id, scope = _scope(env, cmd.campaign, "unsubscribe")
+    removed = bool(env.actor.channel) and env.uow.subscriptions.remove(env.workspace_id, env.actor.channel or "",
+                                                                       campaign_id)
+    if removed:
+        common.audit(env, f"#{env.actor.channel}", "subscription.removed", campaign_id)
+    return Reply(view.subscription_card(None, scope, removed, env.lang), public=removed)

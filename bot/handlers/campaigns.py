@@ -1,0 +1,105 @@
+"""Handlers for campaigns: create (from a template), list, show, lifecycle, re-date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.cards import Card, Reply
+from bot.env import Env
+from bot.handlers import common
+from bot.i18n import tr
+from bot.identity import ensure_member
+from bot.parsing.values import END_OF_DAY
+from bot.presenters import campaigns as view
+from bot.presenters import fmt
+from domain import authz
+from domain import commands as c
+from domain.campaign import OPEN, Campaign
+from domain.errors import InvalidInput
+from domain.metrics import totals
+from domain.task import Task
+from domain.templates import Template
+
+
+def due_at(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, END_OF_DAY, tzinfo=tz).astimezone(ZoneInfo("UTC"))
+
+
+def _template(env: Env, cmd: c.NewCampaign) -> tuple[Template, date] | None:
+    if cmd.template is None:
+        return None
+    template = env.deps.templates.get(cmd.template)
+    anchor = (cmd.launch or cmd.start) if template.anchor == "launch" else (cmd.start or cmd.launch)
+    if anchor is None:
+        raise InvalidInput("template", "template_needs_date", value=template.name, anchor=template.anchor)
+    return template, anchor
+
+
+def new(cmd: c.NewCampaign, env: Env) -> Reply:
+    if cmd.budget is not None:
+        common.check_currency(env, cmd.budget)
+    plan = _template(env, cmd)
+    owner = ensure_member(env.uow, env.actor.workspace, cmd.owner or env.actor.user, env.deps.settings, env.now)
+    campaign = env.uow.campaigns.add(Campaign(
+        workspace_id=env.workspace_id, name=cmd.name, owner=owner.user_ref, home_channel=env.actor.channel or "",
+        created_by=env.actor.user, created_at=env.now, currency=env.actor.workspace.currency, budget=cmd.budget,
+        start=cmd.start, end=cmd.end, launch=cmd.launch, template=plan[0].name if plan else None, kpis=cmd.kpis))
+    assert campaign.id is not None
+    tasks = []
+    if plan:
+        template, anchor = plan
+        for item, day in template.schedule(anchor):
+            tasks.append(env.uow.tasks.add(Task(
+                workspace_id=env.workspace_id, campaign_id=campaign.id, title=item.title_in(env.lang),
+                created_at=env.now, assignee=owner.user_ref, due=due_at(day, env.actor.workspace.tz),
+                from_template=True)))
+    common.audit(env, campaign.ref, "campaign.created", campaign.id, name=campaign.name, template=campaign.template)
+    card = view.created_card(campaign, common.ledger(env, campaign), tasks, env.now, env.actor.tz, env.lang)
+    return Reply(card, public=True)
+
+
+def list_(cmd: c.ListCampaigns, env: Env) -> Reply:
+    statuses = None if cmd.scope == "all" else OPEN
+    owner = env.actor.user if cmd.scope == "mine" else None
+    found = env.uow.campaigns.list(env.workspace_id, statuses=statuses if cmd.scope != "mine" else None, owner=owner)
+    return Reply(view.campaign_list(found, cmd.scope, env.lang))
+
+
+def card(env: Env, campaign: Campaign) -> Card:
+    assert campaign.id is not None
+    tasks = env.uow.tasks.for_campaign(campaign.id)
+    kpis = totals(env.uow.metrics.for_campaign(campaign.id)) if campaign.kpis else None
+    return view.campaign_card(campaign, common.ledger(env, campaign), tasks, kpis, env.now, env.lang)
+
+
+def change_status(cmd: c.ChangeStatus, env: Env) -> Reply:
+    campaign = common.campaign(env, cmd.campaign)
+    authz.require(cmd.action.value, env.actor.member, authz.RUN_CAMPAIGN, campaign)
+    before = campaign.status
+    campaign.transition(cmd.action, common.ledger(env, campaign).approved)
+    env.uow.campaigns.save(campaign)
+    common.audit(env, campaign.ref, f"campaign.{cmd.action.value}", campaign.id, before=before.value,
+                 after=campaign.status.value)
+    result = card(env, campaign)
+    title = tr(env.lang, "title.status_changed", name=result.title,
+               status=fmt.enum(env.lang, "status", campaign.status.value))
+    return Reply(Card(title=title, tone=result.tone, fields=result.fields, entity=result.entity), public=True)
+
+
+def move(cmd: c.MoveCampaign, env: Env) -> Reply:
+    campaign = common.campaign(env, cmd.campaign)
+    authz.require("move", env.actor.member, authz.RUN_CAMPAIGN, campaign)
+    shift = campaign.move_to(cmd.launch)
+    env.uow.campaigns.save(campaign)
+    assert campaign.id is not None
+    diff = []
+    for task in env.uow.tasks.for_campaign(campaign.id):
+        if task.is_open and task.from_template and shift.days:
+            old = task.due
+            task.shift(shift)
+            env.uow.tasks.save(task)
+            diff.append((task, old))
+    common.audit(env, campaign.ref, "campaign.moved", campaign.id, days=shift.days, launch=cmd.launch.isoformat())
+    return Reply(view.moved_card(campaign, diff, env.actor.tz, env.lang), public=True)
+

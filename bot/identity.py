@@ -1,0 +1,53 @@
+"""Resolve who is asking: the workspace (created on first contact) and the member (seeded admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.context import Actor, Context
+from bot.settings import Settings
+from domain.people import Member, Role, Workspace
+from domain.ports import UnitOfWork
+
+
+def workspace_for(uow: UnitOfWork, ctx: Context, settings: Settings) -> Workspace:
+    workspace = uow.workspaces.by_key(ctx.platform, ctx.workspace)
+    if workspace is None:
+        workspace = uow.workspaces.add(Workspace(
+            platform=ctx.platform, external_id=ctx.workspace, name=ctx.workspace,
+            timezone=settings.timezone, lang=settings.lang_for(ctx.platform), currency=settings.currency))
+    return workspace
+
+
+def _locale_lang(locale: str | None) -> str | None:
+    if not locale:
+        return None
+    return "zh" if locale.lower().startswith("zh") else "en" if locale.lower().startswith("en") else None
+
+
+def ensure_member(uow: UnitOfWork, workspace: Workspace, user: str, settings: Settings, now: datetime,
+                  name: str = "") -> Member:
+    """Everyone the workspace hears of is a member; seeded admins get their role on sight."""
+    assert workspace.id is not None
+    member = uow.members.get(workspace.id, user)
+    if member is None:
+        member = uow.members.add(Member(workspace.id, user, name, joined_at=now))
+    if (workspace.platform.value, user) in settings.admin_set() and member.grant(Role.ADMIN):
+        uow.members.save(member)
+    return member
+
+
+def resolve(uow: UnitOfWork, ctx: Context, settings: Settings, now: datetime) -> Actor:
+    workspace = workspace_for(uow, ctx, settings)
+    member = ensure_member(uow, workspace, ctx.user, settings, now, ctx.user_name)
+    changed = False
+    if ctx.timezone and member.timezone is None:
+        member.timezone, changed = ctx.timezone, True
+    hinted = _locale_lang(ctx.lang)
+    if hinted and member.lang is None and hinted != workspace.lang:
+        member.lang, changed = hinted, True
+    if ctx.user_name and member.display_name != ctx.user_name:
+        member.display_name, changed = ctx.user_name, True
+    if changed:
+        uow.members.save(member)
+    return Actor(workspace, member, ctx.channel)

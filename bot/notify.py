@@ -1,0 +1,79 @@
+"""Notification routing: who hears of what, in their language, held through their quiet hours. Every
+message is an outbox row written in the caller's transaction, with a natural key so it is sent once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.cards import Card
+from bot.env import Env
+from bot.identity import ensure_member
+from domain.notifications import AlertKind, OutboxMessage, Target, TargetKind, key
+from domain.people import Member, QuietHours, Workspace
+from domain.ports import UnitOfWork
+
+CardFor = Callable[[str], Card]  # language -> card
+
+
+def quiet_until(quiet: QuietHours | None, tz: ZoneInfo, now: datetime) -> datetime:
+    """When a direct message may go out: now, or the end of the recipient's quiet window."""
+    if quiet is None:
+        return now
+    local = now.astimezone(tz)
+    if not quiet.holds(local.time()):
+        return now
+    end = local.replace(hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0)
+    if end <= local:
+        end += timedelta(days=1)
+    return end.astimezone(ZoneInfo("UTC"))
+
+
+def _add(uow: UnitOfWork, workspace: Workspace, kind: str, target: Target, card: Card, entity: str,
+         period: str, now: datetime, not_before: datetime) -> bool:
+    assert workspace.id is not None
+    message = OutboxMessage(key=key(kind, entity, period, target), kind=kind, workspace_id=workspace.id,
+                            target=target, payload=card.to_dict(), created_at=now, not_before=not_before,
+                            entity=entity)
+    return uow.outbox.add(message)
+
+
+def to_user(uow: UnitOfWork, workspace: Workspace, member: Member, kind: str, card_for: CardFor, entity: str,
+            period: str, now: datetime) -> bool:
+    """A direct message, held until the recipient's quiet hours end."""
+    hold = quiet_until(member.quiet, member.tz_in(workspace), now)
+    return _add(uow, workspace, kind, Target(TargetKind.USER, member.user_ref), card_for(member.lang_in(workspace)),
+                entity, period, now, hold)
+
+
+def to_channel(uow: UnitOfWork, workspace: Workspace, channel: str, kind: str, card: Card, entity: str,
+               period: str, now: datetime) -> bool:
+    if not channel:
+        return False
+    return _add(uow, workspace, kind, Target(TargetKind.CHANNEL, channel), card, entity, period, now, now)
+
+
+def channels_for(uow: UnitOfWork, workspace: Workspace, home: str, kind: str, campaign_id: int | None) -> list[str]:
+    """The home channel, then every channel subscribed to this kind for this campaign, each once."""
+    assert workspace.id is not None
+    found = [home] if home else []
+    for sub in uow.subscriptions.for_workspace(workspace.id):
+        if sub.wants(kind, campaign_id) and sub.channel_ref not in found:
+            found.append(sub.channel_ref)
+    return found
+
+
+def tell(env: Env, users: Iterable[str], kind: str, card_for: CardFor, entity: str, period: str) -> None:
+    """Direct messages to workspace members (never to the actor themselves)."""
+    for user in dict.fromkeys(users):
+        if user == env.actor.user:
+            continue
+        member = ensure_member(env.uow, env.actor.workspace, user, env.deps.settings, env.now)
+        to_user(env.uow, env.actor.workspace, member, kind, card_for, entity, period, env.now)
+
+
+def update_copies(env: Env, entity: str, card: Card, version: int) -> None:
+    """Ask the delivery worker to update every copy of this entity's card in place."""
+    _add(env.uow, env.actor.workspace, AlertKind.CARD_UPDATE.value, Target(TargetKind.CHANNEL, "*"), card,
+         entity, f"v{version}", env.now, env.now)

@@ -1,0 +1,122 @@
+"""The command table: one row per command. It drives the parser and generates the help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.parsing import builders as b
+from domain.campaign import Action
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str  # canonical words, e.g. "task add"
+    aliases: tuple[str, ...]
+    usage: str
+    who: str
+    summary_en: str
+    summary_zh: str
+    build: b.Builder
+    options: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+    @property
+    def topic(self) -> str:
+        return self.name.split()[0]
+
+    def summary(self, lang: str) -> str:
+        return self.summary_zh if lang == "zh" else self.summary_en
+
+
+RUN = "owner, manager, admin"
+WORK = "assignee, owner, manager, admin"
+NEW_OPTIONS = ("budget", "start", "end", "launch", "template", "owner", "kpi.*")
+METRIC_OPTIONS = ("date", "channel", "spend", "impressions", "clicks", "conversions", "revenue")
+
+TABLE: tuple[Spec, ...] = (
+    Spec("help", ("帮助",), "help [topic]", "anyone", "Short usage, or one command's usage with examples",
+         "显示用法；或某个命令的用法和示例", b.help_, examples=("help", "help task", "帮助 预算")),
+    Spec("new", ("新建",), "new <name> [budget=] [start=] [end=] [launch=] [template=] [owner=@u] [kpi.<metric>=]",
+         "member", "Create a campaign; this channel becomes its home channel",
+         "新建活动；当前频道成为活动的主频道", b.new, NEW_OPTIONS,
+         ('new "Spring Launch 2027" budget=50k launch=2027-03-01 template=product-launch kpi.roi=3',
+          '新建 "双十一大促" budget=30万 start=2026-11-01 end=2026-11-11 template=holiday-promo')),
+    Spec("list", ("列表",), "list [mine|active|all]", "anyone", "Campaigns of this workspace (default: active)",
+         "本工作区的活动（默认：进行中）", b.list_, examples=("list", "list all", "列表 我的")),
+    Spec("show", ("查看",), "show <C-id|T-id|A-id>", "anyone", "The card of a campaign, task or approval request",
+         "查看活动、任务或审批单", b.show, examples=("show C-1", "查看 A-2")),
+    Spec("start", ("启动",), "start <C-id>", RUN, "Start (or resume) a campaign", "启动（或恢复）活动",
+         b.lifecycle(Action.START), examples=("start C-1",)),
+    Spec("pause", ("暂停",), "pause <C-id>", RUN, "Pause an active campaign", "暂停活动",
+         b.lifecycle(Action.PAUSE), examples=("pause C-1",)),
+    Spec("complete", ("完成",), "complete <C-id>", RUN, "Complete an active campaign", "完成活动",
+         b.lifecycle(Action.COMPLETE), examples=("complete C-1",)),
+    Spec("cancel", ("取消",), "cancel <C-id>", RUN, "Cancel a campaign", "取消活动",
+         b.lifecycle(Action.CANCEL), examples=("cancel C-1",)),
+    Spec("move", ("改期",), "move <C-id> launch=<date>", RUN,
+         "Re-date the campaign and its open template tasks by the same shift", "活动及其未完成的模板任务整体改期",
+         b.move, ("launch",), ("move C-1 launch=2027-03-15", "改期 C-1 launch=+7d")),
+    Spec("task add", ("任务 添加",), "task add <C-id> <title> [@assignee] [due=]", RUN, "Add a task",
+         "添加任务", b.task_add, ("due",), ('task add C-1 "Book venue" @li due=+10d',)),
+    Spec("task assign", ("任务 指派",), "task assign <T-id> @user", RUN, "(Re)assign a task; the assignee is told",
+         "指派任务，并通知负责人", b.task_assign, examples=("task assign T-3 @li",)),
+    Spec("task start", ("任务 开始",), "task start <T-id>", WORK, "Start working on a task", "开始任务",
+         b.task_move("start"), examples=("task start T-3",)),
+    Spec("task done", ("任务 完成",), "task done <T-id>", WORK, "Mark a task done", "完成任务",
+         b.task_move("done"), examples=("task done T-3",)),
+    Spec("task reopen", ("任务 重开",), "task reopen <T-id>", WORK, "Reopen a finished task", "重新打开任务",
+         b.task_move("reopen"), examples=("task reopen T-3",)),
+    Spec("task block", ("任务 阻塞",), "task block <T-id> <reason>", WORK, "Mark a task blocked, with the reason",
+         "标记任务受阻并说明原因", b.task_block, examples=('task block T-3 "waiting for the venue contract"',)),
+    Spec("task due", ("任务 截止",), "task due <T-id> <date>", RUN, "Change a task's due date", "修改任务截止日期",
+         b.task_due, ("due",), ("task due T-3 2026-12-05", "task due T-3 fri")),
+    Spec("tasks", ("任务列表",), "tasks [<C-id>|mine|overdue]", "anyone", "A task list (default: mine)",
+         "任务列表（默认：我的）", b.tasks, examples=("tasks", "tasks C-1", "tasks overdue")),
+    Spec("board", ("看板",), "board <C-id>", "anyone", "Kanban: todo / doing / blocked / done",
+         "看板：待办 / 进行中 / 受阻 / 完成", b.board, examples=("board C-1",)),
+    Spec("timeline", ("时间线",), "timeline <C-id>", "anyone", "A text Gantt of the tasks",
+         "任务甘特图（文字版）", b.timeline, examples=("timeline C-1",)),
+    Spec("budget request", ("预算 申请",), "budget request <C-id> <amount> <reason>", RUN,
+         "Ask for budget; opens an approval request", "申请预算，发起审批", b.budget_request,
+         examples=('budget request C-1 20000 "KOL fees for week 2"', "预算 申请 C-1 5万 KOL投放")),
+    Spec("budget spend", ("预算 支出",), "budget spend <C-id> <amount> [note]", "owner, finance, admin",
+         "Record actual spend", "记录实际支出", b.budget_spend, examples=('budget spend C-1 3200 "venue deposit"',)),
+    Spec("budget", ("预算",), "budget <C-id>", "anyone", "The budget ledger of a campaign", "活动预算台账",
+         b.budget, examples=("budget C-1",)),
+    Spec("approvals", ("审批列表",), "approvals [mine|pending|all]", "anyone",
+         "Approval requests (default: waiting for me)", "审批单（默认：待我审批）", b.approvals,
+         examples=("approvals", "approvals pending")),
+    Spec("approve", ("批准", "同意"), "approve <A-id> [comment]", "the current step's approvers",
+         "Approve the current step", "批准当前审批步骤", b.approve, examples=('approve A-1 "ok, keep within plan"',)),
+    Spec("reject", ("驳回", "拒绝"), "reject <A-id> <reason>", "the current step's approvers",
+         "Reject, with a reason", "驳回（须说明原因）", b.reject, examples=('reject A-1 "over the quarterly cap"',)),
+    Spec("withdraw", ("撤回",), "withdraw <A-id>", "the requester", "Withdraw a pending request",
+         "撤回待审批的申请", b.withdraw, examples=("withdraw A-1",)),
+    Spec("metrics", ("数据",),
+         "metrics <C-id> [date=] [channel=] spend= impressions= clicks= conversions= revenue=", RUN,
+         "Record one day of metrics (any subset of the figures)", "录入一天的投放数据（可只填部分）",
+         b.metrics, METRIC_OPTIONS,
+         ("metrics C-1 date=2027-03-02 channel=douyin spend=3200 impressions=120000 clicks=2400 "
+          "conversions=96 revenue=15800",)),
+    Spec("report", ("报告",), "report <C-id>", "anyone", "KPIs against targets, budget against spend, on-time rate",
+         "KPI 与目标、预算与支出、准时率", b.report, examples=("report C-1",)),
+    Spec("templates", ("模板",), "templates", "anyone", "The SOP templates and their tasks", "SOP 模板及其任务",
+         b.templates, examples=("templates",)),
+    Spec("subscribe", ("订阅",), "subscribe [<C-id>|all] [alerts=deadline,approval,budget,anomaly,digest]",
+         "manager, admin, owner", "This channel receives those alerts", "本频道接收这些提醒", b.subscribe,
+         ("alerts",), ("subscribe all alerts=digest,anomaly", "subscribe C-1")),
+    Spec("unsubscribe", ("取消订阅",), "unsubscribe [<C-id>|all]", "manager, admin, owner", "Stop them",
+         "取消本频道的提醒", b.unsubscribe, examples=("unsubscribe C-1",)),
+    Spec("role add", ("角色 添加", "角色 add"), "role add @user <admin|manager|finance>", "admin",
+         "Grant a role", "授予角色", b.role(True), examples=("role add @li manager", "角色 添加 @li 财务")),
+    Spec("role remove", ("角色 移除", "角色 删除", "角色 remove"), "role remove @user <admin|manager|finance>",
+         "admin", "Take a role away", "移除角色", b.role(False), examples=("role remove @li manager",)),
+    Spec("roles", ("角色列表",), "roles", "anyone", "Who holds which role", "谁担任什么角色", b.roles,
+         examples=("roles",)),
+    Spec("settings", ("设置",), "settings [tz=Area/City] [lang=en|zh] [quiet=22:00-08:00]", "anyone (own)",
+         "Your personal settings", "个人设置", b.settings, ("tz", "lang", "quiet"),
+         ("settings tz=Asia/Shanghai lang=zh quiet=22:00-08:00", "settings quiet=off")),
+)
+
+# Groups that need a second word ("task add"); the first word alone is not a command.
+GROUPS = {"task": "task", "任务": "task", "role": "role", "角色": "role"}

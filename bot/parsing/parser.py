@@ -1,0 +1,85 @@
+"""Match the verb against the command table, then let the row's builder read the rest."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.parsing.args import Args
+from bot.parsing.errors import ParseError
+from bot.parsing.grammar import GROUPS, TABLE, Spec
+from bot.parsing.tokens import Token, tokenize
+from bot.parsing.values import Now
+from domain import refs
+from domain.commands import Command, Help
+from domain.errors import MemsError
+
+MAX_LENGTH = 4000
+ParseContext = Now
+
+
+def _index() -> dict[tuple[str, ...], Spec]:
+    index: dict[tuple[str, ...], Spec] = {}
+    for spec in TABLE:
+        for words in (spec.name, *spec.aliases):
+            index[tuple(words.split())] = spec
+    return index
+
+
+INDEX = _index()
+
+
+def lookup(words: list[str]) -> tuple[Spec, int] | None:
+    """The table row named by the first one or two words, and how many words it used."""
+    lowered = [w.lower() for w in words[:2]]
+    if len(lowered) == 2 and tuple(lowered) in INDEX:
+        return INDEX[tuple(lowered)], 2
+    if lowered and (lowered[0],) in INDEX:
+        return INDEX[(lowered[0],)], 1
+    return None
+
+
+def group_members(group: str) -> list[Spec]:
+    return [spec for spec in TABLE if spec.name.startswith(group + " ")]
+
+
+def _unknown(words: list[str]) -> ParseError:
+    first = words[0].lower()
+    if first in GROUPS:
+        members = group_members(GROUPS[first])
+        return ParseError("unknown_subcommand", group=GROUPS[first],
+                          choices=", ".join(s.name.split()[1] for s in members),
+                          usage="\n".join(s.usage for s in members))
+    names = sorted({" ".join(k) for k in INDEX})
+    close = difflib.get_close_matches(first, names, n=1, cutoff=0.6)
+    return ParseError("unknown_command", word=words[0][:40], suggestion=close[0] if close else "")
+
+
+def _strip_prefix(tokens: list[Token]) -> list[Token]:
+    if tokens and not tokens[0].quoted and tokens[0].key is None and tokens[0].text.lower() == "/mems":
+        return tokens[1:]
+    return tokens
+
+
+def parse(text: str, now: Now | None = None) -> Command:
+    """Parse one command line. Raises ParseError (with the right form) and nothing else."""
+    ctx = now or Now(datetime.now(ZoneInfo("UTC")), ZoneInfo("Asia/Shanghai"), "CNY")
+    if len(text) > MAX_LENGTH:
+        raise ParseError("too_long", limit=MAX_LENGTH)
+    tokens = _strip_prefix(tokenize(text))
+    if not tokens:
+        return Help()
+    words = [t.text for t in tokens[:2] if not t.quoted and t.key is None]
+    found = lookup(words) if words and not tokens[0].quoted and tokens[0].key is None else None
+    if found is None and len(tokens) == 1 and refs.match(tokens[0].text):
+        found = INDEX[("show",)], 0  # a bare id, "C-12", shows it
+    if found is None:
+        raise _unknown([tokens[0].text])
+    spec, used = found
+    try:
+        return spec.build(Args(tokens[used:], ctx, spec.options))
+    except ParseError as exc:
+        raise exc.with_usage(spec.usage) from None
+    except MemsError as exc:  # a value the domain refuses while building (e.g. a bad currency code)
+        raise ParseError("invalid_value", usage=spec.usage, **exc.params) from None

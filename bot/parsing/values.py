@@ -1,0 +1,183 @@
+"""Values inside commands: amounts, dates, ids, mentions, percentages, times of day."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from bot.parsing.errors import ParseError
+from domain import refs
+from domain.money import Money
+from domain.people import QuietHours
+
+END_OF_DAY = time(18, 0)
+SIGNS = {"¥": "CNY", "￥": "CNY", "$": "USD", "€": "EUR", "£": "GBP"}
+CODES = {"CNY": "CNY", "RMB": "CNY", "USD": "USD", "EUR": "EUR", "GBP": "GBP", "HKD": "HKD", "JPY": "JPY",
+         "元": "CNY", "块": "CNY"}
+MULTIPLIERS = {"k": 1000, "K": 1000, "千": 1000, "w": 10_000, "W": 10_000, "万": 10_000,
+               "m": 1_000_000, "M": 1_000_000, "百万": 1_000_000, "亿": 100_000_000}
+_AMOUNT = re.compile(
+    r"^(?P<sign>[¥￥$€£])?(?P<pre>[A-Za-z]{3})?\s*"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<mult>百万|[kKwWmM千万亿])?(?P<post>[A-Za-z]{3}|元|块)?$"
+)
+WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+            "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+            "周一": 0, "周二": 1, "周三": 2, "周四": 3, "周五": 4, "周六": 5, "周日": 6, "周天": 6,
+            "星期一": 0, "星期二": 1, "星期三": 2, "星期四": 3, "星期五": 4, "星期六": 5, "星期日": 6, "星期天": 6}
+RELATIVE = {"today": 0, "tomorrow": 1, "今天": 0, "明天": 1, "后天": 2}
+_OFFSET = re.compile(r"^\+(\d{1,4})([dw天周])$")
+_ISO = re.compile(r"^(?:(\d{4})-)?(\d{1,2})-(\d{1,2})$")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_MENTION = re.compile(r"^<@([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>$")
+_AT = re.compile(r"^@([\w.\-]{1,64})$")
+_CHANNEL = re.compile(r"^<#([A-Za-z0-9_\-]+)(?:\|[^>]*)?>$")
+
+
+@dataclass(frozen=True, slots=True)
+class Now:
+    """The moment and place a command is read in: relative dates and default currency depend on it."""
+
+    at: datetime
+    tz: ZoneInfo
+    currency: str
+
+    @property
+    def today(self) -> date:
+        return self.at.astimezone(self.tz).date()
+
+
+def _number(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
+        raise ParseError("bad_amount", value=text) from exc
+
+
+def _currency(match: re.Match[str], default: str, raw: str) -> str:
+    found = [SIGNS.get(match.group("sign") or "")]
+    for part in (match.group("pre"), match.group("post")):
+        if part:
+            code = CODES.get(part.upper()) or CODES.get(part)
+            if code is None:
+                raise ParseError("bad_currency", value=raw, allowed=", ".join(sorted(set(CODES.values()))))
+            found.append(code)
+    codes = {c for c in found if c}
+    if len(codes) > 1:
+        raise ParseError("bad_amount", value=raw)
+    return codes.pop() if codes else default
+
+
+def amount(text: str, default_currency: str, allow_zero: bool = False) -> Money:
+    match = _AMOUNT.match(text.strip())
+    if not match:
+        raise ParseError("bad_amount", value=text)
+    value = _number(match.group("num")) * MULTIPLIERS.get(match.group("mult") or "", 1)
+    if value != value.quantize(Decimal("0.01")):
+        raise ParseError("too_many_decimals", value=text)
+    if value > Decimal("1e13"):
+        raise ParseError("amount_too_large", value=text)
+    if value == 0 and not allow_zero:
+        raise ParseError("amount_not_positive", value=text)
+    return Money(value.quantize(Decimal("0.01")), _currency(match, default_currency, text))
+
+
+def count(text: str) -> int:
+    match = _AMOUNT.match(text.strip())
+    if not match or match.group("sign") or match.group("pre") or match.group("post"):
+        raise ParseError("bad_count", value=text)
+    value = _number(match.group("num")) * MULTIPLIERS.get(match.group("mult") or "", 1)
+    if value != value.to_integral() or value > Decimal("1e15"):
+        raise ParseError("bad_count", value=text)
+    return int(value)
+
+
+def day(text: str, now: Now) -> date:
+    word = text.strip().lower()
+    today = now.today
+    if word in RELATIVE:
+        return today + timedelta(days=RELATIVE[word])
+    if word in WEEKDAYS:
+        ahead = (WEEKDAYS[word] - today.weekday() - 1) % 7 + 1
+        return today + timedelta(days=ahead)
+    offset = _OFFSET.match(word)
+    if offset:
+        n = int(offset.group(1))
+        return today + timedelta(days=n * (7 if offset.group(2) in "w周" else 1))
+    iso = _ISO.match(word)
+    if not iso:
+        raise ParseError("bad_date", value=text)
+    try:
+        year = int(iso.group(1)) if iso.group(1) else today.year
+        found = date(year, int(iso.group(2)), int(iso.group(3)))
+        if not iso.group(1) and found < today:
+            found = date(year + 1, found.month, found.day)
+    except ValueError as exc:
+        raise ParseError("bad_date", value=text) from exc
+    return found
+
+
+def moment(text: str, now: Now) -> datetime:
+    """A due time: a date with an optional `THH:MM`; a bare date means 18:00 that day, workspace time."""
+    head, sep, clock = text.strip().partition("T")
+    if not sep and " " in text.strip():
+        head, _, clock = text.strip().partition(" ")
+        sep = " "
+    when = END_OF_DAY
+    if sep:
+        match = _HHMM.match(clock)
+        if not match:
+            raise ParseError("bad_date", value=text)
+        when = time(int(match.group(1)), int(match.group(2)))
+    local = datetime.combine(day(head, now), when, tzinfo=now.tz)
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+def ref(text: str, kind: refs.Kind) -> int | None:
+    found = refs.match(text)
+    if found is None or found[0] is not kind:
+        return None
+    return found[1]
+
+
+def mention(text: str) -> str | None:
+    for pattern in (_MENTION, _AT):
+        match = pattern.match(text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def channel(text: str) -> str | None:
+    match = _CHANNEL.match(text)
+    return match.group(1) if match else None
+
+
+def ratio(text: str, percent_metric: bool) -> Decimal:
+    """A KPI target: `3`, `1:3` (ROI), `2%` or `0.02` (CTR/CVR), or an amount (CPC/CPA)."""
+    raw = text.strip()
+    try:
+        if raw.endswith("%"):
+            return Decimal(raw[:-1]) / 100
+        if raw.startswith("1:"):
+            return Decimal(raw[2:])
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise ParseError("bad_number", value=text) from exc
+    if not value.is_finite() or value < 0:
+        raise ParseError("bad_number", value=text)
+    return value / 100 if percent_metric and value > 1 else value
+
+
+def quiet(text: str) -> QuietHours | None:
+    raw = text.strip().lower()
+    if raw in ("off", "none", "关", "关闭"):
+        return None
+    start, sep, end = raw.partition("-")
+    first, last = _HHMM.match(start), _HHMM.match(end)
+    if not sep or not first or not last:
+        raise ParseError("bad_quiet", value=text)
+    return QuietHours(time(int(first.group(1)), int(first.group(2))), time(int(last.group(1)), int(last.group(2))))

@@ -1,0 +1,94 @@
+"""The campaign report: KPIs against targets, per channel, budget against spend, on-time rate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from bot.cards import Card, Field, Section, Tone
+from bot.i18n import tr
+from bot.presenters import fmt
+from bot.presenters.approvals import pacing_text
+from bot.presenters.campaigns import ledger_fields
+from domain import metrics as m
+from domain.campaign import KPI_METRICS, Campaign
+from domain.ledger import Ledger
+from domain.task import Task
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[Decimal | int]) -> str:
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1
+    return "".join(BARS[int((Decimal(v) - Decimal(low)) / Decimal(span) * (len(BARS) - 1))] for v in values)
+
+
+def kpi_fields(c: Campaign, k: m.Kpis, lang: str) -> tuple[Field, ...]:
+    fields = [Field(tr(lang, "label.spend"), fmt.amount(k.spend, c.currency, lang)),
+              Field(tr(lang, "label.revenue"), fmt.amount(k.revenue, c.currency, lang)),
+              Field(tr(lang, "label.volume"), tr(lang, "label.volume_value", impressions=fmt.number(k.impressions),
+                                                  clicks=fmt.number(k.clicks), conversions=fmt.number(k.conversions)))]
+    for metric in KPI_METRICS:
+        actual = k.value(metric)
+        text = fmt.kpi(metric, actual, c.currency, lang)
+        target = c.kpis.get(metric)
+        if target is not None:
+            verdict = m.meets(metric, actual, target)
+            mark = "✅" if verdict else ("❌" if verdict is False else "")
+            text += f"  ({tr(lang, 'label.target')} {fmt.kpi(metric, target, c.currency, lang)} {mark})".rstrip()
+        fields.append(Field(metric.upper(), text))
+    return tuple(fields)
+
+
+def on_time(tasks: Sequence[Task], lang: str) -> str:
+    finished = [t.on_time() for t in tasks if t.on_time() is not None]
+    if not finished:
+        return fmt.na(lang)
+    share = Decimal(sum(1 for ok in finished if ok)) / Decimal(len(finished))
+    return tr(lang, "label.on_time_value", share=fmt.percent(share, lang, "1"), ok=sum(1 for ok in finished if ok),
+              total=len(finished))
+
+
+def channel_lines(c: Campaign, rows: Sequence[m.DailyMetric], lang: str) -> list[str]:
+    lines = []
+    for channel, k in m.by_channel(rows).items():
+        name = channel or tr(lang, "label.no_channel")
+        lines.append(f"{name}: {tr(lang, 'label.spend')} {fmt.amount(k.spend, c.currency, lang)} · ROI "
+                     f"{fmt.roi(k.roi, lang)} · CTR {fmt.percent(k.ctr, lang)} · CVR {fmt.percent(k.cvr, lang)} · "
+                     f"CPA {fmt.amount(k.cpa, c.currency, lang)}")
+    return lines
+
+
+def report_card(c: Campaign, rows: Sequence[m.DailyMetric], ledger: Ledger, tasks: Sequence[Task], today: date,
+                lang: str) -> Card:
+    total = m.totals(rows)
+    fields = [*kpi_fields(c, total, lang), *ledger_fields(ledger, lang),
+              Field(tr(lang, "label.pacing"), pacing_text(ledger.pacing(c.days(), today), lang)),
+              Field(tr(lang, "label.on_time"), on_time(tasks, lang))]
+    sections = []
+    days = m.by_day(rows)
+    if days:
+        spend = [k.spend for k in days.values()]
+        conversions = [k.conversions for k in days.values()]
+        first, last = min(days), max(days)
+        sections.append(Section(tr(lang, "label.trend", first=f"{first:%m-%d}", last=f"{last:%m-%d}") + "\n"
+                                + f"{tr(lang, 'label.spend')}: {sparkline(spend)}\n"
+                                + f"{tr(lang, 'label.conversions')}: {sparkline(conversions)}", True))
+    channels = channel_lines(c, rows, lang)
+    if len(channels) > 1 or (channels and rows and rows[0].channel):
+        sections.append(Section(tr(lang, "label.by_channel") + "\n" + "\n".join(channels)))
+    if not rows:
+        sections.append(Section(tr(lang, "empty.metrics", ref=c.ref)))
+    return Card(title=tr(lang, "title.report", ref=c.ref, name=c.name), tone=Tone.INFO, fields=tuple(fields),
+                sections=tuple(sections), entity=c.ref)
+
+
+def metrics_recorded(c: Campaign, row: m.DailyMetric, lang: str) -> Card:
+    day_kpis = m.totals([row])
+    title = tr(lang, "title.metrics_recorded", ref=c.ref, day=fmt.day(row.day, lang),
+               channel=f" · {row.channel}" if row.channel else "")
+    return Card(title=title, tone=Tone.SUCCESS, fields=kpi_fields(c, day_kpis, lang), entity=c.ref)

@@ -1,0 +1,107 @@
+"""All settings in one class, from MEMS_* environment variables or a .env file. Secrets never print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.errors import InvalidInput
+from domain.people import Platform, check_timezone
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names it and never echoes a secret."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEMS_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./mems.db"
+    redis_url: str | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_command: str = "/mems"
+    feishu_app_id: str | None = None
+    feishu_app_secret: SecretStr | None = None
+    feishu_verification_token: SecretStr | None = None
+    feishu_encrypt_key: SecretStr | None = None
+    feishu_api_url: str = "https://open.feishu.cn"
+    admins: str = ""
+    timezone: str = "Asia/Shanghai"
+    lang: Literal["en", "zh"] | None = None
+    currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+    approval_policy: Path | None = None
+    templates_dir: Path | None = None
+    scheduler: Literal["on", "off"] = "on"
+    api_token: SecretStr | None = None
+    approval_sla_hours: float = Field(default=24, gt=0)
+    deadline_soon_hours: float = Field(default=24, gt=0)
+    escalate_after_hours: float = Field(default=48, gt=0)
+    budget_thresholds: str = "80,100"
+    digest_hour: int = Field(default=9, ge=0, le=23)
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            return check_timezone(value)
+        except InvalidInput as exc:
+            raise ValueError(f"unknown time zone {value!r}; use Area/City like Asia/Shanghai") from exc
+
+    @field_validator("admins")
+    @classmethod
+    def _admins(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            platform, sep, user = item.partition(":")
+            if not sep or not user or platform not in {p.value for p in Platform}:
+                raise ValueError(f"{item!r} is not platform:user_id (platforms: slack, feishu, console)")
+        return value
+
+    @field_validator("budget_thresholds")
+    @classmethod
+    def _thresholds(cls, value: str) -> str:
+        try:
+            levels = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError as exc:
+            raise ValueError("use whole percentages separated by commas, like 80,100") from exc
+        if not levels or any(level <= 0 or level > 1000 for level in levels):
+            raise ValueError("use whole percentages separated by commas, like 80,100")
+        return value
+
+    def admin_set(self) -> frozenset[tuple[str, str]]:
+        pairs = (part.strip().partition(":") for part in self.admins.split(",") if part.strip())
+        return frozenset((platform, user) for platform, _, user in pairs)
+
+    def lang_for(self, platform: Platform) -> str:
+        if self.lang:
+            return self.lang
+        return "zh" if platform is Platform.FEISHU else "en"
+
+    def thresholds(self) -> tuple[int, ...]:
+        return tuple(sorted(int(part) for part in self.budget_thresholds.split(",") if part.strip()))
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    @property
+    def feishu_enabled(self) -> bool:
+        return bool(self.feishu_app_id and self.feishu_app_secret and self.feishu_verification_token)
+
+
+def load(**overrides: object) -> Settings:
+    """Read the settings; a bad value becomes a SettingsError naming the MEMS_* variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = "MEMS_" + str(error["loc"][0]).upper() if error["loc"] else "MEMS_?"
+            lines.append(f"{name}: {error['msg']}")
+        raise SettingsError("Bad setting(s):\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,205 @@
+"""Commands: what a user asked for, parsed and typed. Imperative names; no platform details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain.campaign import Action
+from domain.money import Money
+from domain.people import QuietHours, Role
+from domain.refs import Kind
+
+
+class Command:
+    """Base of every command; `writes` tells the bus whether it may change data."""
+
+    writes = True
+
+
+@dataclass(frozen=True)
+class Help(Command):
+    topic: str | None = None
+    writes = False
+
+
+@dataclass(frozen=True)
+class NewCampaign(Command):
+    name: str
+    budget: Money | None = None
+    start: date | None = None
+    end: date | None = None
+    launch: date | None = None
+    template: str | None = None
+    owner: str | None = None
+    kpis: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListCampaigns(Command):
+    scope: str = "active"  # mine | active | all
+    writes = False
+
+
+@dataclass(frozen=True)
+class Show(Command):
+    kind: Kind
+    number: int
+    writes = False
+
+
+@dataclass(frozen=True)
+class ChangeStatus(Command):
+    campaign: int
+    action: Action
+
+
+@dataclass(frozen=True)
+class MoveCampaign(Command):
+    campaign: int
+    launch: date
+
+
+@dataclass(frozen=True)
+class AddTask(Command):
+    campaign: int
+    title: str
+    assignee: str | None = None
+    due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AssignTask(Command):
+    task: int
+    assignee: str
+
+
+@dataclass(frozen=True)
+class MoveTask(Command):
+    task: int
+    verb: str  # start | done | reopen
+
+
+@dataclass(frozen=True)
+class BlockTask(Command):
+    task: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class SetTaskDue(Command):
+    task: int
+    due: datetime
+
+
+@dataclass(frozen=True)
+class ListTasks(Command):
+    scope: str = "mine"  # mine | overdue | campaign
+    campaign: int | None = None
+    writes = False
+
+
+@dataclass(frozen=True)
+class Board(Command):
+    campaign: int
+    writes = False
+
+
+@dataclass(frozen=True)
+class Timeline(Command):
+    campaign: int
+    writes = False
+
+
+@dataclass(frozen=True)
+class RequestBudget(Command):
+    campaign: int
+    amount: Money
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecordSpend(Command):
+    campaign: int
+    amount: Money
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ShowBudget(Command):
+    campaign: int
+    writes = False
+
+
+@dataclass(frozen=True)
+class ListApprovals(Command):
+    scope: str = "mine"  # mine | pending | all
+    writes = False
+
+
+@dataclass(frozen=True)
+class Approve(Command):
+    request: int
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Reject(Command):
+    request: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Withdraw(Command):
+    request: int
+
+
+@dataclass(frozen=True)
+class RecordMetrics(Command):
+    campaign: int
+    figures: dict[str, Decimal | int]
+    day: date | None = None
+    channel: str = ""
+
+
+@dataclass(frozen=True)
+class Report(Command):
+    campaign: int
+    writes = False
+
+
+@dataclass(frozen=True)
+class ListTemplates(Command):
+    writes = False
+
+
+@dataclass(frozen=True)
+class Subscribe(Command):
+    campaign: int | None  # None: all campaigns
+    kinds: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Unsubscribe(Command):
+    campaign: int | None
+
+
+@dataclass(frozen=True)
+class ChangeRole(Command):
+    grant: bool
+    user: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class ListRoles(Command):
+    writes = False
+
+
+@dataclass(frozen=True)
+class UpdateSettings(Command):
+    timezone: str | None = None
+    lang: str | None = None
+    quiet: QuietHours | None = None
+    quiet_off: bool = False

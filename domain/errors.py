@@ -1,0 +1,125 @@
+"""Typed errors of the domain. Each carries a code and parameters; the bot turns them into words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+
+class MemsError(Exception):
+    """Base of every error a user can cause. Never shown as a traceback."""
+
+    code = "error"
+
+    def __init__(self, **params: Any) -> None:
+        self.params: dict[str, Any] = params
+        super().__init__(f"{self.code}: {params}")
+
+
+class NotFound(MemsError):
+    code = "not_found"
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref=ref)
+
+
+class NotAllowed(MemsError):
+    code = "not_allowed"
+
+    def __init__(self, action: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(action=action, allowed=allowed)
+
+
+class InvalidInput(MemsError):
+    code = "invalid_input"
+
+    def __init__(self, field: str, reason: str, **params: Any) -> None:
+        super().__init__(field=field, reason=reason, **params)
+
+
+class InvalidTransition(MemsError):
+    code = "invalid_transition"
+
+    def __init__(self, ref: str, current: str, action: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(ref=ref, current=current, action=action, allowed=allowed)
+
+
+class CurrencyMismatch(MemsError):
+    code = "currency_mismatch"
+
+    def __init__(self, expected: str, got: str) -> None:
+        super().__init__(expected=expected, got=got)
+
+
+class BudgetNotApproved(MemsError):
+    code = "budget_not_approved"
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref=ref)
+
+
+class SelfApproval(MemsError):
+    code = "self_approval"
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref=ref)
+
+
+class DecidedEarlierStep(MemsError):
+    code = "decided_earlier_step"
+
+    def __init__(self, ref: str, step: int) -> None:
+        super().__init__(ref=ref, step=step)
+
+
+class NotCurrentApprover(MemsError):
+    code = "not_current_approver"
+
+    def __init__(self, ref: str, step: int, role: str) -> None:
+        super().__init__(ref=ref, step=step, role=role)
+
+
+class AlreadyDecided(MemsError):
+    """A repeated click or a late approver: nothing changes, the user is told who decided and when."""
+
+    code = "already_decided"
+
+    def __init__(self, ref: str, outcome: str, by: str, at: datetime) -> None:
+        super().__init__(ref=ref, outcome=outcome, by=by, at=at)
+
+
+class NoEligibleApprover(MemsError):
+    code = "no_eligible_approver"
+
+    def __init__(self, step: int, role: str) -> None:
+        super().__init__(step=step, role=role)
+
+
+class ConcurrencyConflict(MemsError):
+    """Another writer changed the row first; the caller reloads and reports."""
+
+    code = "concurrency_conflict"
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref=ref)
+
+
+class TemplateError(MemsError):
+    code = "template_error"
+
+    def __init__(self, name: str, line: int | None, message: str) -> None:
+        super().__init__(name=name, line=line, message=message)
+
+    def __str__(self) -> str:
+        where = f"{self.params['name']}, line {self.params['line']}" if self.params["line"] else self.params["name"]
+        return f"{where}: {self.params['message']}"
+
+
+class PolicyError(MemsError):
+    code = "policy_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message=message)
+
+    def __str__(self) -> str:
+        return str(self.params["message"])

@@ -1,0 +1,119 @@
+"""Daily metrics and the KPIs derived from them (ROI, CTR, CVR, CPC, CPA); a zero denominator is None."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from domain.errors import InvalidInput
+
+FIGURES = ("spend", "impressions", "clicks", "conversions", "revenue")
+COUNTS = ("impressions", "clicks", "conversions")
+
+
+@dataclass(frozen=True, slots=True)
+class DailyMetric:
+    workspace_id: int
+    campaign_id: int
+    day: date
+    channel: str = ""
+    spend: Decimal = Decimal("0")
+    impressions: int = 0
+    clicks: int = 0
+    conversions: int = 0
+    revenue: Decimal = Decimal("0")
+
+    def __post_init__(self) -> None:
+        for name in COUNTS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise InvalidInput(name, "bad_count", value=str(value))
+        for name in ("spend", "revenue"):
+            value = getattr(self, name)
+            if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+                raise InvalidInput(name, "bad_money", value=str(value))
+        if len(self.channel) > 64:
+            raise InvalidInput("channel", "too_long", limit=64)
+
+    def merged(self, figures: dict[str, Decimal | int]) -> DailyMetric:
+        """This day with some figures replaced (the `metrics` command may give any subset)."""
+        return replace(self, **figures)  # type: ignore[arg-type]
+
+
+def _div(num: Decimal, den: Decimal) -> Decimal | None:
+    return None if den == 0 else num / den
+
+
+@dataclass(frozen=True, slots=True)
+class Kpis:
+    spend: Decimal = Decimal("0")
+    impressions: int = 0
+    clicks: int = 0
+    conversions: int = 0
+    revenue: Decimal = Decimal("0")
+
+    @property
+    def ctr(self) -> Decimal | None:
+        return _div(Decimal(self.clicks), Decimal(self.impressions))
+
+    @property
+    def cvr(self) -> Decimal | None:
+        return _div(Decimal(self.conversions), Decimal(self.clicks))
+
+    @property
+    def cpc(self) -> Decimal | None:
+        return _div(self.spend, Decimal(self.clicks))
+
+    @property
+    def cpa(self) -> Decimal | None:
+        return _div(self.spend, Decimal(self.conversions))
+
+    @property
+    def roi(self) -> Decimal | None:
+        return _div(self.revenue, self.spend)
+
+    def value(self, metric: str) -> Decimal | None:
+        result: Decimal | None = getattr(self, metric)
+        return result
+
+
+def totals(rows: Iterable[DailyMetric]) -> Kpis:
+    spend, revenue = Decimal("0"), Decimal("0")
+    impressions = clicks = conversions = 0
+    for row in rows:
+        spend += row.spend
+        revenue += row.revenue
+        impressions += row.impressions
+        clicks += row.clicks
+        conversions += row.conversions
+    return Kpis(spend, impressions, clicks, conversions, revenue)
+
+
+def by_day(rows: Iterable[DailyMetric]) -> dict[date, Kpis]:
+    grouped: dict[date, list[DailyMetric]] = {}
+    for row in rows:
+        grouped.setdefault(row.day, []).append(row)
+    return {day: totals(items) for day, items in sorted(grouped.items())}
+
+
+def by_channel(rows: Iterable[DailyMetric]) -> dict[str, Kpis]:
+    grouped: dict[str, list[DailyMetric]] = {}
+    for row in rows:
+        grouped.setdefault(row.channel, []).append(row)
+    return {channel: totals(items) for channel, items in sorted(grouped.items())}
+
+
+# Higher is better for these; lower is better for the cost metrics.
+HIGHER_IS_BETTER = {"roi": True, "ctr": True, "cvr": True, "cpc": False, "cpa": False}
+
+
+def meets(metric: str, actual: Decimal | None, target: Decimal) -> bool | None:
+    if actual is None:
+        return None
+    return actual >= target if HIGHER_IS_BETTER[metric] else actual <= target
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

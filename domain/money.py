@@ -1,0 +1,85 @@
+"""Money as an exact decimal with a currency; never a float."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from domain.errors import CurrencyMismatch, InvalidInput
+
+SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError("Money.amount must be a Decimal")
+        if not self.amount.is_finite():
+            raise InvalidInput("amount", "not_a_number", value=str(self.amount))
+        if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
+            raise InvalidInput("currency", "bad_currency", value=self.currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal("0"), currency)
+
+    @classmethod
+    def of(cls, amount: str | int | Decimal, currency: str) -> Money:
+        return cls(Decimal(amount), currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatch(self.currency, other.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    @property
+    def cents(self) -> Decimal:
+        return self.amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def format(self) -> str:
+        """`¥20,000.00`, `$1,250.50`, `-¥300.00`; unknown currencies as `20,000.00 XYZ`."""
+        sign = "-" if self.amount < 0 else ""
+        digits = f"{abs(self.cents):,.2f}"
+        symbol = SYMBOLS.get(self.currency)
+        return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {self.currency}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def total(items: list[Money], currency: str) -> Money:
+    result = Money.zero(currency)
+    for item in items:
+        result = result + item
+    return result

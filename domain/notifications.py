@@ -1,0 +1,88 @@
+"""Alerts and notifications: their kinds, natural keys, targets and delivery state (the outbox rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class AlertKind(StrEnum):
+    DEADLINE_SOON = "deadline.soon"
+    DEADLINE_OVERDUE = "deadline.overdue"
+    DEADLINE_ESCALATE = "deadline.escalate"
+    APPROVAL_PENDING = "approval.pending"
+    APPROVAL_REMINDER = "approval.reminder"
+    APPROVAL_DECIDED = "approval.decided"
+    BUDGET_THRESHOLD = "budget.threshold"
+    ANOMALY = "anomaly"
+    DIGEST = "digest"
+    # Not alerts a channel subscribes to: messages caused by a person's action.
+    CARD_UPDATE = "card.update"
+    NOTICE = "notice"
+
+
+# The subscription families of `subscribe alerts=...`.
+FAMILIES = ("deadline", "approval", "budget", "anomaly", "digest")
+
+
+def family(kind: str) -> str:
+    return kind.split(".", 1)[0]
+
+
+class TargetKind(StrEnum):
+    CHANNEL = "channel"
+    USER = "user"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    kind: TargetKind
+    ref: str
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{self.ref}"
+
+
+@dataclass(slots=True)
+class OutboxMessage:
+    """One message to deliver, written in the same transaction as the change that caused it."""
+
+    key: str  # natural key, unique in storage: e.g. deadline.overdue:T-7:2026-12-05:channel:C1
+    kind: str
+    workspace_id: int
+    target: Target
+    payload: dict[str, Any]  # a serialised neutral Card
+    created_at: datetime
+    not_before: datetime
+    entity: str | None = None  # C-1 / T-3 / A-2: which card copies this message belongs to
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    id: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def key(kind: str, entity: str, period: str, target: Target) -> str:
+    """The natural key: one message per kind, entity, period and recipient."""
+    return f"{kind}:{entity}:{period}:{target}"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    workspace_id: int
+    channel_ref: str
+    campaign_id: int | None  # None: every campaign of the workspace
+    kinds: frozenset[str]
+
+    def wants(self, kind: str, campaign_id: int | None) -> bool:
+        scope_ok = self.campaign_id is None or self.campaign_id == campaign_id
+        return scope_ok and family(kind) in self.kinds

@@ -1,0 +1,102 @@
+"""Workspaces, their members and roles, and personal settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.errors import InvalidInput
+
+
+class Platform(StrEnum):
+    CONSOLE = "console"
+    SLACK = "slack"
+    FEISHU = "feishu"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    FINANCE = "finance"
+
+
+LANGS = ("en", "zh")
+
+
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput("tz", "bad_timezone", value=name) from exc
+    return name
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise InvalidInput("lang", "bad_lang", value=lang, allowed=LANGS)
+    return lang
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    start: time
+    end: time
+
+    def holds(self, local: time) -> bool:
+        """True inside the quiet window; the window may wrap midnight (22:00-08:00)."""
+        if self.start <= self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(slots=True)
+class Workspace:
+    platform: Platform
+    external_id: str
+    name: str
+    timezone: str
+    lang: str
+    currency: str
+    id: int | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(slots=True)
+class Member:
+    workspace_id: int
+    user_ref: str
+    display_name: str = ""
+    roles: set[Role] = field(default_factory=set)
+    timezone: str | None = None
+    lang: str | None = None
+    quiet: QuietHours | None = None
+    joined_at: datetime | None = None
+
+    def has(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+    def grant(self, role: Role) -> bool:
+        if role in self.roles:
+            return False
+        self.roles.add(role)
+        return True
+
+    def revoke(self, role: Role) -> bool:
+        if role not in self.roles:
+            return False
+        self.roles.discard(role)
+        return True
+
+    def lang_in(self, workspace: Workspace) -> str:
+        return self.lang or workspace.lang
+
+    def tz_in(self, workspace: Workspace) -> ZoneInfo:
+        return ZoneInfo(self.timezone) if self.timezone else workspace.tz
