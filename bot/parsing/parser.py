@@ -6,6 +6,7 @@ import difflib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.parsing import values
 from bot.parsing.args import Args
 from bot.parsing.errors import ParseError
 from bot.parsing.grammar import GROUPS, TABLE, Spec
@@ -56,9 +57,19 @@ def _unknown(words: list[str]) -> ParseError:
     return ParseError("unknown_command", word=words[0][:40], suggestion=close[0] if close else "")
 
 
+def _is_bare(token: Token) -> bool:
+    return not token.quoted and token.key is None
+
+
 def _strip_prefix(tokens: list[Token]) -> list[Token]:
-    if tokens and not tokens[0].quoted and tokens[0].key is None and tokens[0].text.lower() == "/mems":
-        return tokens[1:]
+    """Drop what a surface may leave before the verb: the bot's own mention (`@MEMS`, `<@U0BOT>`), then `/mems`.
+
+    No command starts with a mention, so a leading one can only be addressed to the bot.
+    """
+    if tokens and _is_bare(tokens[0]) and values.mention(tokens[0].text) is not None:
+        tokens = tokens[1:]
+    if tokens and _is_bare(tokens[0]) and tokens[0].text.lower() == "/mems":
+        tokens = tokens[1:]
     return tokens
 
 
@@ -71,7 +82,7 @@ def parse(text: str, now: Now | None = None) -> Command:
     if not tokens:
         return Help()
     words = [t.text for t in tokens[:2] if not t.quoted and t.key is None]
-    found = lookup(words) if words and not tokens[0].quoted and tokens[0].key is None else None
+    found = lookup(words) if words and _is_bare(tokens[0]) else None
     if found is None and len(tokens) == 1 and refs.match(tokens[0].text):
         found = INDEX[("show",)], 0  # a bare id, "C-12", shows it
     if found is None:

@@ -1,0 +1,217 @@
+"""Every command of commands.md, in English and through its Chinese alias: text in, typed command out."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from bot.parsing import parse
+from domain import commands as c
+from domain.campaign import Action
+from domain.notifications import FAMILIES
+from domain.people import QuietHours, Role
+from domain.refs import Kind
+from tests.unit.parsing_context import CTX, cny, six_pm_shanghai, usd
+
+ALL_ALERTS = frozenset(FAMILIES)
+
+# The Examples block of commands.md, verbatim.
+SPEC_EXAMPLES = [
+    ('/mems new "Spring Launch 2027" budget=50k launch=2027-03-01 template=product-launch kpi.roi=3',
+     c.NewCampaign("Spring Launch 2027", budget=cny("50000"), launch=date(2027, 3, 1), template="product-launch",
+                   kpis={"roi": Decimal("3")})),
+    ('/mems task add C-1 "Book venue" <@U222|li.na> due=+10d',
+     c.AddTask(1, "Book venue", "U222", six_pm_shanghai(2026, 6, 20))),
+    ('/mems budget request C-1 20000 "KOL fees for week 2"',
+     c.RequestBudget(1, cny("20000"), "KOL fees for week 2")),
+    ('/mems approve A-1 "ok, keep within plan"', c.Approve(1, "ok, keep within plan")),
+    ("/mems metrics C-1 date=2027-03-02 channel=douyin spend=3200 impressions=120000 clicks=2400 conversions=96 "
+     "revenue=15800",
+     c.RecordMetrics(1, {"spend": Decimal("3200"), "impressions": 120000, "clicks": 2400, "conversions": 96,
+                         "revenue": Decimal("15800")}, date(2027, 3, 2), "douyin")),
+    ('@MEMS 新建 "双十一大促" budget=30万 start=2026-11-01 end=2026-11-11 template=holiday-promo',
+     c.NewCampaign("双十一大促", budget=cny("300000"), start=date(2026, 11, 1), end=date(2026, 11, 11),
+                   template="holiday-promo")),
+]
+
+# (English, Chinese alias, expected): every row of the command reference.
+BOTH_LANGUAGES = [
+    ("help", "帮助", c.Help()),
+    ("help task", "帮助 task", c.Help("task")),
+    ('new "Spring Launch"', '新建 "Spring Launch"', c.NewCampaign("Spring Launch")),
+    ("new Launch budget=1.2m start=2026-07-01 end=2026-07-31 launch=07-15 template=Product-Launch owner=@li "
+     "kpi.roi=1:3 kpi.ctr=2% kpi.cvr=0.05 kpi.cpc=1.5 kpi.cpa=80",
+     "新建 Launch 预算=1.2m 开始=2026-07-01 结束=2026-07-31 发布=07-15 模板=Product-Launch 负责人=@li "
+     "kpi.roi=1:3 kpi.ctr=2% kpi.cvr=0.05 kpi.cpc=1.5 kpi.cpa=80",
+     c.NewCampaign("Launch", budget=cny("1200000"), start=date(2026, 7, 1), end=date(2026, 7, 31),
+                   launch=date(2026, 7, 15), template="product-launch", owner="li",
+                   kpis={"roi": Decimal("3"), "ctr": Decimal("0.02"), "cvr": Decimal("0.05"),
+                         "cpc": Decimal("1.5"), "cpa": Decimal("80")})),
+    ("list", "列表", c.ListCampaigns("active")),
+    ("list mine", "列表 我的", c.ListCampaigns("mine")),
+    ("list active", "列表 进行中", c.ListCampaigns("active")),
+    ("list all", "列表 全部", c.ListCampaigns("all")),
+    ("show C-12", "查看 C-12", c.Show(Kind.CAMPAIGN, 12)),
+    ("show T-3", "查看 T-3", c.Show(Kind.TASK, 3)),
+    ("show A-2", "查看 A-2", c.Show(Kind.APPROVAL, 2)),
+    ("start C-1", "启动 C-1", c.ChangeStatus(1, Action.START)),
+    ("pause C-1", "暂停 C-1", c.ChangeStatus(1, Action.PAUSE)),
+    ("complete C-1", "完成 C-1", c.ChangeStatus(1, Action.COMPLETE)),
+    ("cancel C-1", "取消 C-1", c.ChangeStatus(1, Action.CANCEL)),
+    ("move C-1 launch=2027-03-15", "改期 C-1 launch=2027-03-15", c.MoveCampaign(1, date(2027, 3, 15))),
+    ("move C-1 launch=+7d", "改期 C-1 发布=+7d", c.MoveCampaign(1, date(2026, 6, 17))),
+    ("task add C-1 Book venue @li due=+10d", "任务 添加 C-1 Book venue @li 截止=+10d",
+     c.AddTask(1, "Book venue", "li", six_pm_shanghai(2026, 6, 20))),
+    ("task add C-1 Book venue", "任务 添加 C-1 Book venue", c.AddTask(1, "Book venue")),
+    ("task assign T-3 @li", "任务 指派 T-3 @li", c.AssignTask(3, "li")),
+    ("task start T-3", "任务 开始 T-3", c.MoveTask(3, "start")),
+    ("task done T-3", "任务 完成 T-3", c.MoveTask(3, "done")),
+    ("task reopen T-3", "任务 重开 T-3", c.MoveTask(3, "reopen")),
+    ("task block T-3 waiting for the venue contract", "任务 阻塞 T-3 waiting for the venue contract",
+     c.BlockTask(3, "waiting for the venue contract")),
+    ("task due T-3 2026-12-05", "任务 截止 T-3 2026-12-05", c.SetTaskDue(3, six_pm_shanghai(2026, 12, 5))),
+    ("task due T-3 fri", "任务 截止 T-3 周五", c.SetTaskDue(3, six_pm_shanghai(2026, 6, 12))),
+    ("tasks", "任务列表", c.ListTasks("mine")),
+    ("tasks C-1", "任务列表 C-1", c.ListTasks("campaign", 1)),
+    ("tasks mine", "任务列表 我的", c.ListTasks("mine")),
+    ("tasks overdue", "任务列表 逾期", c.ListTasks("overdue")),
+    ("board C-1", "看板 C-1", c.Board(1)),
+    ("timeline C-1", "时间线 C-1", c.Timeline(1)),
+    ("budget request C-1 50000 KOL fees", "预算 申请 C-1 5万 KOL fees", c.RequestBudget(1, cny("50000"), "KOL fees")),
+    ("budget spend C-1 3200 venue deposit", "预算 支出 C-1 3200 venue deposit",
+     c.RecordSpend(1, cny("3200"), "venue deposit")),
+    ("budget spend C-1 3200", "预算 支出 C-1 3200", c.RecordSpend(1, cny("3200"))),
+    ("budget C-1", "预算 C-1", c.ShowBudget(1)),
+    ("approvals", "审批列表", c.ListApprovals("mine")),
+    ("approvals mine", "审批列表 我的", c.ListApprovals("mine")),
+    ("approvals pending", "审批列表 待审批", c.ListApprovals("pending")),
+    ("approvals all", "审批列表 全部", c.ListApprovals("all")),
+    ("approve A-1", "批准 A-1", c.Approve(1)),
+    ("approve A-1 looks good", "同意 A-1 looks good", c.Approve(1, "looks good")),
+    ("reject A-1 over the cap", "驳回 A-1 over the cap", c.Reject(1, "over the cap")),
+    ("reject A-1 over the cap", "拒绝 A-1 over the cap", c.Reject(1, "over the cap")),
+    ("withdraw A-1", "撤回 A-1", c.Withdraw(1)),
+    ("metrics C-1 spend=3200", "数据 C-1 花费=3200", c.RecordMetrics(1, {"spend": Decimal("3200")})),
+    ("metrics C-1 date=2026-06-09 channel=douyin impressions=12万 clicks=2,400 conversions=96 revenue=1.58万",
+     "数据 C-1 日期=2026-06-09 渠道=douyin 曝光=12万 点击=2,400 转化=96 收入=1.58万",
+     c.RecordMetrics(1, {"impressions": 120000, "clicks": 2400, "conversions": 96, "revenue": Decimal("15800")},
+                     date(2026, 6, 9), "douyin")),
+    ("report C-1", "报告 C-1", c.Report(1)),
+    ("templates", "模板", c.ListTemplates()),
+    ("subscribe", "订阅", c.Subscribe(None, ALL_ALERTS)),
+    ("subscribe all alerts=digest,anomaly", "订阅 全部 提醒=digest，anomaly",
+     c.Subscribe(None, frozenset({"digest", "anomaly"}))),
+    ("subscribe C-1", "订阅 C-1", c.Subscribe(1, ALL_ALERTS)),
+    ("unsubscribe", "取消订阅", c.Unsubscribe(None)),
+    ("unsubscribe all", "取消订阅 全部", c.Unsubscribe(None)),
+    ("unsubscribe C-1", "取消订阅 C-1", c.Unsubscribe(1)),
+    ("role add @li manager", "角色 添加 @li 经理", c.ChangeRole(True, "li", Role.MANAGER)),
+    ("role add @li finance", "角色 添加 @li 财务", c.ChangeRole(True, "li", Role.FINANCE)),
+    ("role add @li admin", "角色 添加 @li 管理员", c.ChangeRole(True, "li", Role.ADMIN)),
+    ("role remove @li manager", "角色 移除 @li manager", c.ChangeRole(False, "li", Role.MANAGER)),
+    ("role remove @li manager", "角色 删除 @li manager", c.ChangeRole(False, "li", Role.MANAGER)),
+    ("roles", "角色列表", c.ListRoles()),
+    ("settings", "设置", c.UpdateSettings()),
+    ("settings tz=America/New_York lang=en quiet=22:00-08:00",
+     "设置 时区=America/New_York 语言=英文 免打扰=22:00-08:00",
+     c.UpdateSettings("America/New_York", "en", QuietHours(*(datetime(2026, 1, 1, h, 0).time() for h in (22, 8))))),
+    ("settings lang=zh quiet=off", "设置 语言=中文 免打扰=关", c.UpdateSettings(lang="zh", quiet_off=True)),
+]
+
+# The grammar's promises: prefixes, id spellings, mention forms, option order, quotes.
+GRAMMAR = [
+    ("/mems list", c.ListCampaigns("active")),
+    ("/MEMS list all", c.ListCampaigns("all")),
+    ("/mems", c.Help()),
+    ("", c.Help()),
+    ("LIST ALL", c.ListCampaigns("all")),
+    ("show C12", c.Show(Kind.CAMPAIGN, 12)),
+    ("show c-12", c.Show(Kind.CAMPAIGN, 12)),
+    ("show c12", c.Show(Kind.CAMPAIGN, 12)),
+    ("show t3", c.Show(Kind.TASK, 3)),
+    ("show a-7", c.Show(Kind.APPROVAL, 7)),
+    ("start c12", c.ChangeStatus(12, Action.START)),
+    ("C-12", c.Show(Kind.CAMPAIGN, 12)),
+    ("task assign T-3 <@U123>", c.AssignTask(3, "U123")),
+    ("task assign T-3 <@U123|li.na>", c.AssignTask(3, "U123")),
+    ("task assign T-3 @li.na", c.AssignTask(3, "li.na")),
+    ("task assign T-3 @_user_1", c.AssignTask(3, "_user_1")),
+    ("task assign T-3 @李娜", c.AssignTask(3, "李娜")),
+    ("task assign t3 @li", c.AssignTask(3, "li")),
+    ("task add C-1 @li Book venue", c.AddTask(1, "Book venue", "li")),
+    ("task add C-1 due=+10d Book @li venue", c.AddTask(1, "Book venue", "li", six_pm_shanghai(2026, 6, 20))),
+    ("task add C-1 Book venue due=2026-12-05T09:30", c.AddTask(1, "Book venue", due=datetime(2026, 12, 5, 1, 30,
+                                                                                             tzinfo=UTC))),
+    ('task add C-1 "Book venue due=" @li', c.AddTask(1, "Book venue due=", "li")),
+    ("new Launch launch=2027-03-01 budget=50k", c.NewCampaign("Launch", budget=cny("50000"),
+                                                              launch=date(2027, 3, 1))),
+    ("new Launch budget=50k launch=2027-03-01", c.NewCampaign("Launch", budget=cny("50000"),
+                                                              launch=date(2027, 3, 1))),
+    ("new Launch BUDGET=50k", c.NewCampaign("Launch", budget=cny("50000"))),
+    ("new “Spring Launch”", c.NewCampaign("Spring Launch")),
+    ("new 「春季 发布」", c.NewCampaign("春季 发布")),
+    ("new 『春季 发布』", c.NewCampaign("春季 发布")),
+    ("new Spring Launch 2027", c.NewCampaign("Spring Launch 2027")),
+    ('new X template="product-launch"', c.NewCampaign("X", template="product-launch")),
+    ('new X template=“product-launch”', c.NewCampaign("X", template="product-launch")),
+    ('new X budget="50k" owner="<@U1|li>"', c.NewCampaign("X", budget=cny("50000"), owner="U1")),
+    ('budget request C-1 20000 "KOL fees for week 2"', c.RequestBudget(1, cny("20000"), "KOL fees for week 2")),
+    ("budget request C-1 20000 CNY KOL fees", c.RequestBudget(1, cny("20000"), "KOL fees")),
+    ("budget request C-1 2 万 KOL fees", c.RequestBudget(1, cny("20000"), "KOL fees")),
+    ("budget request C-1 $1,250.50 ads", c.RequestBudget(1, usd("1250.50"), "ads")),
+    ("budget request C-1 1250.50 USD ads", c.RequestBudget(1, usd("1250.50"), "ads")),
+    ("budget request C-1 ¥20000 ads", c.RequestBudget(1, cny("20000"), "ads")),
+    ("settings quiet=22:00-08:00 lang=zh", c.UpdateSettings(lang="zh", quiet=QuietHours(
+        datetime(2026, 1, 1, 22, 0).time(), datetime(2026, 1, 1, 8, 0).time()))),
+    ("task due T-3 due=fri", c.SetTaskDue(3, six_pm_shanghai(2026, 6, 12))),
+    ("task due T-3 2026-12-05 09:30", c.SetTaskDue(3, datetime(2026, 12, 5, 1, 30, tzinfo=UTC))),
+    ("help task add", c.Help("task add")),
+    ("帮助 预算", c.Help("预算")),
+    ("\u3000list\u3000all\u3000", c.ListCampaigns("all")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPEC_EXAMPLES, ids=[t for t, _ in SPEC_EXAMPLES])
+def test_spec_examples_parse_verbatim(text: str, expected: c.Command) -> None:
+    assert parse(text, CTX) == expected
+
+
+@pytest.mark.parametrize(("english", "chinese", "expected"), BOTH_LANGUAGES, ids=[e for e, _, _ in BOTH_LANGUAGES])
+def test_english_command(english: str, chinese: str, expected: c.Command) -> None:
+    assert parse(english, CTX) == expected
+
+
+@pytest.mark.parametrize(("english", "chinese", "expected"), BOTH_LANGUAGES, ids=[z for _, z, _ in BOTH_LANGUAGES])
+def test_chinese_alias(english: str, chinese: str, expected: c.Command) -> None:
+    assert parse(chinese, CTX) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), GRAMMAR, ids=[t for t, _ in GRAMMAR])
+def test_grammar(text: str, expected: c.Command) -> None:
+    assert parse(text, CTX) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "/mems new X", "new X", "@MEMS new X", "<@U0BOT> new X", "<@U0BOT|mems> /mems new X", "@_user_1 new X",
+])
+def test_surface_prefixes_are_optional(text: str) -> None:
+    """Slack sends the text after /mems; Feishu and the console may keep `/mems` or the bot's mention."""
+    assert parse(text, CTX) == c.NewCampaign("X")
+
+
+def test_every_command_of_the_reference_is_covered_here() -> None:
+    """A row added to the table without a test here fails this test."""
+    from bot.parsing.grammar import TABLE
+
+    covered = {type(expected) for _, _, expected in BOTH_LANGUAGES}
+    built = {type(parse(spec.examples[0], CTX)) for spec in TABLE}
+    assert built <= covered
+
+
+def test_amounts_are_exact_decimals_not_floats() -> None:
+    command = parse("budget request C-1 1.1万 x", CTX)
+    assert isinstance(command, c.RequestBudget)
+    assert command.amount.amount == Decimal("11000") and isinstance(command.amount.amount, Decimal)
+    assert str(command.amount.amount) == "11000.00"
