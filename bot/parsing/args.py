@@ -54,20 +54,17 @@ class Args:
         return None
 
     def amount(self) -> Money:
+        """An amount, which may run over three words: `2 万 CNY`. They are joined and read once, so
+        `1.2345 万` is 12,345 and `$100 CNY` (two currencies) is refused."""
         token = self.peek()
         if token is None:
             raise ParseError("expected_amount")
-        money = values.amount(token.text, self.now.currency)
-        self.positional.pop(0)
-        following = self.peek()
-        if following and following.text in values.MULTIPLIERS and not following.quoted:
-            self.positional.pop(0)
-            money = values.amount(token.text + following.text, self.now.currency)
+        words = [self.positional.pop(0).text]
+        for belongs in (values.is_multiplier, values.is_currency):
             following = self.peek()
-        if following and following.text.upper() in ("CNY", "USD", "RMB", "EUR", "GBP", "HKD", "JPY", "元"):
-            self.positional.pop(0)
-            money = values.amount(f"{money.amount}{following.text}", money.currency)
-        return money
+            if following and not following.quoted and belongs(following.text):
+                words.append(self.positional.pop(0).text)
+        return values.amount("".join(words), self.now.currency)
 
     def word(self, choices: dict[str, T], what: str) -> T | None:
         token = self.peek()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from zoneinfo import ZoneInfo
 
 from bot.parsing.errors import ParseError
@@ -14,6 +14,9 @@ from domain.money import Money
 from domain.people import QuietHours
 
 END_OF_DAY = time(18, 0)
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e13")
+MAX_COUNT = Decimal("1e15")
 SIGNS = {"¥": "CNY", "￥": "CNY", "$": "USD", "€": "EUR", "£": "GBP"}
 CODES = {"CNY": "CNY", "RMB": "CNY", "USD": "USD", "EUR": "EUR", "GBP": "GBP", "HKD": "HKD", "JPY": "JPY",
          "元": "CNY", "块": "CNY"}
@@ -50,11 +53,12 @@ class Now:
         return self.at.astimezone(self.tz).date()
 
 
-def _number(text: str) -> Decimal:
-    try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
-        raise ParseError("bad_amount", value=text) from exc
+def _number(match: re.Match[str]) -> Decimal:
+    """The number with its multiplier applied, exactly: the default 28-digit context would round long inputs."""
+    digits = match.group("num").replace(",", "")
+    with localcontext() as ctx:
+        ctx.prec = len(digits) + 10  # x10^8 at most adds 9 digits
+        return Decimal(digits) * MULTIPLIERS.get(match.group("mult") or "", 1)
 
 
 def _currency(match: re.Match[str], default: str, raw: str) -> str:
@@ -71,26 +75,34 @@ def _currency(match: re.Match[str], default: str, raw: str) -> str:
     return codes.pop() if codes else default
 
 
+def is_multiplier(word: str) -> bool:
+    return word in MULTIPLIERS
+
+
+def is_currency(word: str) -> bool:
+    return word.upper() in CODES or word in CODES
+
+
 def amount(text: str, default_currency: str, allow_zero: bool = False) -> Money:
     match = _AMOUNT.match(text.strip())
     if not match:
         raise ParseError("bad_amount", value=text)
-    value = _number(match.group("num")) * MULTIPLIERS.get(match.group("mult") or "", 1)
-    if value != value.quantize(Decimal("0.01")):
-        raise ParseError("too_many_decimals", value=text)
-    if value > Decimal("1e13"):
+    value = _number(match)
+    if value > MAX_AMOUNT:  # first: quantize() cannot hold more than 28 digits
         raise ParseError("amount_too_large", value=text)
+    if value != value.quantize(CENT):
+        raise ParseError("too_many_decimals", value=text)
     if value == 0 and not allow_zero:
         raise ParseError("amount_not_positive", value=text)
-    return Money(value.quantize(Decimal("0.01")), _currency(match, default_currency, text))
+    return Money(value.quantize(CENT), _currency(match, default_currency, text))
 
 
 def count(text: str) -> int:
     match = _AMOUNT.match(text.strip())
     if not match or match.group("sign") or match.group("pre") or match.group("post"):
         raise ParseError("bad_count", value=text)
-    value = _number(match.group("num")) * MULTIPLIERS.get(match.group("mult") or "", 1)
-    if value != value.to_integral() or value > Decimal("1e15"):
+    value = _number(match)
+    if value > MAX_COUNT or value != value.to_integral():
         raise ParseError("bad_count", value=text)
     return int(value)
 
