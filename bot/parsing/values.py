@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation, localcontext
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ END_OF_DAY = time(18, 0)
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e13")
 MAX_COUNT = Decimal("1e15")
+MAX_RATIO = Decimal("1e6")  # a KPI target beyond a million (ROI 1:1,000,000) is a typo
 SIGNS = {"¥": "CNY", "￥": "CNY", "$": "USD", "€": "EUR", "£": "GBP"}
 CODES = {"CNY": "CNY", "RMB": "CNY", "USD": "USD", "EUR": "EUR", "GBP": "GBP", "HKD": "HKD", "JPY": "JPY",
          "元": "CNY", "块": "CNY"}
@@ -35,6 +36,8 @@ RELATIVE = {"today": 0, "tomorrow": 1, "今天": 0, "明天": 1, "后天": 2}
 _OFFSET = re.compile(r"^\+(\d{1,4})([dw天周])$")
 _ISO = re.compile(r"^(?:(\d{4})-)?(\d{1,2})-(\d{1,2})$")
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# The time is split off only where it looks like one, so `Tue`, `Today` and `THU` stay whole words.
+_MOMENT = re.compile(r"^(?P<day>\S+?)(?:(?:[Tt]|\s+)(?P<clock>\d{1,2}:\d{2}))?$")
 _MENTION = re.compile(r"^<@([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>$")
 _AT = re.compile(r"^@([\w.\-]{1,64})$")
 _CHANNEL = re.compile(r"^<#([A-Za-z0-9_\-]+)(?:\|[^>]*)?>$")
@@ -134,18 +137,20 @@ def day(text: str, now: Now) -> date:
 
 def moment(text: str, now: Now) -> datetime:
     """A due time: a date with an optional `THH:MM`; a bare date means 18:00 that day, workspace time."""
-    head, sep, clock = text.strip().partition("T")
-    if not sep and " " in text.strip():
-        head, _, clock = text.strip().partition(" ")
-        sep = " "
+    found = _MOMENT.match(text.strip())
+    if not found:
+        raise ParseError("bad_date", value=text)
     when = END_OF_DAY
-    if sep:
-        match = _HHMM.match(clock)
-        if not match:
+    if found.group("clock"):
+        clock = _HHMM.match(found.group("clock"))
+        if not clock:
             raise ParseError("bad_date", value=text)
-        when = time(int(match.group(1)), int(match.group(2)))
-    local = datetime.combine(day(head, now), when, tzinfo=now.tz)
-    return local.astimezone(ZoneInfo("UTC"))
+        when = time(int(clock.group(1)), int(clock.group(2)))
+    local = datetime.combine(day(found.group("day"), now), when, tzinfo=now.tz)
+    try:
+        return local.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00 east of UTC falls before the calendar begins
+        raise ParseError("bad_date", value=text) from exc
 
 
 def ref(text: str, kind: refs.Kind) -> int | None:
@@ -171,17 +176,16 @@ def channel(text: str) -> str | None:
 def ratio(text: str, percent_metric: bool) -> Decimal:
     """A KPI target: `3`, `1:3` (ROI), `2%` or `0.02` (CTR/CVR), or an amount (CPC/CPA)."""
     raw = text.strip()
+    percent, one_to = raw.endswith("%"), raw.startswith("1:")
     try:
-        if raw.endswith("%"):
-            return Decimal(raw[:-1]) / 100
-        if raw.startswith("1:"):
-            return Decimal(raw[2:])
-        value = Decimal(raw)
+        value = Decimal(raw[:-1] if percent else raw[2:] if one_to else raw)
     except InvalidOperation as exc:
         raise ParseError("bad_number", value=text) from exc
-    if not value.is_finite() or value < 0:
+    if not value.is_finite() or value < 0 or value > MAX_RATIO:  # every form is checked, `1:-3` and `inf%` too
         raise ParseError("bad_number", value=text)
-    return value / 100 if percent_metric and value > 1 else value
+    if percent or (percent_metric and not one_to and value > 1):
+        return value / 100
+    return value
 
 
 def quiet(text: str) -> QuietHours | None:
