@@ -1,4 +1,4 @@
-"""The `mems` command line: serve, chat, db upgrade (more commands join as their issues land)."""
+"""Core commands: `mems serve`, `mems chat`, `mems db upgrade`, and the shared start-up helpers."""
 
 from __future__ import annotations
 
@@ -100,7 +100,3 @@ def db_upgrade() -> None:
     settings = settings_or_exit()
     upgrade(settings.database_url)
     typer.echo("Database is up to date.")
-
-
-def main() -> None:
-    cli()
