@@ -15,7 +15,8 @@ from bot import catalog, policy
 from bot.bus import Bus
 from bot.delivery import Delivery
 from bot.env import Deps
-from bot.ports import ChatGateway, OutboxStore
+from bot.inprocess.dedupe import MemoryDeduper
+from bot.ports import ChatGateway, Deduper, OutboxStore
 from bot.settings import Settings
 from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
@@ -55,6 +56,7 @@ class Container:
     uow_factory: Callable[[], UnitOfWork]
     gateways: dict[Platform, ChatGateway]
     kicker: Kicker
+    deduper: Deduper = field(default_factory=MemoryDeduper)
     probes: dict[str, Probe] = field(default_factory=dict)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -97,4 +99,18 @@ def build(settings: Settings, *, clock: Clock | None = None,
 
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
     delivery = Delivery(outbox, gateways, clock)
-    return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, probes, closers)
+    deduper = _deduper(settings, probes, closers)
+    return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
+                     closers)
+
+
+def _deduper(settings: Settings, probes: dict[str, Probe], closers: list[Callable[[], None]]) -> Deduper:
+    if not settings.redis_url:
+        return MemoryDeduper()
+    from adapters.redis.client import connect, probe
+    from adapters.redis.dedupe import RedisDeduper
+
+    client = connect(settings.redis_url)
+    probes["redis"] = lambda: probe(client)
+    closers.append(client.close)
+    return RedisDeduper(client)
