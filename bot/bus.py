@@ -65,9 +65,9 @@ class Bus:
                     return domain_error(exc, reader.lang, reader.tz)
                 continue  # a fresh unit of work sees the winner's change and answers accordingly
             except ParseError as exc:
-                return parse_error(exc, reader.lang)
+                return self._explain(reader, parse_error, exc, reader.lang)
             except MemsError as exc:
-                return domain_error(exc, reader.lang, reader.tz)
+                return self._explain(reader, domain_error, exc, reader.lang, reader.tz)
             except Exception:
                 ref = uuid.uuid4().hex[:8]
                 log.exception("command failed (ref %s) on %s:%s", ref, ctx.platform.value, ctx.workspace)
@@ -75,6 +75,16 @@ class Bus:
             self.after_commit()
             return reply
         raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _explain(reader: Reader, present: Callable[..., Reply], *args: Any) -> Reply:
+        """Words for a user's mistake; should even that fail, a reference rather than a traceback."""
+        try:
+            return present(*args)
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("could not explain an error (ref %s)", ref)
+            return internal_error(ref, reader.lang)
 
     def _attempt(self, ctx: Context, make: Callable[[Env], Command], reader: Reader) -> Reply:
         with self.uow_factory() as uow:

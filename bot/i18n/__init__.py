@@ -15,7 +15,7 @@ class _Params(dict[str, Any]):
         return "{" + key + "}"
 
 
-def tr(lang: str, key: str, **params: Any) -> str:
+def tr(lang: str, key: str, /, **params: Any) -> str:
     entry = CATALOG.get(key)
     if entry is None:
         return key

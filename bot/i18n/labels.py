@@ -88,6 +88,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "label.template_broken": ("{name}: broken ({error})", "{name}：模板有误（{error}）"),
     "label.timezone": ("Time zone", "时区"), "label.language": ("Language", "语言"),
     "label.quiet": ("Quiet hours", "免打扰"), "label.off": ("off", "关闭"), "label.default": ("default", "默认"),
+    "label.nothing_allowed": ("nothing (it is closed)", "无（已关闭）"),
     "label.all_campaigns": ("all campaigns", "全部活动"),
     "label.subscribed": ("This channel now receives {kinds} alerts for {scope}.", "本频道将接收 {scope} 的提醒：{kinds}。"),
     "label.unsubscribed": ("This channel no longer receives alerts for {scope}.", "本频道不再接收 {scope} 的提醒。"),

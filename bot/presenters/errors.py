@@ -60,6 +60,11 @@ def domain_error(exc: MemsError, lang: str, tz: ZoneInfo | None = None) -> Reply
     if isinstance(exc, NotAllowed):
         params["action"] = tr(lang, f"action.{exc.params['action']}") if has(
             f"action.{exc.params['action']}") else exc.params["action"]
+    if exc.code == "invalid_transition":
+        current = str(exc.params["current"])
+        params["current"] = next((fmt.enum(lang, family, current) for family in ("status", "task", "approval")
+                                  if fmt.enum(lang, family, current) != current), current)
+        params["allowed"] = params["allowed"] if exc.params["allowed"] else tr(lang, "label.nothing_allowed")
     if exc.code == "invalid_input":
         return _error(_invalid(exc, lang, params))
     return _error(tr(lang, f"err.{exc.code}", **params))

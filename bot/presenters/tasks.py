@@ -98,7 +98,8 @@ def timeline(c: Campaign, tasks: Sequence[Task], now: datetime, tz: ZoneInfo, la
         if t.due:
             line[col(t.due.astimezone(tz).date())] = "✓" if t.status is TaskStatus.DONE else (
                 "!" if t.is_overdue(now) else "●")
-        rows.append(f"{t.ref:>6} {''.join(line)} {fmt.moment(t.due, tz, lang)[:16]}  {t.title}")
+        due = fmt.day(t.due.astimezone(tz).date(), lang)[5:] if t.due else fmt.na(lang)
+        rows.append(f"{t.ref:>6} {''.join(line)} {due}  {t.title}")
     header = f"{'':>6} {first:%m-%d}{' ' * max(cols - 10, 1)}{last:%m-%d}"
     legend = tr(lang, "label.timeline_legend")
     marks = []

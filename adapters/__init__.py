@@ -1,0 +1,1 @@
+"""Adapters: I/O only, no business rules. They never import each other."""

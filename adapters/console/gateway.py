@@ -1,0 +1,32 @@
+"""The console's chat gateway: a notification is printed, addressed to its channel or person."""
+
+from __future__ import annotations
+
+import itertools
+from typing import TextIO
+
+from adapters.console.render import render
+from bot.cards import Card
+from bot.ports import Sent
+from domain.notifications import Target, TargetKind
+from domain.people import Platform, Workspace
+
+
+class ConsoleGateway:
+    platform = Platform.CONSOLE
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._ids = itertools.count(1)
+
+    def _print(self, heading: str, card: Card) -> None:
+        self.out.write(f"── {heading} ──\n{render(card)}\n")
+        self.out.flush()
+
+    async def send(self, workspace: Workspace, target: Target, card: Card, idempotency_key: str) -> Sent:
+        where = f"#{target.ref}" if target.kind is TargetKind.CHANNEL else f"@{target.ref} (direct message)"
+        self._print(f"to {where}", card)
+        return Sent(channel=target.ref, message_ref=f"console-{next(self._ids)}")
+
+    async def update(self, workspace: Workspace, channel: str, message_ref: str, card: Card) -> None:
+        self._print(f"updated in {channel}", card)

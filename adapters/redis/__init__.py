@@ -1,0 +1,1 @@
+"""Redis: de-duplication, rate buckets and locks shared by every replica; each falls back in-process."""

@@ -1,0 +1,106 @@
+"""The web application: health, readiness, and the platform endpoints mounted from their adapters."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.bootstrap import Container
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
+
+
+class BodyLimit:
+    """Refuse bodies over 1 MiB with 413 before anything reads them, whatever the Content-Length says."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await JSONResponse({"error": "body too large"}, status_code=413)(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await JSONResponse({"error": "body too large"}, status_code=413)(scope, receive, send)
+                return
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def delivery_loop(container: Container, poll_seconds: float = 5.0) -> None:
+    """Drain the outbox when a commit kicks it, and poll as a safety net."""
+    event = asyncio.Event()
+    container.kicker.bind(asyncio.get_running_loop(), event)
+    while True:
+        try:
+            await container.delivery.drain()
+        except Exception:  # never let one bad batch stop delivery
+            log.exception("delivery loop")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout=poll_seconds)
+        event.clear()
+
+
+def create_app(container: Container, run_workers: bool | None = None) -> FastAPI:
+    workers = container.settings.scheduler == "on" if run_workers is None else run_workers
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        tasks = [asyncio.create_task(delivery_loop(container))] if workers else []
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    app = FastAPI(title="MEMS", version="0.1.0", lifespan=lifespan)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        problems = {}
+        for name, probe in container.probes.items():
+            reason = await asyncio.to_thread(probe)
+            if reason:
+                problems[name] = reason
+        status = 503 if problems else 200
+        return JSONResponse({"status": "unavailable" if problems else "ready", "problems": problems},
+                            status_code=status)
+
+    app.add_middleware(BodyLimit)
+    return app

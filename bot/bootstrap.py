@@ -1,0 +1,116 @@
+"""The one composition root: settings in, a wired application out. The only place (with app.py and
+cli.py) that knows which adapters exist."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bot import catalog, policy
+from bot.bus import Bus
+from bot.delivery import Delivery
+from bot.env import Deps
+from bot.inprocess.dedupe import MemoryDeduper
+from bot.ports import ChatGateway, Deduper, OutboxStore
+from bot.settings import Settings
+from domain.people import Platform
+from domain.ports import Clock, UnitOfWork
+
+log = logging.getLogger(__name__)
+Probe = Callable[[], str | None]  # returns None when healthy, else the reason
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class Kicker:
+    """Wakes the delivery loop right after a commit, from whichever thread committed."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+
+    def bind(self, loop: asyncio.AbstractEventLoop, event: asyncio.Event) -> None:
+        self._loop, self._event = loop, event
+
+    def kick(self) -> None:
+        if self._loop is not None and self._event is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._event.set)
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock
+    deps: Deps
+    bus: Bus
+    delivery: Delivery
+    outbox: OutboxStore
+    uow_factory: Callable[[], UnitOfWork]
+    gateways: dict[Platform, ChatGateway]
+    kicker: Kicker
+    deduper: Deduper = field(default_factory=MemoryDeduper)
+    probes: dict[str, Probe] = field(default_factory=dict)
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            close()
+
+
+def _storage(settings: Settings) -> tuple[Callable[[], UnitOfWork], OutboxStore, dict[str, Probe],
+                                          list[Callable[[], None]]]:
+    from adapters.db.engine import make_engine, session_factory
+    from adapters.db.health import probe
+    from adapters.db.migrate import upgrade
+    from adapters.db.outbox_store import SqlOutboxStore
+    from adapters.db.uow import SqlUnitOfWork
+
+    if settings.database_url.startswith("sqlite"):
+        upgrade(settings.database_url)  # a laptop's SQLite file is brought up to date on its own
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    return (lambda: SqlUnitOfWork(sessions)), SqlOutboxStore(sessions), {"database": lambda: probe(engine)}, \
+        [engine.dispose]
+
+
+def build(settings: Settings, *, clock: Clock | None = None,
+          uow_factory: Callable[[], UnitOfWork] | None = None, outbox: OutboxStore | None = None,
+          gateways: dict[Platform, ChatGateway] | None = None, console_out: TextIO | None = None) -> Container:
+    """Wire everything. Tests pass fakes for the unit of work, the outbox store, the gateways and the clock."""
+    clock = clock or SystemClock()
+    probes: dict[str, Probe] = {}
+    closers: list[Callable[[], None]] = []
+    if uow_factory is None or outbox is None:
+        uow_factory, outbox, probes, closers = _storage(settings)
+    deps = Deps(settings=settings, templates=catalog.load(settings.templates_dir),
+                policy=policy.load(settings.approval_policy))
+    kicker = Kicker()
+    bus = Bus(uow_factory, clock, deps, after_commit=kicker.kick)
+    if gateways is None:
+        from adapters.console.gateway import ConsoleGateway
+
+        gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
+    delivery = Delivery(outbox, gateways, clock)
+    deduper = _deduper(settings, probes, closers)
+    return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
+                     closers)
+
+
+def _deduper(settings: Settings, probes: dict[str, Probe], closers: list[Callable[[], None]]) -> Deduper:
+    if not settings.redis_url:
+        return MemoryDeduper()
+    from adapters.redis.client import connect, probe
+    from adapters.redis.dedupe import RedisDeduper
+
+    client = connect(settings.redis_url)
+    probes["redis"] = lambda: probe(client)
+    closers.append(client.close)
+    return RedisDeduper(client)

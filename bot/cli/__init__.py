@@ -1,0 +1,12 @@
+"""The `mems` command line. Each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+from bot.cli import core as _core  # noqa: F401  (serve, chat, db upgrade)
+from bot.cli.core import cli, db
+
+__all__ = ["cli", "db", "main"]
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,1 @@
+"""In-process equivalents of the Redis services, for a single server with no MEMS_REDIS_URL."""

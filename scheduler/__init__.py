@@ -1,0 +1,1 @@
+"""Scheduled jobs: an explicit table of scans, each a command to the bus, and the APScheduler runner."""

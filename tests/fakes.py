@@ -1,0 +1,321 @@
+"""Hand-written fakes: an in-memory unit of work, a clock you set, a chat gateway that records."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+from bot.cards import Card
+from bot.ports import Copy, DeliveryError, Sent
+from domain.approval import ApprovalRequest, ApprovalStatus
+from domain.audit import AuditEntry
+from domain.campaign import Campaign, Status
+from domain.ledger import SpendEntry
+from domain.metrics import DailyMetric
+from domain.notifications import DeliveryStatus, OutboxMessage, Subscription, Target
+from domain.people import Member, Platform, Role, Workspace
+from domain.task import Task
+
+
+class FakeClock:
+    def __init__(self, at: datetime | None = None) -> None:
+        self.at = at or datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+@dataclass
+class Store:
+    """What the fake database holds; shared by every FakeUnitOfWork made from it."""
+
+    rows: dict[str, dict[Any, Any]] = field(default_factory=dict)
+    ids: dict[str, itertools.count[int]] = field(default_factory=dict)
+    commits: int = 0
+
+    def table(self, name: str) -> dict[Any, Any]:
+        return self.rows.setdefault(name, {})
+
+    def next_id(self, name: str) -> int:
+        return next(self.ids.setdefault(name, itertools.count(1)))
+
+
+class _Repo:
+    name = ""
+
+    def __init__(self, data: dict[str, dict[Any, Any]], store: Store) -> None:
+        self.rows = data.setdefault(self.name, {})
+        self.store = store
+
+    def _add(self, obj: Any) -> Any:
+        obj.id = self.store.next_id(self.name)
+        self.rows[obj.id] = obj
+        return obj
+
+    def _get(self, obj_id: int, workspace_id: int | None) -> Any:
+        found = self.rows.get(obj_id)
+        if found is None or (workspace_id is not None and found.workspace_id != workspace_id):
+            return None
+        return found
+
+    def _save(self, obj: Any, ref: str) -> None:
+        # Conflicts between concurrent writers are the database's job; the SQL tests cover them.
+        obj.version += 1
+        self.rows[obj.id] = obj
+
+
+class FakeWorkspaces(_Repo):
+    name = "workspaces"
+
+    def get(self, workspace_id: int) -> Workspace | None:
+        return self.rows.get(workspace_id)
+
+    def by_key(self, platform: Platform, external_id: str) -> Workspace | None:
+        return next((w for w in self.rows.values() if (w.platform, w.external_id) == (platform, external_id)), None)
+
+    def add(self, workspace: Workspace) -> Workspace:
+        return self._add(workspace)
+
+    def all(self) -> Sequence[Workspace]:
+        return list(self.rows.values())
+
+
+class FakeMembers(_Repo):
+    name = "members"
+
+    def get(self, workspace_id: int, user_ref: str) -> Member | None:
+        return self.rows.get((workspace_id, user_ref))
+
+    def add(self, member: Member) -> Member:
+        self.rows[(member.workspace_id, member.user_ref)] = member
+        return member
+
+    def save(self, member: Member) -> None:
+        self.rows[(member.workspace_id, member.user_ref)] = member
+
+    def holders(self, workspace_id: int, role: Role) -> Sequence[Member]:
+        return [m for m in self.rows.values() if m.workspace_id == workspace_id and role in m.roles]
+
+    def all(self, workspace_id: int) -> Sequence[Member]:
+        return [m for m in self.rows.values() if m.workspace_id == workspace_id]
+
+
+class FakeCampaigns(_Repo):
+    name = "campaigns"
+
+    def add(self, campaign: Campaign) -> Campaign:
+        return self._add(campaign)
+
+    def get(self, campaign_id: int, workspace_id: int | None) -> Campaign | None:
+        return self._get(campaign_id, workspace_id)
+
+    def save(self, campaign: Campaign) -> None:
+        self._save(campaign, campaign.ref)
+
+    def list(self, workspace_id: int, statuses: frozenset[Status] | None = None,
+             owner: str | None = None) -> Sequence[Campaign]:
+        return [c for c in self.rows.values() if c.workspace_id == workspace_id
+                and (statuses is None or c.status in statuses) and (owner is None or c.owner == owner)]
+
+
+class FakeTasks(_Repo):
+    name = "tasks"
+
+    def add(self, task: Task) -> Task:
+        return self._add(task)
+
+    def get(self, task_id: int, workspace_id: int | None) -> Task | None:
+        return self._get(task_id, workspace_id)
+
+    def save(self, task: Task) -> None:
+        self._save(task, task.ref)
+
+    def for_campaign(self, campaign_id: int) -> Sequence[Task]:
+        return sorted((t for t in self.rows.values() if t.campaign_id == campaign_id), key=lambda t: t.id)
+
+    def for_assignee(self, workspace_id: int, user_ref: str) -> Sequence[Task]:
+        return [t for t in self.rows.values() if t.workspace_id == workspace_id and t.assignee == user_ref]
+
+    def open_due_before(self, workspace_id: int | None, before: datetime) -> Sequence[Task]:
+        return [t for t in self.rows.values() if (workspace_id is None or t.workspace_id == workspace_id)
+                and t.is_open and t.due is not None and t.due < before]
+
+
+class FakeApprovals(_Repo):
+    name = "approvals"
+
+    def add(self, request: ApprovalRequest) -> ApprovalRequest:
+        return self._add(request)
+
+    def get(self, request_id: int, workspace_id: int | None) -> ApprovalRequest | None:
+        return self._get(request_id, workspace_id)
+
+    def save(self, request: ApprovalRequest) -> None:
+        self._save(request, request.ref)
+
+    def for_campaign(self, campaign_id: int) -> Sequence[ApprovalRequest]:
+        return [r for r in self.rows.values() if r.campaign_id == campaign_id]
+
+    def list(self, workspace_id: int, status: ApprovalStatus | None = None) -> Sequence[ApprovalRequest]:
+        return [r for r in self.rows.values() if r.workspace_id == workspace_id
+                and (status is None or r.status is status)]
+
+    def pending_since(self, before: datetime) -> Sequence[ApprovalRequest]:
+        return [r for r in self.rows.values() if r.status is ApprovalStatus.PENDING and r.created_at < before]
+
+
+class FakeLedger(_Repo):
+    name = "ledger"
+
+    def add(self, entry: SpendEntry) -> SpendEntry:
+        return self._add(entry)
+
+    def for_campaign(self, campaign_id: int) -> Sequence[SpendEntry]:
+        return [e for e in self.rows.values() if e.campaign_id == campaign_id]
+
+
+class FakeMetrics(_Repo):
+    name = "metrics"
+
+    def get(self, campaign_id: int, day: date, channel: str) -> DailyMetric | None:
+        return self.rows.get((campaign_id, day, channel))
+
+    def put(self, metric: DailyMetric) -> None:
+        self.rows[(metric.campaign_id, metric.day, metric.channel)] = metric
+
+    def for_campaign(self, campaign_id: int) -> Sequence[DailyMetric]:
+        return sorted((m for m in self.rows.values() if m.campaign_id == campaign_id), key=lambda m: (m.day, m.channel))
+
+
+class FakeAudit(_Repo):
+    name = "audit"
+
+    def add(self, entry: AuditEntry) -> None:
+        self.rows[len(self.rows) + 1] = entry
+
+    def for_entity(self, entity: str) -> Sequence[AuditEntry]:
+        return [e for e in self.rows.values() if e.entity == entity]
+
+    def for_campaign(self, campaign_id: int, since: datetime | None = None) -> Sequence[AuditEntry]:
+        return [e for e in self.rows.values() if e.campaign_id == campaign_id and (since is None or e.at >= since)]
+
+
+class FakeOutbox(_Repo):
+    name = "outbox"
+
+    def add(self, message: OutboxMessage) -> bool:
+        if message.key in {m.key for m in self.rows.values()}:
+            return False
+        self._add(message)
+        return True
+
+
+class FakeSubscriptions(_Repo):
+    name = "subscriptions"
+
+    def put(self, subscription: Subscription) -> None:
+        self.rows[(subscription.workspace_id, subscription.channel_ref, subscription.campaign_id)] = subscription
+
+    def remove(self, workspace_id: int, channel_ref: str, campaign_id: int | None) -> bool:
+        return self.rows.pop((workspace_id, channel_ref, campaign_id), None) is not None
+
+    def for_workspace(self, workspace_id: int) -> Sequence[Subscription]:
+        return [s for s in self.rows.values() if s.workspace_id == workspace_id]
+
+
+REPOS = {"workspaces": FakeWorkspaces, "members": FakeMembers, "campaigns": FakeCampaigns, "tasks": FakeTasks,
+         "approvals": FakeApprovals, "ledger": FakeLedger, "metrics": FakeMetrics, "audit": FakeAudit,
+         "outbox": FakeOutbox, "subscriptions": FakeSubscriptions}
+
+
+class FakeUnitOfWork:
+    """Works on a private copy of the store; commit publishes it, leaving without commit discards it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.committed = False
+
+    def __enter__(self) -> Self:
+        self._data = copy.deepcopy(self.store.rows)
+        for attr, repo in REPOS.items():
+            setattr(self, attr, repo(self._data, self.store))
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._data = {}
+
+    def commit(self) -> None:
+        self.store.rows = copy.deepcopy(self._data)
+        self.store.commits += 1
+        self.committed = True
+
+    def rollback(self) -> None:
+        self._data = copy.deepcopy(self.store.rows)
+
+
+class FakeChatGateway:
+    """Records what would be sent; can be told to fail the next sends."""
+
+    def __init__(self, platform: Platform = Platform.CONSOLE) -> None:
+        self.platform = platform
+        self.sent: list[tuple[Target, Card, str]] = []
+        self.updated: list[tuple[str, str, Card]] = []
+        self.failures: list[DeliveryError] = []
+        self._ts = itertools.count(1)
+
+    async def send(self, workspace: Workspace, target: Target, card: Card, idempotency_key: str) -> Sent:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((target, card, idempotency_key))
+        return Sent(channel=target.ref, message_ref=f"m{next(self._ts)}")
+
+    async def update(self, workspace: Workspace, channel: str, message_ref: str, card: Card) -> None:
+        self.updated.append((channel, message_ref, card))
+
+
+class FakeOutboxStore:
+    """The delivery side of the fake store's outbox."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.copies_by_entity: dict[str, list[Copy]] = {}
+
+    def _rows(self) -> dict[Any, OutboxMessage]:
+        return self.store.table("outbox")
+
+    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str) -> Sequence[OutboxMessage]:
+        due = [m for m in self._rows().values() if m.status is DeliveryStatus.PENDING and m.not_before <= now
+               and m.meta.get("next_at", m.not_before) <= now]
+        return sorted(due, key=lambda m: m.id or 0)[:limit]
+
+    def mark_sent(self, message_id: int, at: datetime) -> None:
+        row = self._rows()[message_id]
+        row.status, row.sent_at = DeliveryStatus.SENT, at
+
+    def mark_retry(self, message_id: int, next_at: datetime, error: str) -> None:
+        row = self._rows()[message_id]
+        row.attempts += 1
+        row.last_error = error
+        row.meta["next_at"] = next_at
+
+    def mark_dead(self, message_id: int, at: datetime, error: str) -> None:
+        row = self._rows()[message_id]
+        row.status, row.last_error = DeliveryStatus.DEAD, error
+
+    def record_copy(self, workspace_id: int, entity: str, sent: Sent) -> None:
+        self.copies_by_entity.setdefault(entity, []).append(Copy(sent.channel, sent.message_ref))
+
+    def copies(self, entity: str) -> Sequence[Copy]:
+        return self.copies_by_entity.get(entity, [])
+
+    def workspace(self, workspace_id: int) -> Workspace | None:
+        return self.store.table("workspaces").get(workspace_id)
