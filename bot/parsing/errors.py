@@ -6,7 +6,8 @@ from typing import Any
 
 
 class ParseError(Exception):
-    def __init__(self, key: str, usage: str | None = None, **params: Any) -> None:
+    def __init__(self, key: str, /, usage: str | None = None, **params: Any) -> None:
+        # `key` is positional-only so that a parameter named `key` (the option at fault) can travel in **params.
         self.key = key
         self.usage = usage
         self.params = params
