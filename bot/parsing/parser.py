@@ -10,7 +10,7 @@ from bot.parsing import values
 from bot.parsing.args import Args
 from bot.parsing.errors import ParseError
 from bot.parsing.grammar import GROUPS, TABLE, Spec
-from bot.parsing.tokens import Token, tokenize
+from bot.parsing.tokens import QUOTES, Token, tokenize
 from bot.parsing.values import Now
 from domain import refs
 from domain.commands import Command, Help
@@ -45,6 +45,16 @@ def group_members(group: str) -> list[Spec]:
     return [spec for spec in TABLE if spec.name.startswith(group + " ")]
 
 
+def _suggest(words: list[str]) -> str:
+    """The closest verb: two words first (`tsak add` -> `task add`), else the first word alone."""
+    lowered = [w.lower()[:40] for w in words[:2]]
+    names = sorted({" ".join(k) for k in INDEX})
+    close: list[str] = []
+    if len(lowered) == 2:
+        close = difflib.get_close_matches(" ".join(lowered), [n for n in names if " " in n], n=1, cutoff=0.75)
+    return (close or difflib.get_close_matches(lowered[0], names, n=1, cutoff=0.6) or [""])[0]
+
+
 def _unknown(words: list[str]) -> ParseError:
     first = words[0].lower()
     if first in GROUPS:
@@ -52,9 +62,7 @@ def _unknown(words: list[str]) -> ParseError:
         return ParseError("unknown_subcommand", group=GROUPS[first],
                           choices=", ".join(s.name.split()[1] for s in members),
                           usage="\n".join(s.usage for s in members))
-    names = sorted({" ".join(k) for k in INDEX})
-    close = difflib.get_close_matches(first, names, n=1, cutoff=0.6)
-    return ParseError("unknown_command", word=words[0][:40], suggestion=close[0] if close else "")
+    return ParseError("unknown_command", word=words[0][:40], suggestion=_suggest(words))
 
 
 def _is_bare(token: Token) -> bool:
@@ -73,20 +81,34 @@ def _strip_prefix(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def _match(tokens: list[Token]) -> tuple[Spec, int] | None:
+    words = [t.text for t in tokens[:2] if _is_bare(t)]
+    return lookup(words) if words and _is_bare(tokens[0]) else None
+
+
+def _tokens(text: str) -> list[Token]:
+    """The words after any prefix; an unclosed quote still shows the usage of the verb before it."""
+    try:
+        return _strip_prefix(tokenize(text))
+    except ParseError as exc:
+        head = text[:min((i for i in map(text.find, QUOTES) if i >= 0), default=len(text))]
+        found = _match(_strip_prefix(tokenize(head)))
+        raise (exc.with_usage(found[0].usage) if found else exc) from None
+
+
 def parse(text: str, now: Now | None = None) -> Command:
     """Parse one command line. Raises ParseError (with the right form) and nothing else."""
     ctx = now or Now(datetime.now(ZoneInfo("UTC")), ZoneInfo("Asia/Shanghai"), "CNY")
     if len(text) > MAX_LENGTH:
         raise ParseError("too_long", limit=MAX_LENGTH)
-    tokens = _strip_prefix(tokenize(text))
+    tokens = _tokens(text)
     if not tokens:
         return Help()
-    words = [t.text for t in tokens[:2] if not t.quoted and t.key is None]
-    found = lookup(words) if words and _is_bare(tokens[0]) else None
+    found = _match(tokens)
     if found is None and len(tokens) == 1 and refs.match(tokens[0].text):
         found = INDEX[("show",)], 0  # a bare id, "C-12", shows it
     if found is None:
-        raise _unknown([tokens[0].text])
+        raise _unknown([t.text for t in tokens[:2] if _is_bare(t)] or [tokens[0].text])
     spec, used = found
     try:
         return spec.build(Args(tokens[used:], ctx, spec.options))
