@@ -41,7 +41,7 @@ class Args:
 
     def ref(self, kind: refs.Kind, what: str) -> int:
         token = self.peek()
-        number = values.ref(token.text, kind) if token and not token.quoted else None
+        number = values.ref(token.text, kind) if token else None  # a quoted "C-1" is still C-1
         if number is None:
             raise ParseError("expected_id", what=what, kind=kind.value, got=token.text if token else "")
         self.positional.pop(0)
@@ -49,7 +49,7 @@ class Args:
 
     def optional_ref(self, kind: refs.Kind) -> int | None:
         token = self.peek()
-        if token and not token.quoted and values.ref(token.text, kind) is not None:
+        if token and values.ref(token.text, kind) is not None:
             return self.ref(kind, "")
         return None
 

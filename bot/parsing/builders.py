@@ -72,7 +72,7 @@ def show(a: Args) -> c.Command:
         if number is not None:
             a.done()
             return c.Show(kind, number)
-    raise ParseError("expected_id", what="id", kind="C/T/A", got=token.text if token else "")
+    raise ParseError("expected_id", what="campaign, task or request", kind="C", got=token.text if token else "")
 
 
 def lifecycle(action: Action) -> Builder:

@@ -80,11 +80,10 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     # ids
     ("start", "expected_id", "start", {"kind": "C", "got": ""}),
     ("start T-1", "expected_id", "start", {"kind": "C", "got": "T-1"}),
-    ('start "C-1"', "expected_id", "start", {}),
     ("task done C-1", "expected_id", "task done", {"kind": "T"}),
     ("approve", "expected_id", "approve", {"kind": "A"}),
     ("show X-1", "expected_id", "show", {"got": "X-1"}),
-    ("show", "expected_id", "show", {}),
+    ("show", "expected_id", "show", {"what": "campaign, task or request", "kind": "C", "got": ""}),
     # quotes
     ('new "Spring Launch', "unterminated_quote", "new", {"quote": '"'}),
     ("new “Spring Launch", "unterminated_quote", "new", {"quote": "“"}),
@@ -203,6 +202,12 @@ def test_the_example_shown_with_an_error_is_the_commands_first_example() -> None
     assert "A reason is required." in text
     assert "`budget request <C-id> <amount> <reason>`" in text
     assert '`budget request C-1 20000 "KOL fees for week 2"`' in text
+
+
+def test_show_without_an_id_reads_naturally() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse("show", CTX)
+    assert parse_error(caught.value, "en").text.startswith("Expected a campaign, task or request id like C-1.")
 
 
 def test_unknown_command_suggests_the_closest_verb_in_words() -> None:
