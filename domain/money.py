@@ -69,8 +69,9 @@ class Money:
 
     def format(self) -> str:
         """`¥20,000.00`, `$1,250.50`, `-¥300.00`; unknown currencies as `20,000.00 XYZ`."""
-        sign = "-" if self.amount < 0 else ""
-        digits = f"{abs(self.cents):,.2f}"
+        cents = self.cents
+        sign = "-" if cents < 0 else ""  # by the shown cents: -0.004 is ¥0.00, not -¥0.00
+        digits = f"{abs(cents):,.2f}"
         symbol = SYMBOLS.get(self.currency)
         return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {self.currency}"
 
