@@ -31,6 +31,8 @@ def _read(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PolicyError(f"{path}: cannot be read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"{path}: cannot be read (not UTF-8 text: {exc.reason})") from exc
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             return yaml.safe_load(text)

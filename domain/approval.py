@@ -52,6 +52,8 @@ class Policy:
         if bounds[-1] is not None:
             raise PolicyError("the last tier must have no upper bound (it covers every larger amount)")
         finite = [b for b in bounds[:-1] if b is not None]
+        if any(not b.is_finite() or b <= 0 for b in finite):  # before sorting: NaN cannot be compared
+            raise PolicyError("'up_to' must be a positive amount")
         if len(finite) != len(bounds) - 1 or finite != sorted(finite) or len(set(finite)) != len(finite):
             raise PolicyError("tier bounds must be increasing, and only the last tier may be open-ended")
         for tier in self.tiers:

@@ -54,6 +54,10 @@ def test_default_policy_tiers(amount: str, steps: tuple[Role, ...]) -> None:
     ((Tier(Decimal("10"), (MANAGER,)), Tier(Decimal("10"), (FINANCE,)), Tier(None, (ADMIN,))), "increasing"),
     ((Tier(None, (MANAGER,)), Tier(None, (ADMIN,))), "only the last tier may be open-ended"),
     ((Tier(Decimal("10"), ()), Tier(None, (ADMIN,))), "at least one step"),
+    ((Tier(Decimal("NaN"), (MANAGER,)), Tier(Decimal("10"), (FINANCE,)), Tier(None, (ADMIN,))), "positive amount"),
+    ((Tier(Decimal("Infinity"), (MANAGER,)), Tier(None, (ADMIN,))), "positive amount"),
+    ((Tier(Decimal("0"), (MANAGER,)), Tier(None, (ADMIN,))), "positive amount"),
+    ((Tier(Decimal("-5"), (MANAGER,)), Tier(None, (ADMIN,))), "positive amount"),
 ])
 def test_bad_policies(tiers: tuple[Tier, ...], message: str) -> None:
     with pytest.raises(PolicyError) as caught:
