@@ -41,8 +41,11 @@ class Template:
         return [(task, anchor + timedelta(days=task.offset_days)) for task in self.tasks]
 
 
+_TASKS_HEADER = re.compile(r"^\s*\[\[\s*tasks\s*\]\]")  # TOML allows `[[ tasks ]]`
+
+
 def _task_lines(text: str) -> list[int]:
-    return [no for no, line in enumerate(text.splitlines(), 1) if line.strip().startswith("[[tasks]]")]
+    return [no for no, line in enumerate(text.splitlines(), 1) if _TASKS_HEADER.match(line)]
 
 
 def _text(raw: dict[str, Any], key: str, where: tuple[str, int | None], required: bool = True) -> str:
