@@ -43,7 +43,10 @@ def _kpis(a: Args) -> dict[str, Decimal]:
         if metric not in KPI_METRICS:
             raise ParseError("bad_kpi", metric=metric, allowed=", ".join(KPI_METRICS))
         if metric in ("cpc", "cpa"):
-            kpis[metric] = values.amount(raw, a.now.currency).amount
+            money = values.amount(raw, a.now.currency)
+            if money.currency != a.now.currency:  # the target is kept as a bare number in the workspace currency
+                raise ParseError("wrong_currency", key=f"kpi.{metric}", expected=a.now.currency, got=money.currency)
+            kpis[metric] = money.amount
         else:
             kpis[metric] = values.ratio(raw, percent_metric=metric in ("ctr", "cvr"))
     return kpis

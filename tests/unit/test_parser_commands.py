@@ -158,6 +158,7 @@ GRAMMAR = [
     ("new 『春季 发布』", c.NewCampaign("春季 发布")),
     ("new Spring Launch 2027", c.NewCampaign("Spring Launch 2027")),
     ('new X template="product-launch"', c.NewCampaign("X", template="product-launch")),
+    ("new X kpi.cpa=¥80", c.NewCampaign("X", kpis={"cpa": Decimal("80")})),
     ('new X template=“product-launch”', c.NewCampaign("X", template="product-launch")),
     ('new X budget="50k" owner="<@U1|li>"', c.NewCampaign("X", budget=cny("50000"), owner="U1")),
     ('budget request C-1 20000 "KOL fees for week 2"', c.RequestBudget(1, cny("20000"), "KOL fees for week 2")),
