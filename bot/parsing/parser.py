@@ -69,6 +69,10 @@ def _is_bare(token: Token) -> bool:
     return not token.quoted and token.key is None
 
 
+def _as_typed(token: Token) -> str:
+    return f"{token.key}={token.text}" if token.key is not None else token.text
+
+
 def _strip_prefix(tokens: list[Token]) -> list[Token]:
     """Drop what a surface may leave before the verb: the bot's own mention (`@MEMS`, `<@U0BOT>`), then `/mems`.
 
@@ -108,7 +112,7 @@ def parse(text: str, now: Now | None = None) -> Command:
     if found is None and len(tokens) == 1 and refs.match(tokens[0].text):
         found = INDEX[("show",)], 0  # a bare id, "C-12", shows it
     if found is None:
-        raise _unknown([t.text for t in tokens[:2] if _is_bare(t)] or [tokens[0].text])
+        raise _unknown([t.text for t in tokens[:2] if _is_bare(t)] or [_as_typed(tokens[0])])
     spec, used = found
     try:
         return spec.build(Args(tokens[used:], ctx, spec.options))

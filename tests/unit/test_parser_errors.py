@@ -25,7 +25,7 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     ("新建活动 X", "unknown_command", None, {"suggestion": "新建"}),
     ("frobnicate", "unknown_command", None, {"word": "frobnicate", "suggestion": ""}),
     ('"help"', "unknown_command", None, {}),
-    ("budget=5k", "unknown_command", None, {}),
+    ("budget=5k", "unknown_command", None, {"word": "budget=5k"}),
     # a group word alone
     ("task", "unknown_subcommand", "task *",
      {"group": "task", "choices": "add, assign, start, done, reopen, block, due"}),
@@ -60,6 +60,7 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     ("metrics C-1 clicks=1.5", "bad_count", "metrics", {"key": "clicks", "value": "1.5"}),
     ("new X kpi.roi=abc", "bad_number", "new", {"value": "abc"}),
     ("new X kpi.foo=3", "bad_kpi", "new", {"metric": "foo"}),
+    ("new X kpi.cpc=$1.5", "wrong_currency", "new", {"key": "kpi.cpc", "expected": "CNY", "got": "USD"}),
     # dates
     ("task due T-3 someday", "bad_date", "task due", {"value": "someday"}),
     ("task add C-1 x due=someday", "bad_date", "task add", {"value": "someday", "key": "due"}),
