@@ -159,6 +159,8 @@ GRAMMAR = [
     ("new Spring Launch 2027", c.NewCampaign("Spring Launch 2027")),
     ('new X template="product-launch"', c.NewCampaign("X", template="product-launch")),
     ("new X kpi.cpa=¥80", c.NewCampaign("X", kpis={"cpa": Decimal("80")})),
+    ('metrics C-1 channel="douyin live" spend=1', c.RecordMetrics(1, {"spend": Decimal("1")}, None, "douyin live")),
+    ("metrics C-1 channel=「抖音 直播」 spend=1", c.RecordMetrics(1, {"spend": Decimal("1")}, None, "抖音 直播")),
     ('new X template=“product-launch”', c.NewCampaign("X", template="product-launch")),
     ('new X budget="50k" owner="<@U1|li>"', c.NewCampaign("X", budget=cny("50000"), owner="U1")),
     ('budget request C-1 20000 "KOL fees for week 2"', c.RequestBudget(1, cny("20000"), "KOL fees for week 2")),
