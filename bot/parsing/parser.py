@@ -112,7 +112,7 @@ def parse(text: str, now: Now | None = None) -> Command:
     if found is None and len(tokens) == 1 and refs.match(tokens[0].text):
         found = INDEX[("show",)], 0  # a bare id, "C-12", shows it
     if found is None:
-        raise _unknown([t.text for t in tokens[:2] if _is_bare(t)] or [_as_typed(tokens[0])])
+        raise _unknown([_as_typed(tokens[0]), *(t.text for t in tokens[1:2] if _is_bare(t))])
     spec, used = found
     try:
         return spec.build(Args(tokens[used:], ctx, spec.options))

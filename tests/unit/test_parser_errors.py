@@ -25,6 +25,8 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     ("新建活动 X", "unknown_command", None, {"suggestion": "新建"}),
     ("frobnicate", "unknown_command", None, {"word": "frobnicate", "suggestion": ""}),
     ('"help"', "unknown_command", None, {}),
+    ('"Spring Launch" budget=5k', "unknown_command", None, {"word": "Spring Launch"}),
+    ('"Spring Launch" now', "unknown_command", None, {"word": "Spring Launch"}),
     ("budget=5k", "unknown_command", None, {"word": "budget=5k"}),
     # a group word alone
     ("task", "unknown_subcommand", "task *",
