@@ -155,7 +155,7 @@ class ApprovalRequest:
             raise SelfApproval(self.ref)
         earlier = [d for d in self.decisions if d.decider == user]
         if earlier:
-            raise DecidedEarlierStep(self.ref, earlier[0].step + 1)
+            raise DecidedEarlierStep(self.ref, earlier[0].step + 1, earlier[0].at)
         if role not in roles:
             raise NotCurrentApprover(self.ref, self.current_step + 1, role.value)
         return role

@@ -68,8 +68,8 @@ class SelfApproval(MemsError):
 class DecidedEarlierStep(MemsError):
     code = "decided_earlier_step"
 
-    def __init__(self, ref: str, step: int) -> None:
-        super().__init__(ref=ref, step=step)
+    def __init__(self, ref: str, step: int, at: datetime) -> None:
+        super().__init__(ref=ref, step=step, at=at)
 
 
 class NotCurrentApprover(MemsError):

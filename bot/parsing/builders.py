@@ -53,6 +53,9 @@ def _kpis(a: Args) -> dict[str, Decimal]:
 
 
 def new(a: Args) -> c.Command:
+    stray = a.take_mentions()
+    if stray:
+        raise ParseError("unexpected_mention", user=stray[0])
     name = a.rest()
     if not name:
         raise ParseError("missing_name")

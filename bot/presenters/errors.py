@@ -32,6 +32,8 @@ def _words(lang: str, params: dict[str, Any], tz: ZoneInfo | None = None) -> dic
 
 def parse_error(exc: ParseError, lang: str) -> Reply:
     params = _words(lang, exc.params)
+    if "what" in params:
+        params["what"] = fmt.enum(lang, "what", str(params["what"]))
     got = params.get("got")
     params["got_part"] = f" (got '{got}')" if got and lang != "zh" else (f"（收到“{got}”）" if got else "")
     if exc.key == "unknown_command":

@@ -108,7 +108,7 @@ def test_nobody_decides_two_steps() -> None:
     assert not subject.may_decide("mia", {MANAGER, FINANCE})
     with pytest.raises(DecidedEarlierStep) as caught:
         subject.approve("mia", {MANAGER, FINANCE}, "", LATER)
-    assert caught.value.params == {"ref": "A-7", "step": 1}
+    assert caught.value.params == {"ref": "A-7", "step": 1, "at": NOW}
     with pytest.raises(DecidedEarlierStep):
         subject.reject("mia", {MANAGER, FINANCE}, "changed my mind", LATER)
     assert subject.current_step == 1 and len(subject.decisions) == 1

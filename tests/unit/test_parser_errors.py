@@ -73,6 +73,8 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     # missing words
     ("new", "missing_name", "new", {}),
     ("新建 budget=5k", "missing_name", "new", {}),
+    ("new Launch @li budget=5k", "unexpected_mention", "new", {"user": "li"}),
+    ("新建 发布会 <@U1|li>", "unexpected_mention", "new", {"user": "U1"}),
     ("task add C-1", "missing_title", "task add", {}),
     ("task add C-1 @li due=+3d", "missing_title", "task add", {}),
     ("reject A-1", "missing_reason", "reject", {}),
