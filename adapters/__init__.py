@@ -1,0 +1,1 @@
+"""Adapters: I/O only, no business rules; each sub-package talks to one outside system."""
