@@ -12,6 +12,7 @@ from adapters.db import mappers
 from adapters.db.repositories.base import duplicate_is_conflict, fetch, insert, save_versioned
 from adapters.db.tables import ApprovalRequestRow, DecisionRow
 from domain.approval import ApprovalRequest, ApprovalStatus
+from domain.errors import ConcurrencyConflict
 
 
 class SqlApprovalRepository:
@@ -33,11 +34,15 @@ class SqlApprovalRepository:
         return found[0] if found else None
 
     def save(self, request: ApprovalRequest) -> None:
-        """The versioned UPDATE goes first: it takes the row lock, so a racing decider fails there; a decision
-        that slipped past it anyway breaks UNIQUE(request_id, step) and becomes the same ConcurrencyConflict."""
+        """The versioned UPDATE goes first: it takes the row lock, so a racing decider fails there. Decisions are
+        append-only: a stored step must match ours, and a step inserted twice breaks UNIQUE(request_id, step);
+        either way it is the same ConcurrencyConflict."""
         save_versioned(self.session, ApprovalRequestRow, request, mappers.request_values(request))
-        stored = select(DecisionRow.step).where(DecisionRow.request_id == request.id)
-        self._store_decisions(request, already=set(self.session.exec(stored).all()))
+        rows = fetch(self.session, select(DecisionRow).where(DecisionRow.request_id == request.id))
+        stored = {row.step: mappers.decision(row) for row in rows}
+        if any(stored.get(d.step, d) != d for d in request.decisions):
+            raise ConcurrencyConflict(request.ref)
+        self._store_decisions(request, already=set(stored))
         request.version += 1
 
     def _store_decisions(self, request: ApprovalRequest, already: set[int]) -> None:
