@@ -42,7 +42,9 @@ class SqlOutboxStore:
         single write lock, and RETURNING says which rows this claimer actually won."""
         until = now + timedelta(seconds=lease_seconds)
         with self.session_factory() as session, session.begin():
-            candidates = (select(OutboxRow.id).where(_due(now)).order_by(col(OutboxRow.id)).limit(limit)
+            # Ordered along ix_outbox_due, so SQLite walks the index of pending rows instead of the whole table.
+            candidates = (select(OutboxRow.id).where(_due(now))
+                          .order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id)).limit(limit)
                           .with_for_update(skip_locked=True))
             wanted = list(session.exec(candidates).all())
             if not wanted:
