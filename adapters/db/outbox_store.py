@@ -55,21 +55,24 @@ class SqlOutboxStore:
             rows = session.exec(select(OutboxRow).where(col(OutboxRow.id).in_(won)).order_by(col(OutboxRow.id)))
             return [mappers.outbox(r) for r in rows.all()]
 
-    def _update(self, message_id: int, **values: Any) -> None:
+    def _settle(self, message_id: int, **values: Any) -> None:
+        """Record an attempt's outcome. Only a pending row changes: a worker whose lease ran out must not turn a
+        message that another worker has since delivered into a dead one."""
         with self.session_factory() as session, session.begin():
-            session.exec(update(OutboxRow).where(col(OutboxRow.id) == message_id).values(**values))
+            session.exec(update(OutboxRow)
+                         .where(col(OutboxRow.id) == message_id, text(PENDING_DELIVERY))
+                         .values(**values, attempts=OutboxRow.attempts + 1, **NO_LEASE))
+
+    # `attempts` counts every delivery attempt, the successful one included.
 
     def mark_sent(self, message_id: int, at: datetime) -> None:
-        self._update(message_id, status=DeliveryStatus.SENT.value, sent_at=at,
-                     attempts=OutboxRow.attempts + 1, **NO_LEASE)
+        self._settle(message_id, status=DeliveryStatus.SENT.value, sent_at=at)
 
     def mark_retry(self, message_id: int, next_at: datetime, error: str) -> None:
-        self._update(message_id, attempts=OutboxRow.attempts + 1, next_attempt_at=next_at, last_error=error,
-                     **NO_LEASE)
+        self._settle(message_id, next_attempt_at=next_at, last_error=error)
 
     def mark_dead(self, message_id: int, at: datetime, error: str) -> None:
-        self._update(message_id, status=DeliveryStatus.DEAD.value, dead_at=at, last_error=error,
-                     attempts=OutboxRow.attempts + 1, **NO_LEASE)
+        self._settle(message_id, status=DeliveryStatus.DEAD.value, dead_at=at, last_error=error)
 
     def record_copy(self, workspace_id: int, entity: str, sent: Sent) -> None:
         """Remember where a card landed so a later decision can update it; recording twice is harmless."""

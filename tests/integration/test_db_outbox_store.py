@@ -74,6 +74,8 @@ def test_sent_messages_are_done(new_uow: UowFactory, store: SqlOutboxStore,
                                                                               None)
     assert store.claim(NOW + timedelta(days=1), 10, LEASE, "a") == []
     assert store.list_pending() == []
+    store.mark_dead(ids["k"], NOW + timedelta(minutes=5), "late report from a worker whose lease ran out")
+    assert row(sessions, ids["k"]).status == "sent"
 
 
 def test_a_retry_waits_until_its_time(new_uow: UowFactory, store: SqlOutboxStore) -> None:
