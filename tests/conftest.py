@@ -26,6 +26,8 @@ def _postgres_schema() -> Iterator[str]:
     """A schema of its own for one test, so runs can repeat and go in parallel; dropped afterwards."""
     base = os.environ.get(POSTGRES_ENV)
     if not base:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {POSTGRES_ENV} is not set")
         pytest.skip(f"PostgreSQL: set {POSTGRES_ENV} to run")
     admin = make_engine(base)
     schema = f"test_{uuid.uuid4().hex[:12]}"
