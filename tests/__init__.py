@@ -1,0 +1,1 @@
+"""The MEMS test suite."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the MEMS schema; run them with adapters.db.migrate.upgrade."""

@@ -1,0 +1,122 @@
+"""The delivery side of the outbox: claim due rows under a lease, record outcomes and card copies.
+Each call is its own short transaction, apart from any unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, text, update
+from sqlmodel import Session, col, select
+
+from adapters.db import mappers
+from adapters.db.repositories.base import upsert
+from adapters.db.tables import PENDING_DELIVERY, CardCopyRow, OutboxRow, WorkspaceRow
+from bot.ports import Copy, OutboxStore, Sent
+from domain.notifications import DeliveryStatus, OutboxMessage
+from domain.people import Workspace
+
+NO_LEASE: dict[str, Any] = {"lease_owner": None, "lease_until": None}
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    # PENDING_DELIVERY is the partial index's predicate text, so ix_outbox_due serves this scan.
+    return and_(
+        text(PENDING_DELIVERY),
+        col(OutboxRow.not_before) <= now,
+        or_(col(OutboxRow.next_attempt_at).is_(None), col(OutboxRow.next_attempt_at) <= now),
+        or_(col(OutboxRow.lease_until).is_(None), col(OutboxRow.lease_until) < now),
+    )
+
+
+class SqlOutboxStore:
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self.session_factory = session_factory
+
+    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str) -> Sequence[OutboxMessage]:
+        """Lease up to `limit` due rows to `owner`; two claimers never get the same row.
+
+        PostgreSQL: the candidates are locked FOR UPDATE SKIP LOCKED, so a concurrent claimer passes over them.
+        SQLite ignores FOR UPDATE; there the UPDATE re-checks the due condition (a compare-and-set) under the
+        single write lock, and RETURNING says which rows this claimer actually won."""
+        until = now + timedelta(seconds=lease_seconds)
+        with self.session_factory() as session, session.begin():
+            # Ordered along ix_outbox_due, so SQLite walks the index of pending rows instead of the whole table.
+            candidates = (select(OutboxRow.id).where(_due(now))
+                          .order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id)).limit(limit)
+                          .with_for_update(skip_locked=True))
+            wanted = list(session.exec(candidates).all())
+            if not wanted:
+                return []
+            leased = (update(OutboxRow).where(col(OutboxRow.id).in_(wanted), _due(now))
+                      .values(lease_owner=owner, lease_until=until).returning(col(OutboxRow.id)))
+            won = list(session.exec(leased).scalars().all())
+            rows = session.exec(select(OutboxRow).where(col(OutboxRow.id).in_(won)).order_by(col(OutboxRow.id)))
+            return [mappers.outbox(r) for r in rows.all()]
+
+    def _settle(self, message_id: int, **values: Any) -> None:
+        """Record an attempt's outcome. Only a pending row changes: a worker whose lease ran out must not turn a
+        message that another worker has since delivered into a dead one."""
+        with self.session_factory() as session, session.begin():
+            session.exec(update(OutboxRow)
+                         .where(col(OutboxRow.id) == message_id, text(PENDING_DELIVERY))
+                         .values(**values, attempts=OutboxRow.attempts + 1, **NO_LEASE))
+
+    # `attempts` counts every delivery attempt, the successful one included.
+
+    def mark_sent(self, message_id: int, at: datetime) -> None:
+        self._settle(message_id, status=DeliveryStatus.SENT.value, sent_at=at)
+
+    def mark_retry(self, message_id: int, next_at: datetime, error: str) -> None:
+        self._settle(message_id, next_attempt_at=next_at, last_error=error)
+
+    def mark_dead(self, message_id: int, at: datetime, error: str) -> None:
+        self._settle(message_id, status=DeliveryStatus.DEAD.value, dead_at=at, last_error=error)
+
+    def record_copy(self, workspace_id: int, entity: str, sent: Sent) -> None:
+        """Remember where a card landed so a later decision can update it; recording twice is harmless."""
+        with self.session_factory() as session, session.begin():
+            stmt = (upsert(session, CardCopyRow)
+                    .values(workspace_id=workspace_id, entity=entity, channel=sent.channel,
+                            message_ref=sent.message_ref)
+                    .on_conflict_do_nothing(index_elements=["entity", "channel", "message_ref"]))
+            session.exec(stmt)
+
+    def copies(self, entity: str) -> Sequence[Copy]:
+        with self.session_factory() as session:
+            stmt = select(CardCopyRow).where(CardCopyRow.entity == entity).order_by(col(CardCopyRow.id))
+            return [Copy(r.channel, r.message_ref) for r in session.exec(stmt).all()]
+
+    def workspace(self, workspace_id: int) -> Workspace | None:
+        with self.session_factory() as session:
+            row = session.get(WorkspaceRow, workspace_id)
+            return mappers.workspace(row) if row else None
+
+    # For `mems outbox`: what is waiting, what gave up, and putting a dead message back in line.
+
+    def _list(self, status: DeliveryStatus, limit: int) -> Sequence[OutboxMessage]:
+        with self.session_factory() as session:
+            stmt = (select(OutboxRow).where(OutboxRow.status == status.value)
+                    .order_by(col(OutboxRow.id)).limit(limit))
+            return [mappers.outbox(r) for r in session.exec(stmt).all()]
+
+    def list_pending(self, limit: int = 100) -> Sequence[OutboxMessage]:
+        return self._list(DeliveryStatus.PENDING, limit)
+
+    def list_dead(self, limit: int = 100) -> Sequence[OutboxMessage]:
+        return self._list(DeliveryStatus.DEAD, limit)
+
+    def replay(self, message_id: int) -> bool:
+        """Dead → pending, due at once, attempts from zero; False when no dead message has that id.
+        The last error stays, for whoever looks at it next."""
+        with self.session_factory() as session, session.begin():
+            stmt = (update(OutboxRow)
+                    .where(col(OutboxRow.id) == message_id, col(OutboxRow.status) == DeliveryStatus.DEAD.value)
+                    .values(status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=None, dead_at=None,
+                            **NO_LEASE))
+            return session.exec(stmt).rowcount > 0
+
+
+def _conforms(factory: Callable[[], Session]) -> OutboxStore:
+    return SqlOutboxStore(factory)  # mypy checks here that SqlOutboxStore is an OutboxStore

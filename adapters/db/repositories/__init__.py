@@ -1,0 +1,20 @@
+"""One repository per Protocol of domain.ports, each bound to the unit of work's session."""
+
+from adapters.db.repositories.approvals import SqlApprovalRepository
+from adapters.db.repositories.campaigns import SqlCampaignRepository, SqlTaskRepository
+from adapters.db.repositories.notifications import SqlOutboxRepository, SqlSubscriptionRepository
+from adapters.db.repositories.people import SqlMemberRepository, SqlWorkspaceRepository
+from adapters.db.repositories.records import SqlAuditRepository, SqlLedgerRepository, SqlMetricsRepository
+
+__all__ = [
+    "SqlApprovalRepository",
+    "SqlAuditRepository",
+    "SqlCampaignRepository",
+    "SqlLedgerRepository",
+    "SqlMemberRepository",
+    "SqlMetricsRepository",
+    "SqlOutboxRepository",
+    "SqlSubscriptionRepository",
+    "SqlTaskRepository",
+    "SqlWorkspaceRepository",
+]

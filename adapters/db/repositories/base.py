@@ -1,0 +1,89 @@
+"""What the repositories share: conflict translation, inserts that return ids, versioned updates, upserts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import Table, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+from sqlmodel.sql.expression import SelectOfScalar
+
+from adapters.db.tables import Base
+from domain.errors import ConcurrencyConflict
+
+RowT = TypeVar("RowT", bound=Base)
+UNIQUE_VIOLATION = "23505"  # PostgreSQL SQLSTATE
+SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+
+
+class Versioned(Protocol):
+    id: int | None
+    version: int
+
+    @property
+    def ref(self) -> str: ...
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """A duplicate key, as opposed to a broken foreign key or a missing value (which are bugs)."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == UNIQUE_VIOLATION:
+        return True
+    return getattr(orig, "sqlite_errorname", None) in SQLITE_UNIQUE
+
+
+@contextmanager
+def duplicate_is_conflict(ref: str) -> Iterator[None]:
+    """Someone else wrote the same unique key first: the caller reloads and sees their row."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if is_unique_violation(exc):
+            raise ConcurrencyConflict(ref) from exc
+        raise
+
+
+def insert(session: Session, row: Base, ref: str) -> int:
+    """Add and flush, so the generated id is known; returns it."""
+    session.add(row)
+    with duplicate_is_conflict(ref):
+        session.flush()
+    new_id = getattr(row, "id", None)
+    assert isinstance(new_id, int)
+    return new_id
+
+
+def fetch(session: Session, stmt: SelectOfScalar[RowT]) -> Sequence[RowT]:
+    """Fresh rows: a conditional UPDATE earlier in this session bypasses the identity map, so refresh it."""
+    return session.exec(stmt.execution_options(populate_existing=True)).all()
+
+
+def fetch_one(session: Session, stmt: SelectOfScalar[RowT]) -> RowT | None:
+    rows = fetch(session, stmt.limit(1))
+    return rows[0] if rows else None
+
+
+def save_versioned(session: Session, row_type: type[Base], obj: Versioned, values: dict[str, Any]) -> None:
+    """UPDATE ... WHERE id AND version = the one we read; no row means another writer got there first.
+    The caller bumps `obj.version` once everything it writes has gone through."""
+    table: Table = row_type.__table__  # type: ignore[attr-defined]
+    stmt = (update(table)
+            .where(table.c.id == obj.id, table.c.version == obj.version)
+            .values(**values, version=table.c.version + 1))
+    if session.exec(stmt).rowcount != 1:
+        raise ConcurrencyConflict(obj.ref)
+
+
+def upsert(session: Session, row_type: type[Base]) -> Any:
+    """INSERT ... ON CONFLICT for the session's dialect (both spell it the same way in SQLAlchemy)."""
+    table = row_type.__table__  # type: ignore[attr-defined]
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"MEMS stores data in SQLite or PostgreSQL, not {name}")

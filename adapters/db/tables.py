@@ -1,0 +1,295 @@
+"""SQLModel tables: the rows behind each aggregate, with the unique keys and indexes the scans rely on."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKeyConstraint,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from adapters.db.types import Amount, UtcDateTime
+
+# Stable constraint names, so migrations can refer to them and conflicts can be recognised.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+# Partial-index predicates. Queries repeat them verbatim (as SQL text, not bound parameters): both SQLite and
+# PostgreSQL use a partial index only when the query's WHERE visibly implies the index's WHERE.
+OPEN_TASK = "status <> 'done'"
+PENDING_DELIVERY = "status = 'pending'"
+# Ids are shown to people (C-12, T-3, A-7) and must never be handed out twice, even after a delete:
+# SQLite reuses the highest rowid without AUTOINCREMENT; PostgreSQL sequences never go back.
+NO_REUSE = {"sqlite_autoincrement": True}
+
+
+def partial(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    return Index(name, *columns, unique=unique, sqlite_where=text(where), postgresql_where=text(where))
+
+
+class Base(SQLModel, registry=registry(metadata=MetaData(naming_convention=NAMING))):
+    """Our own metadata, so nothing else that uses SQLModel ends up in our migrations."""
+
+
+metadata = Base.metadata
+
+
+class WorkspaceRow(Base, table=True):
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("platform", "external_id"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(sa_type=String(16))
+    external_id: str = Field(sa_type=String(255))
+    name: str = Field(sa_type=String(200))
+    timezone: str = Field(sa_type=String(64))
+    lang: str = Field(sa_type=String(8))
+    currency: str = Field(sa_type=String(3))
+
+
+class MemberRow(Base, table=True):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_ref"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    user_ref: str = Field(sa_type=String(128))
+    display_name: str = Field(default="", sa_type=String(200))
+    timezone: str | None = Field(default=None, sa_type=String(64))
+    lang: str | None = Field(default=None, sa_type=String(8))
+    quiet_start: str | None = Field(default=None, sa_type=String(5))  # "HH:MM"
+    quiet_end: str | None = Field(default=None, sa_type=String(5))
+    joined_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class MemberRoleRow(Base, table=True):
+    __tablename__ = "member_roles"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "user_ref", "role"),
+        ForeignKeyConstraint(["workspace_id", "user_ref"], ["members.workspace_id", "members.user_ref"],
+                             ondelete="CASCADE"),
+        Index("ix_member_roles_holders", "workspace_id", "role"),
+        NO_REUSE,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int
+    user_ref: str = Field(sa_type=String(128))
+    role: str = Field(sa_type=String(16))
+
+
+class CampaignRow(Base, table=True):
+    __tablename__ = "campaigns"
+    __table_args__ = (Index("ix_campaigns_workspace_status", "workspace_id", "status"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    name: str = Field(sa_type=String(200))
+    owner: str = Field(sa_type=String(128))
+    home_channel: str = Field(sa_type=String(128))
+    created_by: str = Field(sa_type=String(128))
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    currency: str = Field(sa_type=String(3))
+    status: str = Field(sa_type=String(16))
+    budget: Decimal | None = Field(default=None, sa_type=Amount)
+    budget_currency: str | None = Field(default=None, sa_type=String(3))
+    start_day: date | None = None
+    end_day: date | None = None
+    launch_day: date | None = None
+    template: str | None = Field(default=None, sa_type=String(64))
+    kpis: dict[str, str] = Field(default_factory=dict, sa_type=JSON, nullable=False)  # metric -> str(Decimal)
+    version: int = 0
+
+
+class TaskRow(Base, table=True):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        partial("ix_tasks_open_due", "due", where=OPEN_TASK),
+        Index("ix_tasks_workspace_assignee", "workspace_id", "assignee"),
+        Index("ix_tasks_campaign", "campaign_id"),
+        NO_REUSE,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    campaign_id: int = Field(foreign_key="campaigns.id")
+    title: str = Field(sa_type=String(300))
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    assignee: str | None = Field(default=None, sa_type=String(128))
+    due: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    status: str = Field(sa_type=String(16))
+    blocked_reason: str | None = Field(default=None, sa_type=Text)
+    from_template: bool = False
+    done_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    version: int = 0
+
+
+class ApprovalRequestRow(Base, table=True):
+    __tablename__ = "approval_requests"
+    __table_args__ = (
+        Index("ix_approval_requests_status_created", "status", "created_at"),
+        Index("ix_approval_requests_workspace_status", "workspace_id", "status"),
+        Index("ix_approval_requests_campaign", "campaign_id"),
+        NO_REUSE,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    campaign_id: int = Field(foreign_key="campaigns.id")
+    requester: str = Field(sa_type=String(128))
+    amount: Decimal = Field(sa_type=Amount, nullable=False)
+    currency: str = Field(sa_type=String(3))
+    reason: str = Field(sa_type=Text)
+    steps: list[str] = Field(sa_type=JSON, nullable=False)  # role names, in order
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    status: str = Field(sa_type=String(16))
+    closed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    version: int = 0
+
+
+class DecisionRow(Base, table=True):
+    __tablename__ = "approval_decisions"
+    # The version check already lets one writer win; this is the second guard, in the schema itself.
+    __table_args__ = (UniqueConstraint("request_id", "step"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="approval_requests.id")
+    step: int
+    role: str = Field(sa_type=String(16))
+    decider: str = Field(sa_type=String(128))
+    outcome: str = Field(sa_type=String(16))
+    comment: str = Field(default="", sa_type=Text)
+    at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class SpendRow(Base, table=True):
+    __tablename__ = "spend_entries"
+    __table_args__ = (Index("ix_spend_entries_campaign", "campaign_id"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    campaign_id: int = Field(foreign_key="campaigns.id")
+    amount: Decimal = Field(sa_type=Amount, nullable=False)
+    currency: str = Field(sa_type=String(3))
+    note: str = Field(default="", sa_type=Text)
+    recorded_by: str = Field(sa_type=String(128))
+    recorded_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class MetricRow(Base, table=True):
+    __tablename__ = "daily_metrics"
+    # Also the index for "metrics of a campaign by day": campaign_id and day are its leading columns.
+    __table_args__ = (UniqueConstraint("campaign_id", "day", "channel"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    campaign_id: int = Field(foreign_key="campaigns.id")
+    day: date
+    channel: str = Field(default="", sa_type=String(64))  # '' when none: NULL would defeat the unique key
+    spend: Decimal = Field(sa_type=Amount, nullable=False)
+    impressions: int = Field(sa_type=BigInteger, nullable=False)
+    clicks: int = Field(sa_type=BigInteger, nullable=False)
+    conversions: int = Field(sa_type=BigInteger, nullable=False)
+    revenue: Decimal = Field(sa_type=Amount, nullable=False)
+
+
+class AuditRow(Base, table=True):
+    __tablename__ = "audit_entries"
+    # No foreign key to campaigns: the trail is history and must not constrain what it records.
+    __table_args__ = (
+        Index("ix_audit_entries_entity", "entity"),
+        Index("ix_audit_entries_campaign_at", "campaign_id", "at"),
+        NO_REUSE,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    entity: str = Field(sa_type=String(64))
+    action: str = Field(sa_type=String(64))
+    actor: str = Field(sa_type=String(128))
+    at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    campaign_id: int | None = None
+    detail: dict[str, str] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class OutboxRow(Base, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (partial("ix_outbox_due", "next_attempt_at", where=PENDING_DELIVERY), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=String(512), unique=True)
+    kind: str = Field(sa_type=String(64))
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    target_kind: str = Field(sa_type=String(16))
+    target_ref: str = Field(sa_type=String(128))
+    payload: dict[str, Any] = Field(sa_type=JSON, nullable=False)
+    entity: str | None = Field(default=None, sa_type=String(64))
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    not_before: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    status: str = Field(sa_type=String(16))  # pending | sent | dead
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # NULL: due now
+    lease_owner: str | None = Field(default=None, sa_type=String(128))
+    lease_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    last_error: str | None = Field(default=None, sa_type=Text)
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    dead_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class CardCopyRow(Base, table=True):
+    __tablename__ = "card_copies"
+    # Also the lookup index for copies(entity).
+    __table_args__ = (UniqueConstraint("entity", "channel", "message_ref"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    entity: str = Field(sa_type=String(64))
+    channel: str = Field(sa_type=String(128))
+    message_ref: str = Field(sa_type=String(128))
+
+
+class SubscriptionRow(Base, table=True):
+    __tablename__ = "subscriptions"
+    # campaign_id NULL means every campaign. NULLs are distinct in a plain unique key, so the "all" row
+    # gets a partial unique index of its own.
+    __table_args__ = (
+        partial("uq_subscriptions_campaign", "workspace_id", "channel_ref", "campaign_id",
+                where="campaign_id IS NOT NULL", unique=True),
+        partial("uq_subscriptions_all", "workspace_id", "channel_ref", where="campaign_id IS NULL", unique=True),
+        NO_REUSE,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    channel_ref: str = Field(sa_type=String(128))
+    campaign_id: int | None = Field(default=None, foreign_key="campaigns.id")
+    kinds: str = Field(sa_type=String(255))  # comma-separated families, sorted
+
+
+class ApiTokenRow(Base, table=True):
+    __tablename__ = "api_tokens"
+    __table_args__ = (NO_REUSE,)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int | None = Field(default=None, foreign_key="workspaces.id")  # NULL: every workspace
+    name: str = Field(sa_type=String(100))
+    token_hash: str = Field(sa_type=String(128), unique=True)
+    created_by: str = Field(sa_type=String(128))
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

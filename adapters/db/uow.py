@@ -1,0 +1,95 @@
+"""The SQL unit of work: one session, one transaction, the repositories over it; only commit() commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlmodel import Session
+
+from adapters.db.repositories import (
+    SqlApprovalRepository,
+    SqlAuditRepository,
+    SqlCampaignRepository,
+    SqlLedgerRepository,
+    SqlMemberRepository,
+    SqlMetricsRepository,
+    SqlOutboxRepository,
+    SqlSubscriptionRepository,
+    SqlTaskRepository,
+    SqlWorkspaceRepository,
+)
+from adapters.db.repositories.base import duplicate_is_conflict
+from domain.ports import (
+    ApprovalRepository,
+    AuditRepository,
+    CampaignRepository,
+    LedgerRepository,
+    MemberRepository,
+    MetricsRepository,
+    OutboxRepository,
+    SubscriptionRepository,
+    TaskRepository,
+    UnitOfWork,
+    WorkspaceRepository,
+)
+
+
+class SqlUnitOfWork:
+    workspaces: WorkspaceRepository
+    members: MemberRepository
+    campaigns: CampaignRepository
+    tasks: TaskRepository
+    approvals: ApprovalRepository
+    ledger: LedgerRepository
+    metrics: MetricsRepository
+    audit: AuditRepository
+    outbox: OutboxRepository
+    subscriptions: SubscriptionRepository
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self.session_factory = session_factory
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside `with`")
+        return self._session
+
+    def __enter__(self) -> Self:
+        session = self._session = self.session_factory()
+        self.workspaces = SqlWorkspaceRepository(session)
+        self.members = SqlMemberRepository(session)
+        self.campaigns = SqlCampaignRepository(session)
+        self.tasks = SqlTaskRepository(session)
+        self.approvals = SqlApprovalRepository(session)
+        self.ledger = SqlLedgerRepository(session)
+        self.metrics = SqlMetricsRepository(session)
+        self.audit = SqlAuditRepository(session)
+        self.outbox = SqlOutboxRepository(session)
+        self.subscriptions = SqlSubscriptionRepository(session)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        # Whatever was not committed is thrown away, error or not.
+        session, self._session = self.session, None
+        try:
+            session.rollback()
+        finally:
+            session.close()
+
+    def commit(self) -> None:
+        # Rows added without a flush (audit entries) reach the database only here; a duplicate key among them
+        # means the same as one caught at flush time.
+        with duplicate_is_conflict("commit"):
+            self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def _conforms(factory: Callable[[], Session]) -> UnitOfWork:
+    return SqlUnitOfWork(factory)  # mypy checks here that SqlUnitOfWork is a UnitOfWork

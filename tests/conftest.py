@@ -1,0 +1,91 @@
+"""Shared fixtures: a fresh database per test on SQLite and, when configured, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, make_url, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from adapters.db.engine import make_engine, normalize_url, session_factory
+from adapters.db.migrate import upgrade
+from adapters.db.uow import SqlUnitOfWork
+
+POSTGRES_ENV = "MEMS_TEST_POSTGRES_URL"  # e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test
+REQUIRE_ENV = "MEMS_TEST_REQUIRE_SERVICES"  # "1" in CI: a configured but unreachable service fails
+
+
+def _postgres_schema() -> Iterator[str]:
+    """A schema of its own for one test, so runs can repeat and go in parallel; dropped afterwards."""
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {POSTGRES_ENV} is not set")
+        pytest.skip(f"PostgreSQL: set {POSTGRES_ENV} to run")
+    admin = make_engine(base)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except OperationalError as exc:
+        admin.dispose()
+        first_line = str(exc.orig).strip().splitlines()[0]
+        message = f"PostgreSQL at {POSTGRES_ENV} unreachable: {first_line}"
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    url = normalize_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database (no tables yet)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'mems.db'}"
+    else:
+        yield from _postgres_schema()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite database migrated to head per run; each test gets a copy, which costs far less than migrating."""
+    path = tmp_path_factory.mktemp("template") / "mems.db"
+    upgrade(f"sqlite:///{path}")  # its engine is disposed on the way out, so the WAL is folded into the file
+    return path
+
+
+@pytest.fixture
+def engine(database_url: str, sqlite_template: Path) -> Iterator[Engine]:
+    """The database migrated to head."""
+    target = make_url(database_url)
+    if target.get_backend_name() == "sqlite":
+        shutil.copyfile(sqlite_template, str(target.database))
+    else:
+        upgrade(database_url)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return session_factory(engine)
+
+
+@pytest.fixture
+def new_uow(sessions: sessionmaker[Session]) -> Callable[[], SqlUnitOfWork]:
+    """A factory of units of work, as the bus gets one."""
+    return lambda: SqlUnitOfWork(sessions)

@@ -1,0 +1,123 @@
+"""The delivery side of the outbox: what is due, leases, outcomes, dead letters and card copies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from adapters.db.outbox_store import SqlOutboxStore
+from adapters.db.tables import OutboxRow
+from bot.ports import Copy, Sent
+from domain.notifications import DeliveryStatus
+from domain.people import Platform
+from tests.integration import db_builders as build
+from tests.integration.db_builders import NOW, UowFactory
+
+LEASE = 60.0
+
+
+@pytest.fixture
+def store(sessions: sessionmaker[Session]) -> SqlOutboxStore:
+    return SqlOutboxStore(sessions)
+
+
+def seed(new_uow: UowFactory, *messages: tuple[str, timedelta]) -> tuple[int, dict[str, int]]:
+    """A workspace and one message per (key, delay of not_before); returns the workspace id and ids by key."""
+    w = build.world(new_uow)
+    ids: dict[str, int] = {}
+    with new_uow() as uow:
+        for key, delay in messages:
+            m = build.message(w.workspace_id, key, not_before=NOW + delay)
+            uow.outbox.add(m)
+            ids[key] = m.id or 0
+        uow.commit()
+    return w.workspace_id, ids
+
+
+def row(sessions: sessionmaker[Session], message_id: int) -> OutboxRow:
+    with sessions() as session:
+        found = session.get(OutboxRow, message_id)
+        assert found is not None
+        return found
+
+
+def test_claim_takes_due_rows_once_until_the_lease_runs_out(new_uow: UowFactory, store: SqlOutboxStore) -> None:
+    _, ids = seed(new_uow, ("now", timedelta(0)), ("earlier", -timedelta(hours=1)), ("quiet", timedelta(hours=8)))
+    claimed = store.claim(NOW, limit=10, lease_seconds=LEASE, owner="a")
+    assert [m.key for m in claimed] == ["now", "earlier"]  # in order of creation; the held one waits
+    assert claimed[0].payload == {"title": "now"} and claimed[0].target.ref == "C1"
+    assert claimed[0].meta["lease_until"] == NOW + timedelta(seconds=LEASE)
+    assert store.claim(NOW + timedelta(seconds=1), limit=10, lease_seconds=LEASE, owner="b") == []
+    after_crash = store.claim(NOW + timedelta(seconds=LEASE + 1), limit=10, lease_seconds=LEASE, owner="b")
+    assert sorted(m.id or 0 for m in after_crash) == sorted([ids["now"], ids["earlier"]])
+    for message in after_crash:
+        store.mark_sent(message.id or 0, NOW + timedelta(seconds=LEASE + 2))
+    assert [m.key for m in store.claim(NOW + timedelta(hours=8), 10, LEASE, "c")] == ["quiet"]
+
+
+def test_claim_respects_the_limit(new_uow: UowFactory, store: SqlOutboxStore) -> None:
+    seed(new_uow, *((f"k{n}", timedelta(0)) for n in range(5)))
+    assert len(store.claim(NOW, limit=3, lease_seconds=LEASE, owner="a")) == 3
+    assert len(store.claim(NOW, limit=3, lease_seconds=LEASE, owner="b")) == 2
+
+
+def test_sent_messages_are_done(new_uow: UowFactory, store: SqlOutboxStore,
+                                sessions: sessionmaker[Session]) -> None:
+    _, ids = seed(new_uow, ("k", timedelta(0)))
+    assert len(store.claim(NOW, 10, LEASE, "a")) == 1
+    store.mark_sent(ids["k"], NOW + timedelta(seconds=2))
+    sent = row(sessions, ids["k"])
+    assert (sent.status, sent.attempts, sent.sent_at, sent.lease_owner) == ("sent", 1, NOW + timedelta(seconds=2),
+                                                                              None)
+    assert store.claim(NOW + timedelta(days=1), 10, LEASE, "a") == []
+    assert store.list_pending() == []
+    store.mark_dead(ids["k"], NOW + timedelta(minutes=5), "late report from a worker whose lease ran out")
+    assert row(sessions, ids["k"]).status == "sent"
+
+
+def test_a_retry_waits_until_its_time(new_uow: UowFactory, store: SqlOutboxStore) -> None:
+    _, ids = seed(new_uow, ("k", timedelta(0)))
+    store.claim(NOW, 10, LEASE, "a")
+    store.mark_retry(ids["k"], NOW + timedelta(seconds=30), "ratelimited")
+    assert store.claim(NOW + timedelta(seconds=29), 10, LEASE, "b") == []
+    [again] = store.claim(NOW + timedelta(seconds=30), 10, LEASE, "b")
+    assert (again.attempts, again.last_error, again.status) == (1, "ratelimited", DeliveryStatus.PENDING)
+
+
+def test_dead_letters_are_listed_and_can_be_replayed(new_uow: UowFactory, store: SqlOutboxStore) -> None:
+    _, ids = seed(new_uow, ("dead", timedelta(0)), ("alive", timedelta(0)))
+    store.claim(NOW, 10, LEASE, "a")
+    store.mark_retry(ids["dead"], NOW, "timeout")
+    store.mark_dead(ids["dead"], NOW + timedelta(minutes=1), "channel_not_found")
+    [dead] = store.list_dead()
+    assert (dead.key, dead.status, dead.attempts, dead.last_error) == ("dead", DeliveryStatus.DEAD, 2,
+                                                                       "channel_not_found")
+    assert dead.meta["dead_at"] == NOW + timedelta(minutes=1)
+    assert [m.key for m in store.list_pending()] == ["alive"]
+    assert store.replay(ids["alive"]) is False  # only dead messages come back
+    assert store.replay(10_000) is False
+    assert store.replay(ids["dead"]) is True
+    assert store.list_dead() == []
+    later = NOW + timedelta(minutes=2)
+    [replayed] = [m for m in store.claim(later, 10, LEASE, "b") if m.key == "dead"]
+    assert (replayed.attempts, replayed.status) == (0, DeliveryStatus.PENDING)
+
+
+def test_card_copies_are_recorded_once_and_listed_by_entity(new_uow: UowFactory, store: SqlOutboxStore) -> None:
+    workspace_id, _ = seed(new_uow)
+    store.record_copy(workspace_id, "A-1", Sent("D1", "111.1"))
+    store.record_copy(workspace_id, "A-1", Sent("C1", "222.2"))
+    store.record_copy(workspace_id, "A-1", Sent("D1", "111.1"))  # a retried send reports the same copy
+    store.record_copy(workspace_id, "A-2", Sent("C1", "333.3"))
+    assert store.copies("A-1") == [Copy("D1", "111.1"), Copy("C1", "222.2")]
+    assert store.copies("A-9") == []
+
+
+def test_workspace_lookup(new_uow: UowFactory, store: SqlOutboxStore) -> None:
+    workspace_id, _ = seed(new_uow)
+    found = store.workspace(workspace_id)
+    assert found is not None and found.platform is Platform.SLACK and found.id == workspace_id
+    assert store.workspace(workspace_id + 1) is None
