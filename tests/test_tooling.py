@@ -22,7 +22,7 @@ def tool(name: str) -> str:
 @pytest.mark.parametrize("command", [
     ["ruff", "check", "."],
     ["mypy"],
-    ["lint-imports"],
+    ["lint-imports", "--no-cache"],
 ], ids=["ruff", "mypy", "import-linter"])
 def test_tool_is_clean(command: list[str]) -> None:
     result = subprocess.run([tool(command[0]), *command[1:]], cwd=ROOT, capture_output=True, text=True,
