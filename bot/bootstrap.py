@@ -69,13 +69,13 @@ def _storage(settings: Settings) -> tuple[Callable[[], UnitOfWork], OutboxStore,
                                           list[Callable[[], None]]]:
     from adapters.db.engine import make_engine, session_factory
     from adapters.db.health import probe
-    from adapters.db.migrate import upgrade
+    from adapters.db.migrate import ensure_current
     from adapters.db.outbox_store import SqlOutboxStore
     from adapters.db.uow import SqlUnitOfWork
 
-    if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)  # a laptop's SQLite file is brought up to date on its own
     engine = make_engine(settings.database_url)
+    if engine.dialect.name == "sqlite":
+        ensure_current(settings.database_url, engine)  # a laptop's SQLite file is brought up to date on its own
     sessions = session_factory(engine)
     return (lambda: SqlUnitOfWork(sessions)), SqlOutboxStore(sessions), {"database": lambda: probe(engine)}, \
         [engine.dispose]

@@ -105,3 +105,19 @@ def test_the_outbox_claim_uses_the_partial_index(engine: Engine, sessions: sessi
     assert "ix_outbox_due" in query
     assert "SCAN outbox\n" not in f"{query}\n"  # never a walk over every message ever sent
 
+
+
+def test_head_constant_names_the_newest_migration(database_url: str) -> None:
+    """Start-up skips Alembic when the schema is at HEAD, so HEAD must be the scripts' real head."""
+    from alembic.script import ScriptDirectory
+
+    from adapters.db.engine import make_engine
+    from adapters.db.migrate import HEAD, alembic_config, current_revision, ensure_current
+
+    script_head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    assert script_head == HEAD, f"set adapters.db.migrate.HEAD = {script_head!r} after adding a migration"
+    engine = make_engine(database_url)
+    assert current_revision(engine) is None
+    ensure_current(database_url, engine)
+    assert current_revision(engine) == HEAD
+    engine.dispose()
