@@ -31,10 +31,12 @@ def quiet_until(quiet: QuietHours | None, tz: ZoneInfo, now: datetime) -> dateti
 
 
 def _add(uow: UnitOfWork, workspace: Workspace, kind: str, target: Target, card: Card, entity: str,
-         period: str, now: datetime, not_before: datetime) -> bool:
+         period: str, now: datetime, not_before: datetime, lang: str | None = None) -> bool:
     assert workspace.id is not None
+    # The reader's language rides along, so that a folded burst is headed in it too.
+    payload = {**card.to_dict(), "lang": lang or workspace.lang}
     message = OutboxMessage(key=key(kind, entity, period, target), kind=kind, workspace_id=workspace.id,
-                            target=target, payload=card.to_dict(), created_at=now, not_before=not_before,
+                            target=target, payload=payload, created_at=now, not_before=not_before,
                             entity=entity)
     return uow.outbox.add(message)
 
@@ -43,8 +45,9 @@ def to_user(uow: UnitOfWork, workspace: Workspace, member: Member, kind: str, ca
             period: str, now: datetime) -> bool:
     """A direct message, held until the recipient's quiet hours end."""
     hold = quiet_until(member.quiet, member.tz_in(workspace), now)
-    return _add(uow, workspace, kind, Target(TargetKind.USER, member.user_ref), card_for(member.lang_in(workspace)),
-                entity, period, now, hold)
+    lang = member.lang_in(workspace)
+    return _add(uow, workspace, kind, Target(TargetKind.USER, member.user_ref), card_for(lang), entity, period, now,
+                hold, lang)
 
 
 def to_channel(uow: UnitOfWork, workspace: Workspace, channel: str, kind: str, card: Card, entity: str,

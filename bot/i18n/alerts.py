@@ -1,0 +1,28 @@
+"""Words of the alerts: deadlines, approval reminders, the daily digest, folded bursts, `mems outbox`."""
+
+ALERTS: dict[str, tuple[str, str]] = {
+    "alert.soon_title": ("Due soon: {title}", "即将到期：{title}"),
+    "alert.soon_line": ("Due {due} (in {left}) · {campaign}", "截止 {due}（还剩 {left}）· {campaign}"),
+    "alert.overdue_title": ("Overdue: {title}", "已逾期：{title}"),
+    "alert.overdue_line": ("Was due {due} ({late} ago) · {assignee} · owner {owner}",
+                           "应于 {due} 完成（已逾期 {late}）· {assignee} · 活动负责人 {owner}"),
+    "alert.escalate_title": ("Still overdue: {title}", "仍未完成：{title}"),
+    "alert.escalate_line": ("Overdue for {late} (was due {due}) · {assignee} · owner {owner}",
+                            "已逾期 {late}（应于 {due} 完成）· {assignee} · 活动负责人 {owner}"),
+    "alert.reminder_title": ("Reminder, waiting {waited} for your decision: {title}",
+                             "提醒：已等待您审批 {waited}：{title}"),
+    "alert.folded_title": ("{n} alerts", "{n} 条提醒"),
+    "alert.folded_hint": ("Type `show <id>` for one of them.", "输入 `show <编号>` 查看详情。"),
+    "alert.task_hint": ("Done? Type `task done {ref}`.", "已完成？输入 `task done {ref}`。"),
+    "digest.title": ("Daily digest · {day}", "每日摘要 · {day}"),
+    "digest.overdue": ("Overdue ({n})", "已逾期（{n}）"),
+    "digest.due_today": ("Due today ({n})", "今日到期（{n}）"),
+    "digest.approvals": ("Pending approvals ({n})", "待审批（{n}）"),
+    "digest.clear": ("Nothing overdue, nothing due today, no approval waiting.", "没有逾期任务，今日无到期任务，也没有待审批事项。"),
+    "digest.more": ("… and {n} more", "……另有 {n} 项"),
+    "digest.scope": ("Scope: {scope}", "范围：{scope}"),
+    "digest.waiting": ("waiting {waited}", "已等待 {waited}"),
+    "span.minutes": ("{m} min", "{m} 分钟"),
+    "span.hours": ("{h} h", "{h} 小时"),
+    "span.days_hours": ("{d} d {h} h", "{d} 天 {h} 小时"),
+}
