@@ -24,5 +24,6 @@ ALERTS: dict[str, tuple[str, str]] = {
     "digest.waiting": ("waiting {waited}", "已等待 {waited}"),
     "span.minutes": ("{m} min", "{m} 分钟"),
     "span.hours": ("{h} h", "{h} 小时"),
+    "span.days": ("{d} d", "{d} 天"),
     "span.days_hours": ("{d} d {h} h", "{d} 天 {h} 小时"),
 }

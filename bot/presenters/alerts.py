@@ -28,6 +28,8 @@ def span(delta: timedelta, lang: str) -> str:
     hours = minutes // 60
     if hours < 48:
         return tr(lang, "span.hours", h=hours)
+    if hours % 24 == 0:
+        return tr(lang, "span.days", d=hours // 24)
     return tr(lang, "span.days_hours", d=hours // 24, h=hours % 24)
 
 
