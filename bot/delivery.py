@@ -24,6 +24,12 @@ from domain.people import Platform, Workspace
 from domain.ports import Clock
 
 log = logging.getLogger(__name__)
+
+
+class _LeaseSpent(Exception):
+    """Waiting for a free sender took too long: the row goes back rather than risk a second worker's copy."""
+
+
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = 5.0
 MAX_BACKOFF = 3600.0
@@ -139,7 +145,12 @@ class Delivery:
                 self.stats["deferred"] += len(group.messages)
                 return 0
             await self.sleep(slot.wait)
-            error = await self._attempt(group, sending)
+            try:
+                error = await self._attempt(group, sending, deadline)
+            except _LeaseSpent:
+                await self._each(group, self.store.defer, self.clock.now())
+                self.stats["deferred"] += len(group.messages)
+                return 0
             if error is None:
                 await asyncio.to_thread(self.store.mark_sent_many, group.ids, self.clock.now())
                 self.stats["sent"] += len(group.messages)
@@ -164,15 +175,19 @@ class Delivery:
             self.stats["retried_in_run"] += 1
             await self.sleep(wait)
 
-    async def _attempt(self, group: Group, sending: asyncio.Semaphore) -> DeliveryError | None:
+    async def _attempt(self, group: Group, sending: asyncio.Semaphore, deadline: float) -> DeliveryError | None:
         try:
             if group.workspace is None or group.gateway is None:
                 where = group.workspace.platform.value if group.workspace else "a missing workspace"
                 raise DeliveryError(f"no gateway for {where}", retry_after=NO_GATEWAY_WAIT)
             async with sending:
+                if asyncio.get_running_loop().time() >= deadline:
+                    raise _LeaseSpent
                 await self._send(group, group.workspace, group.gateway)
         except DeliveryError as exc:
             return exc
+        except _LeaseSpent:
+            raise
         except Exception as exc:  # a bug or an unexpected reply: keep the rows, try again later
             log.exception("delivery of %s failed", group.messages[0].key)
             return DeliveryError(type(exc).__name__)
