@@ -9,9 +9,9 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
