@@ -27,7 +27,8 @@ def mems(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[s
 
 def test_tick_twice_sends_nothing_twice_and_outbox_shows_and_replays(tmp_path: Path) -> None:
     db = tmp_path / "mems.db"
-    chat = mems(db, "chat", "--as", "olive", stdin='new "Spring Launch"\ntask add C-1 "Book venue" @bob due=2026-11-20\n')
+    commands = 'new "Spring Launch"\ntask add C-1 "Book venue" @bob due=2026-11-20\n'
+    chat = mems(db, "chat", "--as", "olive", stdin=commands)
     assert chat.returncode == 0, chat.stderr
     first = mems(db, "tick", "--at", "2026-11-25T09:00")
     assert first.returncode == 0, first.stderr
