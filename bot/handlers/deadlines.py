@@ -8,13 +8,12 @@ from datetime import timedelta
 from functools import partial
 
 from bot.handlers.system import Scan
-from bot.identity import ensure_member
 from bot.notify import channels_for, to_channel, to_user
 from bot.presenters import alerts as view
 from domain import commands as c
 from domain.campaign import Campaign
 from domain.notifications import AlertKind
-from domain.people import Role, Workspace
+from domain.people import Workspace
 from domain.task import Task
 
 DST_SLACK = timedelta(hours=1)  # a local day can be 25 hours long
@@ -49,7 +48,7 @@ def _soon(s: Scan, workspace: Workspace, task: Task, campaign: Campaign, soon: t
     """Within the next `soon` hours of the assignee's own clock: across a DST change that is 23 or 25 hours."""
     if not task.assignee or task.due is None:
         return
-    member = ensure_member(s.uow, workspace, task.assignee, s.deps.settings, s.now)
+    member = s.member(workspace, task.assignee)
     tz = member.tz_in(workspace)
     if task.due >= s.now.astimezone(tz) + soon:  # aware + timedelta moves the wall clock
         return
@@ -61,15 +60,17 @@ def _soon(s: Scan, workspace: Workspace, task: Task, campaign: Campaign, soon: t
 def _overdue(s: Scan, workspace: Workspace, task: Task, campaign: Campaign) -> None:
     kind = AlertKind.DEADLINE_OVERDUE.value
     card = view.overdue(task, campaign, s.now, workspace.tz, workspace.lang)
-    for channel in channels_for(s.uow, workspace, campaign.home_channel, kind, campaign.id):
+    assert workspace.id is not None
+    subs = s.subscriptions(workspace.id)
+    for channel in channels_for(s.uow, workspace, campaign.home_channel, kind, campaign.id, subs):
         s.count(to_channel(s.uow, workspace, channel, kind, card, task.ref, _period(task, workspace), s.now))
 
 
 def _escalate(s: Scan, workspace: Workspace, task: Task, campaign: Campaign) -> None:
     assert workspace.id is not None
-    managers = [m.user_ref for m in s.uow.members.holders(workspace.id, Role.MANAGER)]
+    managers = s.managers(workspace.id)
     for user in dict.fromkeys([campaign.owner, *managers]):
-        member = ensure_member(s.uow, workspace, user, s.deps.settings, s.now)
+        member = s.member(workspace, user)
         card = partial(view.overdue, task, campaign, s.now, member.tz_in(workspace), escalate=True)
         s.count(to_user(s.uow, workspace, member, AlertKind.DEADLINE_ESCALATE.value, card,
                         task.ref, _period(task, workspace), s.now))
