@@ -30,6 +30,7 @@ class Runner:
         self.jobs = jobs
         self.leading = False
         self._lock = threading.Lock()
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run every few minutes is noise
         self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 60})
 
