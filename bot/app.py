@@ -6,12 +6,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.bootstrap import Container
+
+if TYPE_CHECKING:
+    from scheduler.runner import Runner
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
@@ -70,15 +74,24 @@ async def delivery_loop(container: Container, poll_seconds: float = 5.0) -> None
         event.clear()
 
 
+def start_scheduler(container: Container) -> Runner:
+    from scheduler.runner import Runner
+
+    return Runner(container).start()
+
+
 def create_app(container: Container, run_workers: bool | None = None) -> FastAPI:
     workers = container.settings.scheduler == "on" if run_workers is None else run_workers
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(delivery_loop(container))] if workers else []
+        runner = start_scheduler(container) if workers else None
         try:
             yield
         finally:
+            if runner is not None:
+                runner.shutdown()
             for task in tasks:
                 task.cancel()
             for task in tasks:

@@ -16,7 +16,8 @@ from bot.bus import Bus
 from bot.delivery import Delivery
 from bot.env import Deps
 from bot.inprocess.dedupe import MemoryDeduper
-from bot.ports import ChatGateway, Deduper, OutboxStore
+from bot.inprocess.ratelimit import LocalScanLock, MemoryRateLimiter
+from bot.ports import ChatGateway, Deduper, OutboxStore, RateLimiter, ScanLock
 from bot.settings import Settings
 from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
@@ -59,6 +60,7 @@ class Container:
     deduper: Deduper = field(default_factory=MemoryDeduper)
     probes: dict[str, Probe] = field(default_factory=dict)
     closers: list[Callable[[], None]] = field(default_factory=list)
+    scan_lock: ScanLock = field(default_factory=LocalScanLock)
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -98,10 +100,30 @@ def build(settings: Settings, *, clock: Clock | None = None,
         from adapters.console.gateway import ConsoleGateway
 
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
-    delivery = Delivery(outbox, gateways, clock)
+    delivery, scan_lock = _alerts(settings, outbox, gateways, clock, closers)
     deduper = _deduper(settings, probes, closers)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
-                     closers)
+                     closers, scan_lock)
+
+
+def _alerts(settings: Settings, outbox: OutboxStore, gateways: dict[Platform, ChatGateway], clock: Clock,
+            closers: list[Callable[[], None]]) -> tuple[Delivery, ScanLock]:
+    """Rate buckets and the scanner lock: in Redis when configured (shared by replicas, each falling back to
+    memory while Redis is down), else in this process."""
+    limiter: RateLimiter = MemoryRateLimiter()
+    scan_lock: ScanLock = LocalScanLock()
+    if settings.redis_url:
+        from adapters.redis.client import connect
+        from adapters.redis.lock import RedisScanLock
+        from adapters.redis.ratelimit import RedisRateLimiter
+
+        client = connect(settings.redis_url)
+        closers.append(client.close)
+        limiter = RedisRateLimiter(client)
+        scan_lock = RedisScanLock(client)
+    delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
+                        concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
+    return delivery, scan_lock
 
 
 def _deduper(settings: Settings, probes: dict[str, Probe], closers: list[Callable[[], None]]) -> Deduper:

@@ -13,17 +13,27 @@ from zoneinfo import ZoneInfo
 from bot.cards import Reply
 from bot.context import Context
 from bot.env import Deps, Env
-from bot.handlers import HANDLERS
+from bot.handlers import HANDLERS, SYSTEM_HANDLERS
+from bot.handlers.system import Scan
 from bot.identity import resolve
 from bot.parsing import ParseError, parse
 from bot.parsing.values import Now
 from bot.presenters.errors import domain_error, internal_error, parse_error
-from domain.commands import Command
+from domain.commands import Command, SystemCommand
 from domain.errors import ConcurrencyConflict, MemsError
 from domain.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Any, Env], Reply]
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What a scan did: how many outbox rows it wrote, or why it gave up."""
+
+    name: str
+    written: int = 0
+    error: str | None = None
 
 
 @dataclass
@@ -49,6 +59,27 @@ class Bus:
     def handle(self, ctx: Context, command: Command) -> Reply:
         """Run an already-typed command (REST API, scheduler, buttons)."""
         return self._run(ctx, lambda env: command)
+
+    def run_system(self, command: SystemCommand, attempts: int = 3) -> ScanResult:
+        """Run a scan without a user, as one unit of work. A scan racing another (a second scheduler, a user
+        creating the same member) is run again on fresh data; the natural keys make that safe. Never raises."""
+        name = type(command).__name__
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.uow_factory() as uow:
+                    scan = Scan(uow, command.at, self.deps)
+                    SYSTEM_HANDLERS[type(command)](command, scan)
+                    uow.commit()
+            except Exception as exc:
+                if attempt < attempts:
+                    log.info("scan %s: attempt %d failed (%s); running it again", name, attempt, type(exc).__name__)
+                    continue
+                ref = uuid.uuid4().hex[:8]
+                log.exception("scan %s failed (ref %s)", name, ref)
+                return ScanResult(name, error=f"{type(exc).__name__} (ref {ref})")
+            self.after_commit()
+            return ScanResult(name, scan.written)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
     def _parse(text: str, env: Env) -> Command:

@@ -3,14 +3,14 @@ message is an outbox row written in the caller's transaction, with a natural key
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cards import Card
 from bot.env import Env
 from bot.identity import ensure_member
-from domain.notifications import AlertKind, OutboxMessage, Target, TargetKind, key
+from domain.notifications import AlertKind, OutboxMessage, Subscription, Target, TargetKind, key
 from domain.people import Member, QuietHours, Workspace
 from domain.ports import UnitOfWork
 
@@ -31,10 +31,12 @@ def quiet_until(quiet: QuietHours | None, tz: ZoneInfo, now: datetime) -> dateti
 
 
 def _add(uow: UnitOfWork, workspace: Workspace, kind: str, target: Target, card: Card, entity: str,
-         period: str, now: datetime, not_before: datetime) -> bool:
+         period: str, now: datetime, not_before: datetime, lang: str | None = None) -> bool:
     assert workspace.id is not None
+    # The reader's language rides along, so that a folded burst is headed in it too.
+    payload = {**card.to_dict(), "lang": lang or workspace.lang}
     message = OutboxMessage(key=key(kind, entity, period, target), kind=kind, workspace_id=workspace.id,
-                            target=target, payload=card.to_dict(), created_at=now, not_before=not_before,
+                            target=target, payload=payload, created_at=now, not_before=not_before,
                             entity=entity)
     return uow.outbox.add(message)
 
@@ -43,8 +45,9 @@ def to_user(uow: UnitOfWork, workspace: Workspace, member: Member, kind: str, ca
             period: str, now: datetime) -> bool:
     """A direct message, held until the recipient's quiet hours end."""
     hold = quiet_until(member.quiet, member.tz_in(workspace), now)
-    return _add(uow, workspace, kind, Target(TargetKind.USER, member.user_ref), card_for(member.lang_in(workspace)),
-                entity, period, now, hold)
+    lang = member.lang_in(workspace)
+    return _add(uow, workspace, kind, Target(TargetKind.USER, member.user_ref), card_for(lang), entity, period, now,
+                hold, lang)
 
 
 def to_channel(uow: UnitOfWork, workspace: Workspace, channel: str, kind: str, card: Card, entity: str,
@@ -54,11 +57,14 @@ def to_channel(uow: UnitOfWork, workspace: Workspace, channel: str, kind: str, c
     return _add(uow, workspace, kind, Target(TargetKind.CHANNEL, channel), card, entity, period, now, now)
 
 
-def channels_for(uow: UnitOfWork, workspace: Workspace, home: str, kind: str, campaign_id: int | None) -> list[str]:
-    """The home channel, then every channel subscribed to this kind for this campaign, each once."""
+def channels_for(uow: UnitOfWork, workspace: Workspace, home: str, kind: str, campaign_id: int | None,
+                 subscriptions: Sequence[Subscription] | None = None) -> list[str]:
+    """The home channel, then every channel subscribed to this kind for this campaign, each once. A scan passes
+    the workspace's subscriptions it has already read."""
     assert workspace.id is not None
     found = [home] if home else []
-    for sub in uow.subscriptions.for_workspace(workspace.id):
+    subs = uow.subscriptions.for_workspace(workspace.id) if subscriptions is None else subscriptions
+    for sub in subs:
         if sub.wants(kind, campaign_id) and sub.channel_ref not in found:
             found.append(sub.channel_ref)
     return found

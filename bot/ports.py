@@ -1,4 +1,5 @@
-"""What the application needs from adapters beyond the unit of work: chat gateways and the outbox store."""
+"""What the application needs from adapters beyond the unit of work: chat gateways, the outbox store, rate
+buckets and the scanner lock."""
 
 from __future__ import annotations
 
@@ -50,11 +51,23 @@ class OutboxStore(Protocol):
 
     def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str) -> Sequence[OutboxMessage]: ...
     def mark_sent(self, message_id: int, at: datetime) -> None: ...
+    def mark_sent_many(self, message_ids: Sequence[int], at: datetime) -> None:
+        """Several rows delivered as one folded message: all of them settle in one transaction."""
+        ...
+    def note_failure(self, message_id: int, error: str) -> None:
+        """Count a failed attempt that will be retried within this run; the lease stays."""
+        ...
+    def defer(self, message_id: int, next_at: datetime) -> None:
+        """Give the row back, due again at `next_at`, without counting an attempt (a rate limit, not a failure)."""
+        ...
     def mark_retry(self, message_id: int, next_at: datetime, error: str) -> None: ...
     def mark_dead(self, message_id: int, at: datetime, error: str) -> None: ...
     def record_copy(self, workspace_id: int, entity: str, sent: Sent) -> None: ...
     def copies(self, entity: str) -> Sequence[Copy]: ...
     def workspace(self, workspace_id: int) -> Workspace | None: ...
+    def list_pending(self, limit: int = 100) -> Sequence[OutboxMessage]: ...
+    def list_dead(self, limit: int = 100) -> Sequence[OutboxMessage]: ...
+    def replay(self, message_id: int) -> bool: ...
 
 
 class Deduper(Protocol):
@@ -62,3 +75,43 @@ class Deduper(Protocol):
     atomically, so a retried delivery or a double click acts once."""
 
     def first(self, key: str, ttl_seconds: int) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """One rate bucket: at most `per_second` sends on average under `key`, `burst` of them back to back."""
+
+    key: str
+    per_second: float
+    burst: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """The answer to a reservation: `granted` with `wait` seconds to sleep before sending, or refused with the
+    wait that would have been needed (longer than the caller would wait)."""
+
+    granted: bool
+    wait: float
+
+
+class RateLimiter(Protocol):
+    """Rate buckets shared by every sender that uses the same limiter (replicas, when it lives in Redis)."""
+
+    def reserve(self, limits: Sequence[Limit], max_wait: float) -> Slot:
+        """Book the earliest moment every bucket allows, if it is at most `max_wait` seconds away."""
+        ...
+
+    def hold(self, limits: Sequence[Limit], seconds: float) -> None:
+        """The platform said "wait": nothing more goes through these buckets for `seconds`."""
+        ...
+
+
+class ScanLock(Protocol):
+    """Keeps one scanner active across replicas. Only an optimisation: the natural keys keep scans correct."""
+
+    def hold(self) -> bool:
+        """Take the lock or renew it; True while this process holds it."""
+        ...
+
+    def release(self) -> None: ...

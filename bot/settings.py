@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     budget_thresholds: str = "80,100"
     digest_hour: int = Field(default=9, ge=0, le=23)
     log_level: str = "INFO"
+    # Alerts: scans, scheduler and delivery (docs/alerts.md).
+    alert_lookback_hours: float = Field(default=168, gt=0)  # how far back a deadline scan still catches up
+    scan_interval_seconds: int = Field(default=300, ge=10)
+    delivery_lease_seconds: float = Field(default=60, ge=1)
+    delivery_concurrency: int = Field(default=16, ge=1, le=256)
+    delivery_backoff_seconds: float = Field(default=5, gt=0)
 
     @field_validator("timezone")
     @classmethod

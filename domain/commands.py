@@ -203,3 +203,28 @@ class UpdateSettings(Command):
     lang: str | None = None
     quiet: QuietHours | None = None
     quiet_off: bool = False
+
+
+# System commands: sent by the scheduler (or `mems tick`), run without a user, each one unit of work.
+
+
+@dataclass(frozen=True)
+class SystemCommand(Command):
+    """A scan as of one moment; `at` is aware (UTC or any zone)."""
+
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ScanDeadlines(SystemCommand):
+    """deadline.soon, deadline.overdue and deadline.escalate for open tasks near or past their due time."""
+
+
+@dataclass(frozen=True)
+class ScanApprovals(SystemCommand):
+    """approval.reminder for requests whose current step has waited past the SLA."""
+
+
+@dataclass(frozen=True)
+class SendDigests(SystemCommand):
+    """The daily digest to subscribed channels, once per workspace-local day, at or after the digest hour."""

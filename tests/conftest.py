@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -89,3 +91,78 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 def new_uow(sessions: sessionmaker[Session]) -> Callable[[], SqlUnitOfWork]:
     """A factory of units of work, as the bus gets one."""
     return lambda: SqlUnitOfWork(sessions)
+
+
+REDIS_ENV = "MEMS_TEST_REDIS_URL"  # e.g. redis://127.0.0.1:6379/15 (db 15; keys under a unique prefix)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The shared Redis service; the test must use keys under a prefix of its own and never flush."""
+    import redis
+
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {REDIS_ENV} is not set")
+        pytest.skip(f"Redis: set {REDIS_ENV} to run")
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"Redis at {REDIS_ENV} unreachable: {exc}")
+        pytest.skip(f"Redis at {REDIS_ENV} unreachable: {exc}")
+    finally:
+        client.close()
+    return url
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free loopback port, which the test may stop and start again."""
+
+    def __init__(self, directory: Path) -> None:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        self.directory = directory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import redis
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.RedisError:
+                time.sleep(0.05)
+        client.close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    if shutil.which("redis-server") is None:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but redis-server is not installed")
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -125,6 +126,9 @@ class FakeCampaigns(_Repo):
         return [c for c in self.rows.values() if c.workspace_id == workspace_id
                 and (statuses is None or c.status in statuses) and (owner is None or c.owner == owner)]
 
+    def many(self, campaign_ids: Sequence[int]) -> Sequence[Campaign]:
+        return [self.rows[i] for i in sorted(set(campaign_ids)) if i in self.rows]
+
 
 class FakeTasks(_Repo):
     name = "tasks"
@@ -147,6 +151,11 @@ class FakeTasks(_Repo):
     def open_due_before(self, workspace_id: int | None, before: datetime) -> Sequence[Task]:
         return [t for t in self.rows.values() if (workspace_id is None or t.workspace_id == workspace_id)
                 and t.is_open and t.due is not None and t.due < before]
+
+    def open_due_between(self, workspace_id: int | None, start: datetime, end: datetime) -> Sequence[Task]:
+        found = [t for t in self.rows.values() if (workspace_id is None or t.workspace_id == workspace_id)
+                 and t.is_open and t.due is not None and start <= t.due < end]
+        return sorted(found, key=lambda t: (t.due, t.id))
 
 
 class FakeApprovals(_Repo):
@@ -263,16 +272,22 @@ class FakeUnitOfWork:
 
 
 class FakeChatGateway:
-    """Records what would be sent; can be told to fail the next sends."""
+    """Records what would be sent, and when; scriptable: `fail(n, error)` makes the next n sends raise it."""
 
     def __init__(self, platform: Platform = Platform.CONSOLE) -> None:
         self.platform = platform
         self.sent: list[tuple[Target, Card, str]] = []
         self.updated: list[tuple[str, str, Card]] = []
         self.failures: list[DeliveryError] = []
+        self.attempts: list[tuple[float, str]] = []  # (monotonic time, idempotency key) of every send tried
         self._ts = itertools.count(1)
 
+    def fail(self, times: int, error: DeliveryError) -> FakeChatGateway:
+        self.failures.extend([error] * times)
+        return self
+
     async def send(self, workspace: Workspace, target: Target, card: Card, idempotency_key: str) -> Sent:
+        self.attempts.append((time.monotonic(), idempotency_key))
         if self.failures:
             raise self.failures.pop(0)
         self.sent.append((target, card, idempotency_key))
@@ -283,7 +298,7 @@ class FakeChatGateway:
 
 
 class FakeOutboxStore:
-    """The delivery side of the fake store's outbox."""
+    """The delivery side of the fake store's outbox, with leases like the real one."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -292,24 +307,53 @@ class FakeOutboxStore:
     def _rows(self) -> dict[Any, OutboxMessage]:
         return self.store.table("outbox")
 
+    @staticmethod
+    def _due(m: OutboxMessage, now: datetime) -> bool:
+        leased = m.meta.get("lease_until") is not None and m.meta["lease_until"] >= now
+        return (m.status is DeliveryStatus.PENDING and m.not_before <= now
+                and m.meta.get("next_attempt_at", m.not_before) <= now and not leased)
+
     def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str) -> Sequence[OutboxMessage]:
-        due = [m for m in self._rows().values() if m.status is DeliveryStatus.PENDING and m.not_before <= now
-               and m.meta.get("next_at", m.not_before) <= now]
-        return sorted(due, key=lambda m: m.id or 0)[:limit]
+        due = sorted((m for m in self._rows().values() if self._due(m, now)), key=lambda m: m.id or 0)[:limit]
+        for m in due:
+            m.meta.update(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
+        return [copy.deepcopy(m) for m in due]
+
+    def _settle(self, message_id: int, **changes: Any) -> OutboxMessage:
+        row = self._rows()[message_id]
+        if row.status is DeliveryStatus.PENDING:
+            row.attempts += 1
+            row.meta.pop("lease_owner", None)
+            row.meta.pop("lease_until", None)
+            for name, value in changes.items():
+                if name == "next_attempt_at":
+                    row.meta[name] = value
+                else:
+                    setattr(row, name, value)
+        return row
 
     def mark_sent(self, message_id: int, at: datetime) -> None:
-        row = self._rows()[message_id]
-        row.status, row.sent_at = DeliveryStatus.SENT, at
+        self._settle(message_id, status=DeliveryStatus.SENT, sent_at=at)
 
-    def mark_retry(self, message_id: int, next_at: datetime, error: str) -> None:
+    def mark_sent_many(self, message_ids: Sequence[int], at: datetime) -> None:
+        for message_id in message_ids:
+            self.mark_sent(message_id, at)
+
+    def note_failure(self, message_id: int, error: str) -> None:
         row = self._rows()[message_id]
         row.attempts += 1
         row.last_error = error
-        row.meta["next_at"] = next_at
+
+    def defer(self, message_id: int, next_at: datetime) -> None:
+        row = self._rows()[message_id]
+        row.meta.pop("lease_until", None)
+        row.meta["next_attempt_at"] = next_at
+
+    def mark_retry(self, message_id: int, next_at: datetime, error: str) -> None:
+        self._settle(message_id, next_attempt_at=next_at, last_error=error)
 
     def mark_dead(self, message_id: int, at: datetime, error: str) -> None:
-        row = self._rows()[message_id]
-        row.status, row.last_error = DeliveryStatus.DEAD, error
+        self._settle(message_id, status=DeliveryStatus.DEAD, last_error=error)
 
     def record_copy(self, workspace_id: int, entity: str, sent: Sent) -> None:
         self.copies_by_entity.setdefault(entity, []).append(Copy(sent.channel, sent.message_ref))
@@ -319,3 +363,19 @@ class FakeOutboxStore:
 
     def workspace(self, workspace_id: int) -> Workspace | None:
         return self.store.table("workspaces").get(workspace_id)
+
+    def _list(self, status: DeliveryStatus, limit: int) -> Sequence[OutboxMessage]:
+        return sorted((m for m in self._rows().values() if m.status is status), key=lambda m: m.id or 0)[:limit]
+
+    def list_pending(self, limit: int = 100) -> Sequence[OutboxMessage]:
+        return self._list(DeliveryStatus.PENDING, limit)
+
+    def list_dead(self, limit: int = 100) -> Sequence[OutboxMessage]:
+        return self._list(DeliveryStatus.DEAD, limit)
+
+    def replay(self, message_id: int) -> bool:
+        row = self._rows().get(message_id)
+        if row is None or row.status is not DeliveryStatus.DEAD:
+            return False
+        row.status, row.attempts, row.meta = DeliveryStatus.PENDING, 0, {}
+        return True

@@ -68,6 +68,26 @@ class SqlOutboxStore:
     def mark_sent(self, message_id: int, at: datetime) -> None:
         self._settle(message_id, status=DeliveryStatus.SENT.value, sent_at=at)
 
+    def mark_sent_many(self, message_ids: Sequence[int], at: datetime) -> None:
+        """A folded message: its rows settle together, so a crash leaves all of them to send again or none."""
+        with self.session_factory() as session, session.begin():
+            session.exec(update(OutboxRow)
+                         .where(col(OutboxRow.id).in_(list(message_ids)), text(PENDING_DELIVERY))
+                         .values(status=DeliveryStatus.SENT.value, sent_at=at, attempts=OutboxRow.attempts + 1,
+                                 **NO_LEASE))
+
+    def note_failure(self, message_id: int, error: str) -> None:
+        """An attempt failed and is retried within this run: count it, keep the lease."""
+        with self.session_factory() as session, session.begin():
+            session.exec(update(OutboxRow).where(col(OutboxRow.id) == message_id, text(PENDING_DELIVERY))
+                         .values(attempts=OutboxRow.attempts + 1, last_error=error))
+
+    def defer(self, message_id: int, next_at: datetime) -> None:
+        """Back in line at `next_at`, no attempt counted: the rate bucket was full, nothing failed."""
+        with self.session_factory() as session, session.begin():
+            session.exec(update(OutboxRow).where(col(OutboxRow.id) == message_id, text(PENDING_DELIVERY))
+                         .values(next_attempt_at=next_at, **NO_LEASE))
+
     def mark_retry(self, message_id: int, next_at: datetime, error: str) -> None:
         self._settle(message_id, next_attempt_at=next_at, last_error=error)
 

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.cards import Reply
-from bot.handlers import admin, approvals, budget, campaigns, tasks, views
+from bot.handlers import admin, approvals, budget, campaigns, deadlines, digest, reminders, tasks, views
+from bot.handlers.system import SystemHandler
 from domain import commands as c
 
 HANDLERS: dict[type[c.Command], Callable[[Any, Any], Reply]] = {
@@ -39,4 +40,12 @@ HANDLERS: dict[type[c.Command], Callable[[Any, Any], Reply]] = {
     c.ChangeRole: admin.change_role,
     c.ListRoles: admin.roles,
     c.UpdateSettings: admin.settings,
+}
+
+# Scans the scheduler sends (bus.run_system): no user, one unit of work each. Budget thresholds and anomalies
+# (ScanBudgets, ScanAnomalies) are added here by the metrics work.
+SYSTEM_HANDLERS: dict[type[c.SystemCommand], SystemHandler] = {
+    c.ScanDeadlines: deadlines.scan,
+    c.ScanApprovals: reminders.scan,
+    c.SendDigests: digest.scan,
 }

@@ -22,6 +22,11 @@ def _card(env: Env, r: ApprovalRequest, campaign: Campaign, lang: str, with_butt
                               env.actor.workspace.tz, lang, with_buttons)
 
 
+def approval_view(env: Env, r: ApprovalRequest, campaign: Campaign, lang: str) -> Card:
+    """The decision card with its buttons, as the approvers get it (also used by the SLA reminders)."""
+    return _card(env, r, campaign, lang)
+
+
 def approvers(env: Env, r: ApprovalRequest) -> list[str]:
     role = r.current_role
     if role is None:

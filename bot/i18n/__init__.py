@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n.alerts import ALERTS
 from bot.i18n.errors import ERRORS
 from bot.i18n.labels import LABELS
 
-CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS}
+CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS, **ALERTS}
 
 
 class _Params(dict[str, Any]):

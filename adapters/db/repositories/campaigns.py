@@ -46,6 +46,12 @@ class SqlCampaignRepository:
         rows = fetch(self.session, stmt.order_by(col(CampaignRow.id)))
         return [mappers.campaign(r) for r in rows]
 
+    def many(self, campaign_ids: Sequence[int]) -> Sequence[Campaign]:
+        if not campaign_ids:
+            return []
+        stmt = select(CampaignRow).where(col(CampaignRow.id).in_(sorted(set(campaign_ids))))
+        return [mappers.campaign(r) for r in fetch(self.session, stmt.order_by(col(CampaignRow.id)))]
+
 
 class SqlTaskRepository:
     def __init__(self, session: Session) -> None:
@@ -82,6 +88,14 @@ class SqlTaskRepository:
         """Open tasks due strictly before `before`, earliest first; workspace_id None: every workspace."""
         # The predicate is the partial index's own text, so the planner can use ix_tasks_open_due.
         stmt = select(TaskRow).where(text(OPEN_TASK), col(TaskRow.due) < before)
+        if workspace_id is not None:
+            stmt = stmt.where(TaskRow.workspace_id == workspace_id)
+        rows = fetch(self.session, stmt.order_by(col(TaskRow.due), col(TaskRow.id)))
+        return [mappers.task(r) for r in rows]
+
+    def open_due_between(self, workspace_id: int | None, start: datetime, end: datetime) -> Sequence[Task]:
+        """Open tasks due in [start, end): a range scan of ix_tasks_open_due, however large the table."""
+        stmt = select(TaskRow).where(text(OPEN_TASK), col(TaskRow.due) >= start, col(TaskRow.due) < end)
         if workspace_id is not None:
             stmt = stmt.where(TaskRow.workspace_id == workspace_id)
         rows = fetch(self.session, stmt.order_by(col(TaskRow.due), col(TaskRow.id)))

@@ -1,0 +1,86 @@
+"""Rate buckets in Redis, shared by every replica: the GCRA of bot.inprocess.ratelimit as one Lua script (so a
+reservation across several buckets is atomic), on Redis's own clock. Falls back to memory while Redis is down."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import redis
+
+from bot.inprocess.ratelimit import MemoryRateLimiter
+from bot.ports import Limit, Slot
+
+log = logging.getLogger(__name__)
+PREFIX = "mems:rate:"
+
+# KEYS: the buckets. ARGV: mode ("reserve" | "hold"), max_wait or hold seconds, then interval and tolerance per key.
+SCRIPT = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local mode, arg = ARGV[1], tonumber(ARGV[2])
+local function store(key, tat)
+  redis.call('SET', key, string.format('%.6f', tat), 'PX', math.ceil((tat - t) * 1000) + 1000)
+end
+if mode == 'hold' then
+  for i = 1, #KEYS do
+    local tolerance = tonumber(ARGV[2 + 2 * i])
+    local tat = tonumber(redis.call('GET', KEYS[i]) or t)
+    store(KEYS[i], math.max(tat, t + arg + tolerance))
+  end
+  return {1, '0'}
+end
+local start, tats = t, {}
+for i = 1, #KEYS do
+  local tat = math.max(tonumber(redis.call('GET', KEYS[i]) or t), t)
+  tats[i] = tat
+  start = math.max(start, tat - tonumber(ARGV[2 + 2 * i]))
+end
+local wait = start - t
+if wait > arg then return {0, string.format('%.6f', wait)} end
+for i = 1, #KEYS do
+  store(KEYS[i], math.max(tats[i], start) + tonumber(ARGV[1 + 2 * i]))
+end
+return {1, string.format('%.6f', wait)}
+"""
+
+
+def _args(limits: Sequence[Limit]) -> list[float]:
+    args: list[float] = []
+    for limit in limits:
+        interval = 1.0 / limit.per_second
+        args += [interval, max(limit.burst - 1, 0) * interval]
+    return args
+
+
+class RedisRateLimiter:
+    def __init__(self, client: redis.Redis, fallback: MemoryRateLimiter | None = None, prefix: str = PREFIX) -> None:
+        self.client = client
+        self.fallback = fallback or MemoryRateLimiter()
+        self.prefix = prefix
+        self.script = client.register_script(SCRIPT)
+        self.degraded = False
+
+    def _run(self, limits: Sequence[Limit], mode: str, value: float) -> Slot | None:
+        keys = [self.prefix + limit.key for limit in limits]
+        try:
+            granted, wait = self.script(keys=keys, args=[mode, value, *_args(limits)])
+        except redis.RedisError as exc:
+            if not self.degraded:
+                log.warning("Redis unavailable for rate buckets (%s); limiting per process", type(exc).__name__)
+            self.degraded = True
+            return None
+        if self.degraded:
+            log.info("Redis is back for rate buckets")
+            self.degraded = False
+        return Slot(bool(int(granted)), float(wait))
+
+    def reserve(self, limits: Sequence[Limit], max_wait: float) -> Slot:
+        if not limits:
+            return Slot(True, 0.0)
+        slot = self._run(limits, "reserve", max_wait)
+        return slot if slot is not None else self.fallback.reserve(limits, max_wait)
+
+    def hold(self, limits: Sequence[Limit], seconds: float) -> None:
+        if limits and self._run(limits, "hold", seconds) is None:
+            self.fallback.hold(limits, seconds)

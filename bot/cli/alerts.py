@@ -1,0 +1,137 @@
+"""Alert commands: `mems tick` (every scan once, then deliver), `mems scheduler` (scans and delivery alone),
+`mems outbox` (what waits, what gave up, and replaying one)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from bot.cli.core import _logging, cli, container_or_exit, settings_or_exit
+from domain.notifications import OutboxMessage
+
+# Tokens that must never reach a terminal, even inside an error a platform sent back.
+SECRET = re.compile(r"(xox[abprs]-[\w-]+|xapp-[\w-]+|[tu]-[\w.-]{20,}|Bearer\s+\S+)", re.IGNORECASE)
+
+
+class OffsetClock:
+    """Time as of `at`, moving on with the real clock: retries and leases keep their real durations."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+        self.started = time.monotonic()
+
+    def now(self) -> datetime:
+        return self.at + timedelta(seconds=time.monotonic() - self.started)
+
+
+def parse_at(text: str | None, default_tz: str) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        typer.echo(f"--at: {text!r} is not an ISO-8601 moment, e.g. 2026-12-05T09:00+08:00", err=True)
+        raise typer.Exit(2) from None
+    return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(default_tz))
+
+
+@cli.command()
+def tick(at: Annotated[str | None, typer.Option(help="ISO-8601 moment to scan as of (default: now); "
+                                                      "without an offset, in MEMS_TIMEZONE.")] = None) -> None:
+    """Run every scheduled scan once as of that moment, then deliver what is due; running it twice sends
+    nothing twice."""
+    from scheduler.runner import scan_once
+
+    settings = settings_or_exit()
+    _logging("WARNING")
+    moment = parse_at(at, settings.timezone)
+    container = container_or_exit(settings, clock=OffsetClock(moment))
+    try:
+        results = scan_once(container, moment)
+        delivered = asyncio.run(container.delivery.drain())
+        stats = container.delivery.stats
+    finally:
+        container.close()
+    for result in results:
+        typer.echo(f"{result.name}: " + (f"failed, {result.error}" if result.error else f"{result.written} new"))
+    typer.echo(f"delivered {delivered} in {stats['messages']} message(s); retry later {stats['retry']}, "
+               f"waiting for rate limits {stats['deferred']}, dead {stats['dead']}")
+    raise typer.Exit(1 if any(r.error for r in results) else 0)
+
+
+@cli.command()
+def scheduler() -> None:
+    """The scheduler and the delivery worker alone (no web server)."""
+    from bot.app import delivery_loop
+    from scheduler.runner import Runner
+
+    settings = settings_or_exit()
+    _logging(settings.log_level)
+    container = container_or_exit(settings)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        runner = Runner(container).start()
+        worker = asyncio.create_task(delivery_loop(container))
+        typer.echo("MEMS scheduler running (scans and delivery); Ctrl-C to stop.")
+        await stop.wait()
+        runner.shutdown()
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
+
+    try:
+        asyncio.run(main())
+    finally:
+        container.close()
+
+
+def line(message: OutboxMessage) -> str:
+    error = " ".join((message.last_error or "").split())
+    error = SECRET.sub("[redacted]", error)
+    if len(error) > 120:
+        error = error[:117] + "..."
+    return (f"{message.id:>6}  {message.kind:<18}  {message.target!s:<28}  attempts {message.attempts:<2}  "
+            + (f"last error: {error}" if error else "no error yet"))
+
+
+def _print(title: str, messages: Sequence[OutboxMessage]) -> None:
+    typer.echo(f"{title}: {len(messages)}" + (" (showing the first 100)" if len(messages) >= 100 else ""))
+    for message in messages:
+        typer.echo(line(message))
+
+
+@cli.command()
+def outbox(dead: Annotated[bool, typer.Option("--dead", help="Only the dead (given up) notifications.")] = False,
+           replay: Annotated[int | None, typer.Option(help="Put this dead notification back in line.")] = None
+           ) -> None:
+    """Show undelivered and dead notifications; replay one."""
+    settings = settings_or_exit()
+    _logging("WARNING")
+    container = container_or_exit(settings)
+    try:
+        if replay is not None:
+            if not container.outbox.replay(replay):
+                typer.echo(f"No dead notification has id {replay}; `mems outbox --dead` lists them.", err=True)
+                raise typer.Exit(1)
+            typer.echo(f"Notification {replay} is back in line; it goes out with the next delivery.")
+            return
+        if not dead:
+            _print("Pending", container.outbox.list_pending())
+        _print("Dead", container.outbox.list_dead())
+    finally:
+        container.close()
+    sys.stdout.flush()

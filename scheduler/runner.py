@@ -1,0 +1,68 @@
+"""The APScheduler runner: every job of the table on its trigger, run only while this process holds the
+scanner lock (renewed by a heartbeat). Delivery is not here: it runs on every replica, kept safe by leases."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.bootstrap import Container
+from bot.bus import ScanResult
+from scheduler.jobs import JOBS, Job
+
+log = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 10.0
+
+
+def scan_once(container: Container, at: datetime, jobs: Sequence[Job] = JOBS) -> list[ScanResult]:
+    """Every scan once, as of `at` (for `mems tick`)."""
+    return [container.bus.run_system(job.command(at)) for job in jobs]
+
+
+class Runner:
+    def __init__(self, container: Container, jobs: Sequence[Job] = JOBS) -> None:
+        self.container = container
+        self.jobs = jobs
+        self.leading = False
+        self._lock = threading.Lock()
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run every few minutes is noise
+        self.scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
+            "coalesce": True, "max_instances": 1, "misfire_grace_time": 60})
+
+    def start(self) -> Runner:
+        now = datetime.now(UTC)
+        self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat",
+                               next_run_time=now)
+        for job in self.jobs:
+            self.scheduler.add_job(self.run, job.trigger(self.container.settings), args=[job], id=job.name,
+                                   next_run_time=now)
+        self.scheduler.start()
+        log.info("scheduler started: %s", ", ".join(job.name for job in self.jobs))
+        return self
+
+    def heartbeat(self) -> bool:
+        with self._lock:
+            leading = self.container.scan_lock.hold()
+            if leading != self.leading:
+                log.info("this process %s the scanner", "is now" if leading else "is no longer")
+            self.leading = leading
+            return leading
+
+    def run(self, job: Job) -> ScanResult | None:
+        if not self.heartbeat():
+            return None  # another replica scans; the keys would make a second scan harmless, only wasteful
+        result = self.container.bus.run_system(job.command(self.container.clock.now()))
+        if result.error:
+            log.warning("scan %s failed: %s", job.name, result.error)
+        elif result.written:
+            log.info("scan %s wrote %d alert(s)", job.name, result.written)
+        return result
+
+    def shutdown(self) -> None:
+        self.scheduler.shutdown(wait=False)
+        self.container.scan_lock.release()

@@ -1,0 +1,145 @@
+"""The delivery worker against a scriptable fake gateway: throttles, failures, dead letters, folding, buckets."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.cards import ActionId, Button, Card
+from bot.delivery import Delivery, backoff
+from bot.inprocess.ratelimit import MemoryRateLimiter
+from bot.ports import DeliveryError, Limit
+from domain.notifications import DeliveryStatus, OutboxMessage, Target, TargetKind
+from domain.people import Platform, Workspace
+from tests.fakes import FakeChatGateway, FakeClock, FakeOutboxStore, Store
+
+NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+
+
+class World:
+    def __init__(self, platform: Platform = Platform.SLACK, **delivery: object) -> None:
+        self.store = Store()
+        self.store.table("workspaces")[1] = Workspace(platform, "T1", "team", "Asia/Shanghai", "en", "CNY", id=1)
+        self.clock = FakeClock(NOW)
+        self.gateway = FakeChatGateway(platform)
+        self.outbox = FakeOutboxStore(self.store)
+        self.delivery = Delivery(self.outbox, {platform: self.gateway}, self.clock, **delivery)  # type: ignore[arg-type]
+
+    def add(self, n: int = 1, kind: str = "notice", channel: str = "C1", buttons: bool = False) -> None:
+        rows = self.store.table("outbox")
+        for _ in range(n):
+            i = self.store.next_id("outbox")
+            card = Card(title=f"alert {i}", buttons=(Button("Approve", ActionId.APPROVE, "A-1", "approve A-1"),)
+                        if buttons else ())
+            rows[i] = OutboxMessage(key=f"{kind}:X-{i}:p:channel:{channel}", kind=kind, workspace_id=1,
+                                    target=Target(TargetKind.CHANNEL, channel), payload=card.to_dict(),
+                                    created_at=NOW, not_before=NOW, id=i)
+
+    def run(self) -> int:
+        return asyncio.run(self.delivery.drain())
+
+    def row(self, i: int = 1) -> OutboxMessage:
+        return self.store.table("outbox")[i]
+
+
+def test_429_then_500_then_success_is_delivered_once_after_the_wait() -> None:
+    world = World(base_backoff=0.2)
+    world.gateway.fail(1, DeliveryError("ratelimited", retry_after=1.0)).fail(1, DeliveryError("HTTP 500"))
+    world.add()
+    assert world.run() == 1
+    (t429, _), (t500, _), (tok, key) = world.gateway.attempts
+    assert t500 - t429 >= 1.0 and tok > t500  # waited out Retry-After, then backed off
+    assert [k for _, _, k in world.gateway.sent] == [key]
+    assert world.row().status is DeliveryStatus.SENT and world.row().attempts == 3
+
+
+def test_a_wait_longer_than_ten_seconds_is_left_to_the_next_run() -> None:
+    world = World()
+    world.delivery.limiter = MemoryRateLimiter(clock=lambda: world.clock.now().timestamp())
+    world.gateway.fail(1, DeliveryError("ratelimited", retry_after=30))
+    world.add()
+    assert world.run() == 0
+    row = world.row()
+    assert row.status is DeliveryStatus.PENDING and row.attempts == 1 and row.last_error == "ratelimited"
+    assert row.meta["next_attempt_at"] == NOW + timedelta(seconds=30)
+    assert world.run() == 0  # not due yet
+    world.clock.advance(seconds=31)
+    assert world.run() == 1 and len(world.gateway.sent) == 1
+
+
+def test_a_permanent_error_is_dead_at_once_with_its_hint_and_can_be_replayed() -> None:
+    world = World()
+    world.gateway.fail(1, DeliveryError("channel_not_found", permanent=True, hint="Invite the bot to #C1."))
+    world.add()
+    world.run()
+    assert world.row().status is DeliveryStatus.DEAD and world.row().last_error == "Invite the bot to #C1."
+    assert [m.id for m in world.outbox.list_dead()] == [1]
+    assert world.outbox.replay(1) and world.run() == 1
+
+
+def test_after_the_last_try_a_message_is_dead() -> None:
+    world = World(max_attempts=3, base_backoff=0.01)
+    world.gateway.fail(5, DeliveryError("HTTP 503"))
+    world.add()
+    assert world.run() == 0
+    assert world.row().status is DeliveryStatus.DEAD and world.row().attempts == 3 and not world.gateway.sent
+
+
+def test_an_unexpected_exception_keeps_the_message_for_later() -> None:
+    world = World(base_backoff=60)
+    world.gateway.failures.append(RuntimeError("boom"))  # type: ignore[arg-type]
+    world.add()
+    assert world.run() == 0
+    assert world.row().status is DeliveryStatus.PENDING and world.row().last_error == "RuntimeError"
+
+
+def test_a_burst_of_overdue_alerts_folds_but_approval_cards_do_not() -> None:
+    world = World(Platform.CONSOLE)
+    world.add(5, kind="deadline.overdue")
+    world.add(3, kind="approval.pending", buttons=True)
+    world.add(1, kind="deadline.overdue", channel="C2")
+    assert world.run() == 9
+    titles = sorted(card.title for _, card, _ in world.gateway.sent)
+    assert titles == ["5 alerts", "alert 6", "alert 7", "alert 8", "alert 9"]
+
+
+def test_a_channel_over_its_bucket_is_deferred_not_failed() -> None:
+    """Slack: 1 a second per channel after a burst of 2; at most 10 s of waiting within a run."""
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    frozen = MemoryRateLimiter(clock=lambda: 0.0)  # no time passes: every reservation queues behind the last
+    world = World(limiter=frozen, sleep=sleep)
+    world.add(20, kind="approval.pending", buttons=True)
+    assert world.run() == 12
+    assert sorted(waits) == [0, 0, *range(1, 11)]
+    deferred = [r for r in world.store.table("outbox").values() if r.status is DeliveryStatus.PENDING]
+    assert len(deferred) == 8 and all(r.attempts == 0 for r in deferred)
+
+
+def test_each_channel_has_its_own_bucket_and_feishu_also_an_app_bucket() -> None:
+    limiter = MemoryRateLimiter(clock=lambda: 0.0)
+    a, b = Limit("slack:T1:channel:A", 1.0, 2), Limit("slack:T1:channel:B", 1.0, 2)
+    assert [limiter.reserve([a], 10).wait for _ in range(3)] == [0, 0, 1]
+    assert limiter.reserve([b], 10).wait == 0
+    app = Limit("feishu:app", 50.0, 50)
+    chats = [Limit(f"feishu:T1:channel:{n}", 5.0, 5) for n in range(20)]
+    waits = [limiter.reserve([chat, app], 10).wait for chat in chats for _ in range(5)]
+    # The app's 50 a second binds across chats before any one chat's 5 a second does.
+    assert waits[:50] == pytest.approx([0] * 50) and waits[50] == pytest.approx(0.02)
+
+
+def test_a_429_holds_the_whole_channel() -> None:
+    limiter = MemoryRateLimiter(clock=lambda: 100.0)
+    channel = Limit("slack:T1:channel:A", 1.0, 2)
+    limiter.hold([channel], 7)
+    assert limiter.reserve([channel], 10).wait == pytest.approx(7)
+
+
+def test_backoff_grows_exponentially_with_jitter() -> None:
+    assert 2.5 <= backoff(1) <= 5 and 5 <= backoff(2) <= 10 and 20 <= backoff(4) <= 40
+    assert backoff(40) <= 3600
