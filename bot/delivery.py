@@ -152,7 +152,6 @@ class Delivery:
                 self.stats["deferred"] += len(group.messages)
                 return 0
             if error is None:
-                await asyncio.to_thread(self.store.mark_sent_many, group.ids, self.clock.now())
                 self.stats["sent"] += len(group.messages)
                 self.stats["messages"] += 1
                 return len(group.messages)
@@ -184,6 +183,8 @@ class Delivery:
                 if asyncio.get_running_loop().time() >= deadline:
                     raise _LeaseSpent
                 await self._send(group, group.workspace, group.gateway)
+                # Marked before the slot is released: a crash can repeat only the sends in flight.
+                await asyncio.to_thread(self.store.mark_sent_many, group.ids, self.clock.now())
         except DeliveryError as exc:
             return exc
         except _LeaseSpent:
