@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     budget_thresholds: str = "80,100"
     digest_hour: int = Field(default=9, ge=0, le=23)
     log_level: str = "INFO"
+    # metrics and alerts (issue 6): days before today that an arriving day may still alert about
+    anomaly_lookback_days: int = Field(default=7, ge=0, le=366)
 
     @field_validator("timezone")
     @classmethod

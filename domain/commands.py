@@ -203,3 +203,46 @@ class UpdateSettings(Command):
     lang: str | None = None
     quiet: QuietHours | None = None
     quiet_off: bool = False
+
+
+# --- metrics and alerts (issue 6) -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Acknowledge(Command):
+    campaign: int
+    day: date
+
+
+@dataclass(frozen=True)
+class SnoozeAlerts(Command):
+    campaign: int
+    hours: int = 24
+    day: date | None = None  # the alert the Snooze button was on, whose copies then say so
+
+
+@dataclass(frozen=True)
+class ScanAnomalies(Command):
+    """Judge every recent campaign-day with metrics and no evaluation yet (any workspace)."""
+
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ScanBudgets(Command):
+    """Check every open campaign's spend against its budget levels (any workspace)."""
+
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CreateToken(Command):
+    name: str = "api"
+
+
+@dataclass(frozen=True)
+class RevokeToken(Command):
+    name: str
+
+
+@dataclass(frozen=True)
+class ListTokens(Command):
+    writes = False

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.cards import Reply
-from bot.handlers import admin, approvals, budget, campaigns, tasks, views
+from bot.handlers import admin, alerts, approvals, budget, campaigns, tasks, tokens, views
 from domain import commands as c
 
 HANDLERS: dict[type[c.Command], Callable[[Any, Any], Reply]] = {
@@ -39,4 +39,12 @@ HANDLERS: dict[type[c.Command], Callable[[Any, Any], Reply]] = {
     c.ChangeRole: admin.change_role,
     c.ListRoles: admin.roles,
     c.UpdateSettings: admin.settings,
+    # metrics and alerts (issue 6)
+    c.Acknowledge: alerts.ack,
+    c.SnoozeAlerts: alerts.snooze,
+    c.ScanAnomalies: alerts.scan_anomalies,
+    c.ScanBudgets: alerts.scan_budgets,
+    c.CreateToken: tokens.create,
+    c.RevokeToken: tokens.revoke,
+    c.ListTokens: tokens.list_,
 }
