@@ -20,7 +20,7 @@ from domain.ports import Clock, UnitOfWork
 
 MONEY = ("spend", "revenue")
 COUNTS = ("impressions", "clicks", "conversions")
-FIELDS = ("campaign", "date", "channel", *MONEY, *COUNTS)
+FIELDS = ("campaign", "date", "channel", "spend", "impressions", "clicks", "conversions", "revenue")  # the CSV header
 MAX_MONEY = Decimal("1e13")
 MAX_COUNT = 10**15
 
