@@ -121,7 +121,7 @@ def approved(bot: TestBot, amount: str) -> None:
 
 
 def test_budget_threshold_at_80_and_100_percent_once_each(bot: TestBot) -> None:
-    bot.ok("olive", '"new" "Launch" start=2026-11-01 end=2026-11-30'.replace('"new"', "new"))
+    bot.ok("olive", 'new Launch start=2026-11-01 end=2026-11-30')
     approved(bot, "10000")
     bot.ok("alice", "budget spend C-1 7000 venue")
     bot.deliver()
