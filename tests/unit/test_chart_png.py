@@ -11,7 +11,8 @@ from adapters.charts.png import render_png
 from bot.cards import Chart
 
 CHART = Chart(title="Spend and conversions by day", labels=tuple(f"11-{d:02d}" for d in range(1, 31)),
-              series=(("Spend", tuple(1000.0 + d * 10 for d in range(30))), ("Conversions", tuple(40.0 for _ in range(30)))))
+              series=(("Spend", tuple(1000.0 + d * 10 for d in range(30))),
+                      ("Conversions", tuple(40.0 for _ in range(30)))))
 
 
 @pytest.mark.parametrize(("chart", "size"), [
