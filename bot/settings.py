@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(default=60, ge=1)
     delivery_concurrency: int = Field(default=16, ge=1, le=256)
     delivery_backoff_seconds: float = Field(default=5, gt=0)
+    # metrics and alerts (issue 6): days before today that an arriving day may still alert about
+    anomaly_lookback_days: int = Field(default=7, ge=0, le=366)
 
     @field_validator("timezone")
     @classmethod

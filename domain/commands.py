@@ -228,3 +228,42 @@ class ScanApprovals(SystemCommand):
 @dataclass(frozen=True)
 class SendDigests(SystemCommand):
     """The daily digest to subscribed channels, once per workspace-local day, at or after the digest hour."""
+
+
+# --- metrics and alerts (issue 6) -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Acknowledge(Command):
+    campaign: int
+    day: date
+
+
+@dataclass(frozen=True)
+class SnoozeAlerts(Command):
+    campaign: int
+    hours: int = 24
+    day: date | None = None  # the alert the Snooze button was on, whose copies then say so
+
+
+@dataclass(frozen=True)
+class ScanAnomalies(SystemCommand):
+    """Judge every recent campaign-day with metrics and no evaluation yet (any workspace)."""
+
+
+@dataclass(frozen=True)
+class ScanBudgets(SystemCommand):
+    """budget.threshold for every open campaign whose spend crossed a level (any workspace)."""
+
+
+@dataclass(frozen=True)
+class CreateToken(Command):
+    name: str = "api"
+
+
+@dataclass(frozen=True)
+class RevokeToken(Command):
+    name: str
+
+
+@dataclass(frozen=True)
+class ListTokens(Command):
+    writes = False

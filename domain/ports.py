@@ -7,6 +7,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.alerts import Evaluation, Snooze
 from domain.approval import ApprovalRequest, ApprovalStatus
 from domain.audit import AuditEntry
 from domain.campaign import Campaign, Status
@@ -15,6 +16,7 @@ from domain.metrics import DailyMetric
 from domain.notifications import OutboxMessage, Subscription
 from domain.people import Member, Platform, Role, Workspace
 from domain.task import Task
+from domain.tokens import ApiToken
 
 
 class Clock(Protocol):
@@ -77,6 +79,9 @@ class MetricsRepository(Protocol):
     def get(self, campaign_id: int, day: date, channel: str) -> DailyMetric | None: ...
     def put(self, metric: DailyMetric) -> None: ...
     def for_campaign(self, campaign_id: int) -> Sequence[DailyMetric]: ...
+    def put_many(self, metrics: Sequence[DailyMetric]) -> None:
+        """Upsert a batch in a few statements; later rows for the same campaign, day and channel win."""
+        ...
 
 
 class AuditRepository(Protocol):
@@ -97,6 +102,26 @@ class SubscriptionRepository(Protocol):
     def for_workspace(self, workspace_id: int) -> Sequence[Subscription]: ...
 
 
+# --- metrics and alerts (issue 6) -------------------------------------------------------------------
+class AnomalyRepository(Protocol):
+    def get(self, campaign_id: int, day: date) -> Evaluation | None: ...
+    def put(self, evaluation: Evaluation) -> None:
+        """Insert, or replace the evaluation of the same campaign and day."""
+        ...
+    def unevaluated(self, since: date) -> Sequence[tuple[int, date]]:
+        """(campaign id, day) of every day with metrics since `since` and no evaluation, any workspace."""
+        ...
+    def snooze(self, snooze: Snooze) -> None: ...
+    def snoozed_until(self, campaign_id: int) -> datetime | None: ...
+
+
+class TokenRepository(Protocol):
+    def add(self, token: ApiToken) -> ApiToken: ...
+    def by_hash(self, token_hash: str) -> ApiToken | None: ...
+    def active(self, workspace_id: int) -> Sequence[ApiToken]: ...
+    def revoke(self, token_id: int, at: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Only `commit` makes changes durable; leaving without it rolls back."""
 
@@ -110,6 +135,8 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     outbox: OutboxRepository
     subscriptions: SubscriptionRepository
+    anomalies: AnomalyRepository
+    tokens: TokenRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -30,7 +30,6 @@ JOBS: tuple[Job, ...] = (
     # Not a 09:00 cron: each workspace has its own 09:00. The scan sends a digest where it is 09:00 or later
     # and today's (local date) has not gone out yet, so a DST change or a late start neither skips nor doubles.
     Job("digests", every_scan, c.SendDigests),
-    # ── Budget thresholds and anomalies (metrics, issue 6) go here ──────────────────────────────────────────
-    # Job("budgets", every_scan, c.ScanBudgets),
-    # Job("anomalies", every_scan, c.ScanAnomalies),
+    Job("budgets", every_scan, c.ScanBudgets),
+    Job("anomalies", every_scan, c.ScanAnomalies),
 )

@@ -43,8 +43,8 @@ class TestBot:
     def text(self, user: str, text: str, workspace: str = "local") -> str:
         return render(self.say(user, text, workspace).card)
 
-    def ok(self, user: str, text: str, workspace: str = "local") -> Reply:
-        reply = self.say(user, text, workspace)
+    def ok(self, user: str, text: str, workspace: str = "local", channel: str | None = None) -> Reply:
+        reply = self.say(user, text, workspace, channel)
         assert not reply.is_error, render(reply.card)
         return reply
 

@@ -13,6 +13,7 @@ from typing import Any, Self
 
 from bot.cards import Card
 from bot.ports import Copy, DeliveryError, Sent
+from domain.alerts import Evaluation, Snooze
 from domain.approval import ApprovalRequest, ApprovalStatus
 from domain.audit import AuditEntry
 from domain.campaign import Campaign, Status
@@ -21,6 +22,7 @@ from domain.metrics import DailyMetric
 from domain.notifications import DeliveryStatus, OutboxMessage, Subscription, Target
 from domain.people import Member, Platform, Role, Workspace
 from domain.task import Task
+from domain.tokens import ApiToken
 
 
 class FakeClock:
@@ -203,6 +205,10 @@ class FakeMetrics(_Repo):
     def for_campaign(self, campaign_id: int) -> Sequence[DailyMetric]:
         return sorted((m for m in self.rows.values() if m.campaign_id == campaign_id), key=lambda m: (m.day, m.channel))
 
+    def put_many(self, metrics: Sequence[DailyMetric]) -> None:
+        for metric in metrics:
+            self.put(metric)
+
 
 class FakeAudit(_Repo):
     name = "audit"
@@ -240,9 +246,52 @@ class FakeSubscriptions(_Repo):
         return [s for s in self.rows.values() if s.workspace_id == workspace_id]
 
 
+# --- metrics and alerts (issue 6) -------------------------------------------------------------------
+class FakeAnomalies(_Repo):
+    name = "anomalies"
+
+    def __init__(self, data: dict[str, dict[Any, Any]], store: Store) -> None:
+        super().__init__(data, store)
+        self.metrics = data.setdefault("metrics", {})
+        self.snoozes: dict[int, Snooze] = data.setdefault("snoozes", {})
+
+    def get(self, campaign_id: int, day: date) -> Evaluation | None:
+        return self.rows.get((campaign_id, day))
+
+    def put(self, evaluation: Evaluation) -> None:
+        self.rows[(evaluation.campaign_id, evaluation.day)] = evaluation
+
+    def unevaluated(self, since: date) -> Sequence[tuple[int, date]]:
+        days = {(m.campaign_id, m.day) for m in self.metrics.values() if m.day >= since}
+        return sorted(days - set(self.rows))
+
+    def snooze(self, snooze: Snooze) -> None:
+        self.snoozes[snooze.campaign_id] = snooze
+
+    def snoozed_until(self, campaign_id: int) -> datetime | None:
+        found = self.snoozes.get(campaign_id)
+        return found.until if found else None
+
+
+class FakeTokens(_Repo):
+    name = "tokens"
+
+    def add(self, token: ApiToken) -> ApiToken:
+        return self._add(token)
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        return next((t for t in self.rows.values() if t.token_hash == token_hash), None)
+
+    def active(self, workspace_id: int) -> Sequence[ApiToken]:
+        return [t for t in self.rows.values() if t.workspace_id == workspace_id and t.active]
+
+    def revoke(self, token_id: int, at: datetime) -> None:
+        self.rows[token_id].revoked_at = at
+
+
 REPOS = {"workspaces": FakeWorkspaces, "members": FakeMembers, "campaigns": FakeCampaigns, "tasks": FakeTasks,
          "approvals": FakeApprovals, "ledger": FakeLedger, "metrics": FakeMetrics, "audit": FakeAudit,
-         "outbox": FakeOutbox, "subscriptions": FakeSubscriptions}
+         "outbox": FakeOutbox, "subscriptions": FakeSubscriptions, "anomalies": FakeAnomalies, "tokens": FakeTokens}
 
 
 class FakeUnitOfWork:

@@ -195,7 +195,9 @@ class SpendRow(Base, table=True):
 class MetricRow(Base, table=True):
     __tablename__ = "daily_metrics"
     # Also the index for "metrics of a campaign by day": campaign_id and day are its leading columns.
-    __table_args__ = (UniqueConstraint("campaign_id", "day", "channel"), NO_REUSE)
+    # ix_daily_metrics_day: the anomaly scan looks for recent days of every campaign.
+    __table_args__ = (UniqueConstraint("campaign_id", "day", "channel"), Index("ix_daily_metrics_day", "day"),
+                      NO_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id")
@@ -293,3 +295,33 @@ class ApiTokenRow(Base, table=True):
     created_by: str = Field(sa_type=String(128))
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+# --- metrics and alerts (issue 6) -------------------------------------------------------------------
+class AnomalyEvaluationRow(Base, table=True):
+    __tablename__ = "anomaly_evaluations"
+    # One evaluation per campaign and day; also the lookup index of the scan's anti-join.
+    __table_args__ = (UniqueConstraint("campaign_id", "day"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    campaign_id: int = Field(foreign_key="campaigns.id")
+    day: date
+    evaluated_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    outcome: str = Field(sa_type=String(16))
+    moves: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    card: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    acknowledged_by: str | None = Field(default=None, sa_type=String(128))
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class AlertSnoozeRow(Base, table=True):
+    __tablename__ = "alert_snoozes"
+    __table_args__ = (UniqueConstraint("campaign_id"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    campaign_id: int = Field(foreign_key="campaigns.id")
+    until: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    snoozed_by: str = Field(sa_type=String(128))
+    snoozed_at: datetime = Field(sa_type=UtcDateTime, nullable=False)

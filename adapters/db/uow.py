@@ -9,6 +9,7 @@ from typing import Self
 from sqlmodel import Session
 
 from adapters.db.repositories import (
+    SqlAnomalyRepository,
     SqlApprovalRepository,
     SqlAuditRepository,
     SqlCampaignRepository,
@@ -18,10 +19,12 @@ from adapters.db.repositories import (
     SqlOutboxRepository,
     SqlSubscriptionRepository,
     SqlTaskRepository,
+    SqlTokenRepository,
     SqlWorkspaceRepository,
 )
 from adapters.db.repositories.base import duplicate_is_conflict
 from domain.ports import (
+    AnomalyRepository,
     ApprovalRepository,
     AuditRepository,
     CampaignRepository,
@@ -31,6 +34,7 @@ from domain.ports import (
     OutboxRepository,
     SubscriptionRepository,
     TaskRepository,
+    TokenRepository,
     UnitOfWork,
     WorkspaceRepository,
 )
@@ -47,6 +51,8 @@ class SqlUnitOfWork:
     audit: AuditRepository
     outbox: OutboxRepository
     subscriptions: SubscriptionRepository
+    anomalies: AnomalyRepository
+    tokens: TokenRepository
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
@@ -70,6 +76,8 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(session)
         self.outbox = SqlOutboxRepository(session)
         self.subscriptions = SqlSubscriptionRepository(session)
+        self.anomalies = SqlAnomalyRepository(session)
+        self.tokens = SqlTokenRepository(session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

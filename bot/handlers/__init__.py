@@ -6,7 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.cards import Reply
-from bot.handlers import admin, approvals, budget, campaigns, deadlines, digest, reminders, tasks, views
+from bot.handlers import (
+    admin,
+    approvals,
+    budget,
+    campaigns,
+    deadlines,
+    digest,
+    reminders,
+    tasks,
+    tokens,
+    views,
+    watch,
+)
 from bot.handlers.system import SystemHandler
 from domain import commands as c
 
@@ -40,12 +52,19 @@ HANDLERS: dict[type[c.Command], Callable[[Any, Any], Reply]] = {
     c.ChangeRole: admin.change_role,
     c.ListRoles: admin.roles,
     c.UpdateSettings: admin.settings,
+    # metrics and alerts (issue 6)
+    c.Acknowledge: watch.ack,
+    c.SnoozeAlerts: watch.snooze,
+    c.CreateToken: tokens.create,
+    c.RevokeToken: tokens.revoke,
+    c.ListTokens: tokens.list_,
 }
 
-# Scans the scheduler sends (bus.run_system): no user, one unit of work each. Budget thresholds and anomalies
-# (ScanBudgets, ScanAnomalies) are added here by the metrics work.
+# Scans the scheduler sends (bus.run_system): no user, one unit of work each.
 SYSTEM_HANDLERS: dict[type[c.SystemCommand], SystemHandler] = {
     c.ScanDeadlines: deadlines.scan,
     c.ScanApprovals: reminders.scan,
     c.SendDigests: digest.scan,
+    c.ScanBudgets: watch.scan_budgets,
+    c.ScanAnomalies: watch.scan_anomalies,
 }

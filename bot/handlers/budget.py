@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import watch
 from bot.cards import Reply
 from bot.env import Env
 from bot.handlers import common
@@ -22,6 +23,7 @@ def spend(cmd: c.RecordSpend, env: Env) -> Reply:
     entry = env.uow.ledger.add(SpendEntry(env.workspace_id, campaign.id, cmd.amount, cmd.note, env.actor.user,
                                           env.now))
     common.audit(env, campaign.ref, "budget.spent", campaign.id, amount=cmd.amount.format(), comment=cmd.note)
+    watch.check_budget(env.uow, env.actor.workspace, campaign, env.now, env.deps.settings)
     return Reply(view.spend_recorded(campaign, entry, common.ledger(env, campaign), env.lang), public=True)
 
 
@@ -46,6 +48,7 @@ def metrics(cmd: c.RecordMetrics, env: Env) -> Reply:
     row = base.merged(cmd.figures)
     env.uow.metrics.put(row)
     common.audit(env, campaign.ref, "metrics.recorded", campaign.id, day=day.isoformat(), channel=cmd.channel)
+    watch.after_ingest(env.uow, env.actor.workspace, campaign, [day], env.now, env.deps.settings)
     return Reply(report_view.metrics_recorded(campaign, row, env.lang), public=False)
 
 

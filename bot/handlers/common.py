@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.env import Env
+from bot.ledgers import ledger_of
 from domain import refs
-from domain.approval import ApprovalRequest, ApprovalStatus
+from domain.approval import ApprovalRequest
 from domain.audit import AuditEntry
 from domain.campaign import Campaign
 from domain.errors import CurrencyMismatch, InvalidInput, NotFound
 from domain.ledger import Ledger
-from domain.metrics import totals
-from domain.money import Money, total
+from domain.money import Money
 from domain.task import Task
 
 
@@ -45,15 +45,7 @@ def request(env: Env, number: int) -> ApprovalRequest:
 
 
 def ledger(env: Env, c: Campaign) -> Ledger:
-    assert c.id is not None
-    requests = env.uow.approvals.for_campaign(c.id)
-    currency = c.currency
-    pending = [r.amount for r in requests if r.status is ApprovalStatus.PENDING]
-    approved = [r.amount for r in requests if r.status is ApprovalStatus.APPROVED]
-    entries = [e.amount for e in env.uow.ledger.for_campaign(c.id)]
-    media = totals(env.uow.metrics.for_campaign(c.id)).spend
-    return Ledger(planned=c.budget, requested=total(pending, currency), approved=total(approved, currency),
-                  spent_entries=total(entries, currency), spent_media=Money(media, currency))
+    return ledger_of(env.uow, c)
 
 
 def audit(env: Env, entity: str, action: str, campaign_id: int | None, **detail: Any) -> None:

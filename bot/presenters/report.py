@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from bot.cards import Card, Field, Section, Tone
+from bot.cards import Card, Chart, Field, Section, Tone
 from bot.i18n import tr
 from bot.presenters import fmt
 from bot.presenters.approvals import pacing_text
@@ -59,8 +59,29 @@ def channel_lines(c: Campaign, rows: Sequence[m.DailyMetric], lang: str) -> list
         name = channel or tr(lang, "label.no_channel")
         lines.append(f"{name}: {tr(lang, 'label.spend')} {fmt.amount(k.spend, c.currency, lang)} · ROI "
                      f"{fmt.roi(k.roi, lang)} · CTR {fmt.percent(k.ctr, lang)} · CVR {fmt.percent(k.cvr, lang)} · "
-                     f"CPA {fmt.amount(k.cpa, c.currency, lang)}")
+                     f"CPC {fmt.amount(k.cpc, c.currency, lang)} · CPA {fmt.amount(k.cpa, c.currency, lang)}")
     return lines
+
+
+CHART_DAYS = 30
+
+
+def chart(days: dict[date, m.Kpis], lang: str) -> Chart | None:
+    """Spend and conversions of the last 30 days with metrics, for surfaces that show images."""
+    recent = sorted(days)[-CHART_DAYS:]
+    if not recent:
+        return None
+    return Chart(title=tr(lang, "label.chart"), labels=tuple(f"{d:%m-%d}" for d in recent),
+                 series=((tr(lang, "label.spend"), tuple(float(days[d].spend) for d in recent)),
+                         (tr(lang, "label.conversions"), tuple(float(days[d].conversions) for d in recent))))
+
+
+def day_lines(c: Campaign, days: dict[date, m.Kpis], lang: str) -> list[str]:
+    """KPIs of each of the last days, money to the cent, n/a where a denominator is zero."""
+    return [f"{fmt.day(d, lang)}  {fmt.amount(k.spend, c.currency, lang)} · ROI {fmt.roi(k.roi, lang)} · "
+            f"CTR {fmt.percent(k.ctr, lang)} · CVR {fmt.percent(k.cvr, lang)} · "
+            f"CPC {fmt.amount(k.cpc, c.currency, lang)} · CPA {fmt.amount(k.cpa, c.currency, lang)}"
+            for d, k in sorted(days.items())[-7:]]
 
 
 def report_card(c: Campaign, rows: Sequence[m.DailyMetric], ledger: Ledger, tasks: Sequence[Task], today: date,
@@ -78,13 +99,15 @@ def report_card(c: Campaign, rows: Sequence[m.DailyMetric], ledger: Ledger, task
         sections.append(Section(tr(lang, "label.trend", first=f"{first:%m-%d}", last=f"{last:%m-%d}") + "\n"
                                 + f"{tr(lang, 'label.spend')}: {sparkline(spend)}\n"
                                 + f"{tr(lang, 'label.conversions')}: {sparkline(conversions)}", True))
+    if days:
+        sections.append(Section(tr(lang, "label.per_day") + "\n" + "\n".join(day_lines(c, days, lang))))
     channels = channel_lines(c, rows, lang)
     if len(channels) > 1 or (channels and rows and rows[0].channel):
         sections.append(Section(tr(lang, "label.by_channel") + "\n" + "\n".join(channels)))
     if not rows:
         sections.append(Section(tr(lang, "empty.metrics", ref=c.ref)))
     return Card(title=tr(lang, "title.report", ref=c.ref, name=c.name), tone=Tone.INFO, fields=tuple(fields),
-                sections=tuple(sections), entity=c.ref)
+                sections=tuple(sections), chart=chart(days, lang), entity=c.ref)
 
 
 def metrics_recorded(c: Campaign, row: m.DailyMetric, lang: str) -> Card:

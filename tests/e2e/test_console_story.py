@@ -51,7 +51,7 @@ def test_a_whole_campaign_from_the_console(team: Console) -> None:
     assert re.search(r"CTR +1.41%", report) and re.search(r"CVR +4.00%", report)
     assert re.search(r"CPC +¥1.75", report) and re.search(r"CPA +¥43.75", report)
     assert re.search(r"Spent +¥5,700.60", report) and re.search(r"Remaining +¥14,299.40", report)
-    assert "wechat: Spend ¥1,000.10 · ROI 1:0.00 · CTR 0.00% · CVR n/a · CPA n/a" in report
+    assert "wechat: Spend ¥1,000.10 · ROI 1:0.00 · CTR 0.00% · CVR n/a · CPC n/a · CPA n/a" in report
 
 
 def test_the_same_story_in_chinese(tmp_path: Path) -> None:

@@ -120,6 +120,19 @@ BOTH_LANGUAGES = [
     ("settings lang=zh quiet=off", "设置 语言=中文 免打扰=关", c.UpdateSettings(lang="zh", quiet_off=True)),
 ]
 
+# metrics and alerts (issue 6)
+BOTH_LANGUAGES += [
+    ("ack anomaly:C-1:2026-06-08", "确认 anomaly:C-1:2026-06-08", c.Acknowledge(1, date(2026, 6, 8))),
+    ("ack c1:2026-06-08", "确认 C-1:2026-06-08", c.Acknowledge(1, date(2026, 6, 8))),
+    ("snooze anomaly:C-1:2026-06-08", "暂停提醒 anomaly:C-1:2026-06-08", c.SnoozeAlerts(1, 24, date(2026, 6, 8))),
+    ("snooze C-2 48h", "暂停提醒 C-2 48小时", c.SnoozeAlerts(2, 48)),
+    ("snooze C-2 2d", "暂停提醒 C-2 2天", c.SnoozeAlerts(2, 48)),
+    ("token create", "令牌 创建", c.CreateToken("api")),
+    ("token create ci-bot", "令牌 创建 ci-bot", c.CreateToken("ci-bot")),
+    ("token revoke ci-bot", "令牌 撤销 ci-bot", c.RevokeToken("ci-bot")),
+    ("token list", "令牌 列表", c.ListTokens()),
+]
+
 # The grammar's promises: prefixes, id spellings, mention forms, option order, quotes.
 GRAMMAR = [
     ("/mems list", c.ListCampaigns("active")),

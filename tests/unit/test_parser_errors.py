@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.i18n.errors import ERRORS
+from bot.i18n import CATALOG
 from bot.parsing import ParseError, parse
 from bot.parsing.grammar import TABLE
 from bot.parsing.parser import MAX_LENGTH
@@ -124,6 +124,10 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     # length
     ("x" * (MAX_LENGTH + 1), "too_long", None, {"limit": MAX_LENGTH}),
     ("new " + "x" * 10_000, "too_long", None, {"limit": MAX_LENGTH}),
+    # metrics and alerts (issue 6)
+    ("ack C-1", "bad_alert_ref", "ack", {"value": "C-1"}),
+    ("snooze C-1 soon", "bad_duration", "snooze", {"value": "soon"}),
+    ("token create two words", "bad_token_name", "token create", {"value": "two words"}),
 ]
 
 
@@ -177,7 +181,7 @@ def test_every_parse_error_key_has_words_in_both_languages() -> None:
         raised |= set(re.findall(r'ParseError\(\s*"([a-z_]+)"', path.read_text(encoding="utf-8")))
     assert raised, "the scan found no ParseError at all"
     for key in raised:
-        en, zh = ERRORS[f"parse.{key}"]
+        en, zh = CATALOG[f"parse.{key}"]
         assert en and zh
 
 

@@ -1,5 +1,6 @@
 """One repository per Protocol of domain.ports, each bound to the unit of work's session."""
 
+from adapters.db.repositories.alerts import SqlAnomalyRepository, SqlTokenRepository
 from adapters.db.repositories.approvals import SqlApprovalRepository
 from adapters.db.repositories.campaigns import SqlCampaignRepository, SqlTaskRepository
 from adapters.db.repositories.notifications import SqlOutboxRepository, SqlSubscriptionRepository
@@ -7,6 +8,7 @@ from adapters.db.repositories.people import SqlMemberRepository, SqlWorkspaceRep
 from adapters.db.repositories.records import SqlAuditRepository, SqlLedgerRepository, SqlMetricsRepository
 
 __all__ = [
+    "SqlAnomalyRepository",
     "SqlApprovalRepository",
     "SqlAuditRepository",
     "SqlCampaignRepository",
@@ -16,5 +18,6 @@ __all__ = [
     "SqlOutboxRepository",
     "SqlSubscriptionRepository",
     "SqlTaskRepository",
+    "SqlTokenRepository",
     "SqlWorkspaceRepository",
 ]

@@ -28,6 +28,9 @@ class SqlLedgerRepository:
         return [mappers.spend(r) for r in fetch(self.session, stmt)]
 
 
+CHUNK = 1000  # rows per INSERT: 9 parameters each stays under SQLite's 32,766 and PostgreSQL's 65,535
+
+
 class SqlMetricsRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -44,6 +47,17 @@ class SqlMetricsRepository:
         stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "channel"],
                                           set_={name: stmt.excluded[name] for name in FIGURES})
         self.session.exec(stmt)
+
+    def put_many(self, metrics: Sequence[DailyMetric]) -> None:
+        """One multi-row upsert per chunk, not one statement per row; the last row of a key wins (PostgreSQL
+        refuses to touch one row twice in a statement, so duplicates are folded first)."""
+        latest = {(m.campaign_id, m.day, m.channel): m for m in metrics}
+        rows = [mappers.metric_values(m) for m in latest.values()]
+        for start in range(0, len(rows), CHUNK):
+            stmt = upsert(self.session, MetricRow).values(rows[start:start + CHUNK])
+            stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "channel"],
+                                              set_={name: stmt.excluded[name] for name in FIGURES})
+            self.session.exec(stmt)
 
     def for_campaign(self, campaign_id: int) -> Sequence[DailyMetric]:
         stmt = (select(MetricRow).where(MetricRow.campaign_id == campaign_id)
