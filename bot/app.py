@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.bootstrap import Container
+from domain.people import Platform
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
@@ -102,5 +103,9 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
         return JSONResponse({"status": "unavailable" if problems else "ready", "problems": problems},
                             status_code=status)
 
+    if container.settings.feishu_enabled and Platform.FEISHU in container.gateways:
+        from adapters.feishu.routes import router as feishu_router
+
+        app.include_router(feishu_router(container))
     app.add_middleware(BodyLimit)
     return app

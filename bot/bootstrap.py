@@ -98,6 +98,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
         from adapters.console.gateway import ConsoleGateway
 
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
+    gateways = _feishu(settings, gateways)
     delivery = Delivery(outbox, gateways, clock)
     deduper = _deduper(settings, probes, closers)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
@@ -114,3 +115,12 @@ def _deduper(settings: Settings, probes: dict[str, Probe], closers: list[Callabl
     probes["redis"] = lambda: probe(client)
     closers.append(client.close)
     return RedisDeduper(client)
+
+
+def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway]) -> dict[Platform, ChatGateway]:
+    """With the Feishu settings complete, the Feishu gateway (which also carries what its endpoint needs)."""
+    if not settings.feishu_enabled or Platform.FEISHU in gateways:
+        return gateways
+    from adapters.feishu.gateway import connect
+
+    return {**gateways, Platform.FEISHU: connect(settings)}

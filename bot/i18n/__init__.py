@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n.errors import ERRORS
+from bot.i18n.feishu import FEISHU
 from bot.i18n.labels import LABELS
 
-CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS}
+CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS, **FEISHU}
 
 
 class _Params(dict[str, Any]):
