@@ -35,6 +35,16 @@ class Call:
     query: dict[str, str]
     headers: dict[str, str]
     body: dict[str, Any] | None
+    response: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message_id(self) -> str:
+        """The id the stand-in gave the message this call created."""
+        return str(self.response["data"]["message_id"])
+
+    @property
+    def chat_id(self) -> str:
+        return str(self.response["data"]["chat_id"])
 
     @property
     def card(self) -> dict[str, Any]:
@@ -98,17 +108,22 @@ class OpenApi:
     def handle(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
                body: dict[str, Any] | None) -> tuple[int, dict[str, Any], dict[str, str]]:
         with self._lock:
-            self.calls.append(Call(method, path, query, {k.lower(): v for k, v in headers.items()}, body))
-            for failure in self.failures:
-                if failure.method == method and failure.path_part in path:
-                    self.failures.remove(failure)
-                    return failure.status, failure.body, failure.headers
-            if path == "/open-apis/auth/v3/tenant_access_token/internal":
-                return self._token(body)
-            if headers.get("authorization", headers.get("Authorization", "")).removeprefix("Bearer ") \
-                    not in self.valid_tokens:
-                return 400, {"code": 99991663, "msg": "Invalid access token for authorization."}, {}
-            return self._api(method, path, query, body)
+            call = Call(method, path, query, {k.lower(): v for k, v in headers.items()}, body)
+            self.calls.append(call)
+            status, payload, reply_headers = self._answer(call)
+            call.response = payload
+            return status, payload, reply_headers
+
+    def _answer(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+        for failure in self.failures:
+            if failure.method == call.method and failure.path_part in call.path:
+                self.failures.remove(failure)
+                return failure.status, failure.body, failure.headers
+        if call.path == "/open-apis/auth/v3/tenant_access_token/internal":
+            return self._token(call.body)
+        if call.headers.get("authorization", "").removeprefix("Bearer ") not in self.valid_tokens:
+            return 400, {"code": 99991663, "msg": "Invalid access token for authorization."}, {}
+        return self._api(call.method, call.path, call.query, call.body)
 
     def _token(self, body: dict[str, Any] | None) -> tuple[int, dict[str, Any], dict[str, str]]:
         if not body or body.get("app_id") != self.app_id or body.get("app_secret") != self.app_secret:

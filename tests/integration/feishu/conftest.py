@@ -103,7 +103,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def harness(database: str, api: OpenApi, clock: FakeClock) -> Iterator[Harness]:
+def h(database: str, api: OpenApi, clock: FakeClock) -> Iterator[Harness]:
     container = bootstrap.build(feishu_settings(database), clock=clock)
     app = create_app(container, run_workers=False)
     try:
