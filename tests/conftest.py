@@ -89,3 +89,29 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 def new_uow(sessions: sessionmaker[Session]) -> Callable[[], SqlUnitOfWork]:
     """A factory of units of work, as the bus gets one."""
     return lambda: SqlUnitOfWork(sessions)
+
+
+REDIS_ENV = "MEMS_TEST_REDIS_URL"  # e.g. redis://127.0.0.1:6379/15 (tests use db 15 and unique keys, never FLUSH)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A reachable Redis for tests that need one; skipped when not configured."""
+    import redis
+
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {REDIS_ENV} is not set")
+        pytest.skip(f"Redis: set {REDIS_ENV} to run")
+    client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        message = f"Redis at {REDIS_ENV} unreachable: {type(exc).__name__}"
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        client.close()
+    return url

@@ -59,7 +59,7 @@ def callback_value(button: Button) -> Json:
 
 def callback_response(kind: str, text: str, card: Json | None = None) -> Json:
     """The answer to card.action.trigger: a toast (info|success|warning|error), and the updated card if any."""
-    out: Json = {"toast": {"type": kind, "content": text[:200]}}
+    out: Json = {"toast": {"type": kind, "content": plain(text)[:200]}}  # a toast is plain text
     if card is not None:
         out["card"] = {"type": "raw", "data": card}
     return out
