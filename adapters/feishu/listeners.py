@@ -45,10 +45,10 @@ class Listeners:
     async def message(self, data: P2ImMessageReceiveV1) -> None:
         """Translate → bus → reply in the thread of the command."""
         event_id = data.header.event_id if data.header else None
-        if not await self._first(f"feishu:event:{event_id}", EVENT_TTL):
+        if not await self._first("feishu:event:", event_id):
             return
         inbound = translate.message(data, await self.gateway.identity.open_id())
-        if inbound is None or not await self._first(f"feishu:message:{inbound.message_id}", EVENT_TTL):
+        if inbound is None or not await self._first("feishu:message:", inbound.message_id):
             return
         if inbound.text is None:
             await self._reply(inbound.ctx.user, inbound.message_id, text_card(tr(self.lang, "feishu.text_only")),
@@ -72,7 +72,7 @@ class Listeners:
         if isinstance(click, translate.Refused):
             return callback_response("error", tr(self.lang, click.reason))
         event_id = data.header.event_id if data.header else None
-        if not (self.deduper.first(f"feishu:event:{event_id}", EVENT_TTL)
+        if not ((not event_id or self.deduper.first(f"feishu:event:{event_id}", EVENT_TTL))
                 and self.deduper.first(click.key, CLICK_TTL)):
             return callback_response("info", tr(self.lang, "feishu.toast.duplicate"))
         future = self.background.submit(self._run(click))
@@ -107,8 +107,9 @@ class Listeners:
             log.warning("could not update the clicked Feishu card: %s", exc.reason)
 
     # -- helpers ------------------------------------------------------------------------------------------------
-    async def _first(self, key: str, ttl: int) -> bool:
-        return await asyncio.to_thread(self.deduper.first, key, ttl)
+    async def _first(self, prefix: str, ref: str | None) -> bool:
+        """True the first time Feishu delivers `ref` (a payload without an id cannot be told apart: let it in)."""
+        return not ref or await asyncio.to_thread(self.deduper.first, prefix + ref, EVENT_TTL)
 
     async def _reply(self, user: str, message_id: str, card: Card, index: int, in_thread: bool) -> bool:
         """A reply in the thread of `message_id`; a short rate-limit wait is sat out. False when it failed."""

@@ -60,6 +60,12 @@ class Failure:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    receive_id: str | None = None  # only a send to this chat or person
+
+    def matches(self, call: Call) -> bool:
+        to = call.body.get("receive_id") if call.body else None
+        return (self.method == call.method and self.path_part in call.path
+                and (self.receive_id is None or self.receive_id == to))
 
 
 class OpenApi:
@@ -75,8 +81,8 @@ class OpenApi:
 
     # -- test controls ------------------------------------------------------------------------------------------
     def fail_next(self, method: str, path_part: str, status: int, body: dict[str, Any],
-                  headers: dict[str, str] | None = None) -> None:
-        self.failures.append(Failure(method, path_part, status, body, headers or {}))
+                  headers: dict[str, str] | None = None, receive_id: str | None = None) -> None:
+        self.failures.append(Failure(method, path_part, status, body, headers or {}, receive_id))
 
     def revoke_tokens(self) -> None:
         self.valid_tokens.clear()
@@ -116,7 +122,7 @@ class OpenApi:
 
     def _answer(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
         for failure in self.failures:
-            if failure.method == call.method and failure.path_part in call.path:
+            if failure.matches(call):
                 self.failures.remove(failure)
                 return failure.status, failure.body, failure.headers
         if call.path == "/open-apis/auth/v3/tenant_access_token/internal":
@@ -178,18 +184,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextlib.contextmanager
-def serve(api: OpenApi) -> Iterator[str]:
+def serve(api: OpenApi) -> contextlib.AbstractContextManager[str]:
     """The stand-in on a free loopback port, in a thread; yields its base URL."""
+    return serve_asgi(asgi(api), lifespan="off")
+
+
+@contextlib.contextmanager
+def serve_asgi(app: Any, lifespan: str = "on") -> Iterator[str]:
+    """Any ASGI app under uvicorn on a free loopback port, in a thread; yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(asgi(api), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan=lifespan))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         if time.monotonic() > deadline:
-            raise RuntimeError("the Feishu stand-in did not start")
+            raise RuntimeError("the server did not start")
         time.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{port}"

@@ -156,15 +156,15 @@ def test_the_delivery_worker_refreshes_a_revoked_token(h: Harness) -> None:
 
 def test_a_group_the_bot_left_is_a_dead_letter_with_a_hint(h: Harness, clock: FakeClock) -> None:
     h.reply_text("李", "@MEMS 新建 “双十一大促” budget=30万")
-    h.reply_text("李", "@MEMS 订阅 C-1")
     h.reply_text("李", "@MEMS 角色 添加 @王 manager")
     h.reply_text("李", "@MEMS 预算 申请 C-1 5000 海报")
-    h.api.fail_next("POST", "/im/v1/messages", 400, {"code": 230002, "msg": "Bot/User can NOT be out of the chat."})
-    h.deliver()
+    h.api.fail_next("POST", "/im/v1/messages", 400, {"code": 230002, "msg": "Bot/User can NOT be out of the chat."},
+                    receive_id=HOME)
+    assert h.deliver() == 1  # 王's card went; the group's summary did not
     clock.advance(hours=1)
     assert h.deliver() == 0  # not retried: retrying cannot help
     dead = [m for m in _outbox(h) if m.status == "dead"]
-    assert len(dead) == 1
+    assert [m.target_ref for m in dead] == [HOME]
     assert dead[0].last_error == "请先把 MEMS 机器人添加到该群（群设置 → 群机器人 → 添加机器人），再试一次。"
 
 
