@@ -4,8 +4,9 @@ which is synchronous, so it runs in a worker thread while the event loop keeps s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from typing import Protocol
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, Protocol
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -40,7 +41,21 @@ def router(container: Container) -> APIRouter:
     encrypt_key = settings.feishu_encrypt_key.get_secret_value() if settings.feishu_encrypt_key else ""
     dispatcher = Dispatcher.build(encrypt_key, settings.feishu_verification_token.get_secret_value(),
                                   listeners.on_message, listeners.on_card)
-    api = APIRouter()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[None]:
+        """At start-up the bot learns its own open_id (retried later on demand if Feishu is not reachable now)."""
+        gateway.background.bind(asyncio.get_running_loop())
+        warm_up = asyncio.create_task(gateway.identity.open_id())
+        try:
+            yield
+        finally:
+            warm_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await warm_up
+            await gateway.client.aclose()
+
+    api = APIRouter(lifespan=lifespan)
 
     @api.post("/feishu/events", include_in_schema=False)
     async def feishu_events(request: Request) -> Response:

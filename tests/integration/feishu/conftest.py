@@ -107,12 +107,13 @@ def h(database: str, api: OpenApi, clock: FakeClock) -> Iterator[Harness]:
     container = bootstrap.build(feishu_settings(database), clock=clock)
     app = create_app(container, run_workers=False)
     try:
-        with respx.mock(base_url=API_URL, assert_all_called=False) as router, TestClient(app) as client:
+        with respx.mock(base_url=API_URL, assert_all_called=False) as router:
             router.route().mock(side_effect=api.respond)
-            feishu = Feishu()
-            for name, open_id in {"李": "ou_li", "王": "ou_wang", "赵": "ou_zhao"}.items():
-                feishu.person(name, open_id)
-            yield Harness(client, api, container, feishu)
+            with TestClient(app) as client:  # its start-up already asks Feishu who the bot is
+                feishu = Feishu()
+                for name, open_id in {"李": "ou_li", "王": "ou_wang", "赵": "ou_zhao"}.items():
+                    feishu.person(name, open_id)
+                yield Harness(client, api, container, feishu)
     finally:
         container.close()
 
