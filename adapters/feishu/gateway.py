@@ -3,9 +3,12 @@ It also carries what the Feishu endpoint needs (the client, the bot's identity, 
 
 from __future__ import annotations
 
+import logging
+
 from adapters.feishu import client as api
 from adapters.feishu.background import Background
 from adapters.feishu.client import FeishuClient
+from adapters.feishu.errors import FeishuError
 from adapters.feishu.identity import BotIdentity
 from adapters.feishu.render import render
 from bot.cards import Card
@@ -13,6 +16,8 @@ from bot.ports import Sent
 from bot.settings import Settings
 from domain.notifications import Target, TargetKind
 from domain.people import Platform, Workspace
+
+log = logging.getLogger(__name__)
 
 
 class FeishuGateway:
@@ -32,7 +37,14 @@ class FeishuGateway:
         return Sent(channel=str(data.get("chat_id") or target.ref), message_ref=str(data.get("message_id", "")))
 
     async def update(self, workspace: Workspace, channel: str, message_ref: str, card: Card) -> None:
-        await self.client.patch(message_ref, render(card, workspace.lang))
+        """Patch one copy. A copy Feishu will never update (recalled, its chat gone) is skipped, not retried: the
+        worker updates every copy of a card in one go, and one lost copy must not hold back the others."""
+        try:
+            await self.client.patch(message_ref, render(card, workspace.lang))
+        except FeishuError as exc:
+            if not exc.permanent:
+                raise
+            log.warning("Feishu card %s in %s cannot be updated: %s", message_ref, channel, exc.reason)
 
 
 def connect(settings: Settings) -> FeishuGateway:

@@ -199,3 +199,27 @@ def _outbox(h: Harness) -> list[Any]:
     sessions = h.container.outbox.session_factory  # type: ignore[attr-defined]
     with sessions() as session:
         return list(session.exec(select(OutboxRow)).all())
+
+
+def test_a_copy_feishu_will_not_update_does_not_hold_back_the_others(h: Harness) -> None:
+    card, chat, approve = request_for_wang(h)
+    summary = h.api.sent_to(HOME)[0]
+    h.api.fail_next("PATCH", card, 400, {"code": 230099, "msg": "Failed to create card content"})
+    h.click("王", card, approve, chat=chat)
+    h.deliver()
+    assert "（已批准）" in text_of(h.api.patches_of(summary.message_id)[-1].card)
+    assert [m.status for m in _outbox(h) if m.kind == "card.update"] == ["sent"]
+
+
+def test_a_throttled_update_is_tried_again_after_the_wait(h: Harness, clock: FakeClock) -> None:
+    card, chat, approve = request_for_wang(h)
+    summary = h.api.sent_to(HOME)[0]
+    h.api.fail_next("PATCH", summary.message_id, 400, {"code": 230020, "msg": "frequency limit"},
+                    {"x-ogw-ratelimit-reset": "5"})
+    h.click("王", card, approve, chat=chat)
+    h.deliver()
+    assert [m.status for m in _outbox(h) if m.kind == "card.update"] == ["pending"]
+    clock.advance(seconds=6)
+    h.deliver()
+    assert "（已批准）" in text_of(h.api.patches_of(summary.message_id)[-1].card)
+    assert [m.status for m in _outbox(h) if m.kind == "card.update"] == ["sent"]
