@@ -6,10 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from sqlalchemy import Engine
+
 from tests.integration.feishu.conftest import HOME, Harness
 from tests.standins.feishu import Call
 from tests.standins.feishu_events import buttons, text_of, value
 
+
+@pytest.fixture
+def database(engine: Engine) -> str:
+    """These run on SQLite and, when configured, on PostgreSQL (the `engine` fixture's databases)."""
+    return engine.url.render_as_string(hide_password=False)
 
 def button(call: Call, action: str) -> dict[str, Any]:
     return next(value(b) for b in buttons(call.card) if value(b)["action"] == action)

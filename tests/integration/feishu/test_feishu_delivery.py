@@ -9,12 +9,18 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from adapters.feishu import listeners
 from tests.fakes import FakeClock
 from tests.integration.feishu.conftest import HOME, Harness
 from tests.standins.feishu_events import Feishu, buttons, text_of, value
 
+
+@pytest.fixture
+def database(engine: Engine) -> str:
+    """These run on SQLite and, when configured, on PostgreSQL (the `engine` fixture's databases)."""
+    return engine.url.render_as_string(hide_password=False)
 
 def decisions(h: Harness, ref: str) -> int:
     with h.container.uow_factory() as uow:
