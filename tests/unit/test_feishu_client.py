@@ -174,3 +174,10 @@ def test_idempotency_keys_fit_feishus_limit_and_differ() -> None:
     long = "approval.pending:A-1:step1:user:ou_" + "x" * 200
     assert len(idempotency_key(long)) == UUID_LENGTH
     assert idempotency_key(long) == idempotency_key(long) != idempotency_key(long + "y")
+
+
+async def test_the_recorded_token_reply_is_understood(client: FeishuClient) -> None:
+    recorded = fixture("tenant_access_token_response")
+    with respx.mock(base_url=BASE) as router:
+        router.post("/open-apis/auth/v3/tenant_access_token/internal").respond(200, json=recorded)
+        assert await client.token() == recorded["tenant_access_token"]

@@ -143,3 +143,19 @@ def test_a_refusal_never_stops_the_next_request(h: Harness) -> None:
 def test_the_encrypt_key_itself_is_never_echoed(h: Harness) -> None:
     response = h.post(h.feishu.message("李", "@MEMS 帮助", "oc_1"), sign_with="x")
     assert ENCRYPT_KEY not in response.text
+
+
+def test_a_legacy_card_callback_is_refused_not_crashed(h: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    # The old "message card request URL" format (no envelope, its own token): MEMS serves card.action.trigger only.
+    refused(h, *wire(fixture("card_action_legacy_v1")), 401, caplog)
+
+
+def test_a_click_is_answered_in_the_shape_feishu_documents(h: Harness) -> None:
+    h.reply_text("李", "@MEMS 新建 “双十一大促”")
+    h.reply_text("李", "@MEMS 任务 添加 C-1 订场地")
+    card = h.say("李", "@MEMS 查看 T-1")[0]
+    answer = h.click("李", card.message_id, {"action": "task_start", "ref": "T-1", "command": "task start T-1"})
+    documented = fixture("card_action_trigger_response")
+    assert set(answer) == set(documented) and set(answer["toast"]) <= set(documented["toast"])
+    assert answer["card"]["type"] == documented["card"]["type"] == "raw"
+    assert answer["card"]["data"]["schema"] == documented["card"]["data"]["schema"] == "2.0"
