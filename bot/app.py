@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.bootstrap import Container
+from domain.people import Platform
 
 if TYPE_CHECKING:
     from scheduler.runner import Runner
@@ -122,5 +123,9 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
         from adapters.api.routes import router as api_router
 
         app.include_router(api_router(container))
+    if container.settings.feishu_enabled and Platform.FEISHU in container.gateways:
+        from adapters.feishu.routes import router as feishu_router
+
+        app.include_router(feishu_router(container))
     app.add_middleware(BodyLimit)
     return app

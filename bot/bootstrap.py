@@ -100,6 +100,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
         from adapters.console.gateway import ConsoleGateway
 
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
+    gateways = _feishu(settings, gateways)
     delivery, scan_lock = _alerts(settings, outbox, gateways, clock, closers)
     deduper = _deduper(settings, probes, closers)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
@@ -110,7 +111,8 @@ def _alerts(settings: Settings, outbox: OutboxStore, gateways: dict[Platform, Ch
             closers: list[Callable[[], None]]) -> tuple[Delivery, ScanLock]:
     """Rate buckets and the scanner lock: in Redis when configured (shared by replicas, each falling back to
     memory while Redis is down), else in this process."""
-    limiter: RateLimiter = MemoryRateLimiter()
+    local = MemoryRateLimiter(clock=lambda: clock.now().timestamp())  # the same clock as the outbox's times
+    limiter: RateLimiter = local
     scan_lock: ScanLock = LocalScanLock()
     if settings.redis_url:
         from adapters.redis.client import connect
@@ -119,7 +121,7 @@ def _alerts(settings: Settings, outbox: OutboxStore, gateways: dict[Platform, Ch
 
         client = connect(settings.redis_url)
         closers.append(client.close)
-        limiter = RedisRateLimiter(client)
+        limiter = RedisRateLimiter(client, fallback=local)
         scan_lock = RedisScanLock(client)
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
                         concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
@@ -136,3 +138,12 @@ def _deduper(settings: Settings, probes: dict[str, Probe], closers: list[Callabl
     probes["redis"] = lambda: probe(client)
     closers.append(client.close)
     return RedisDeduper(client)
+
+
+def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway]) -> dict[Platform, ChatGateway]:
+    """With the Feishu settings complete, the Feishu gateway (which also carries what its endpoint needs)."""
+    if not settings.feishu_enabled or Platform.FEISHU in gateways:
+        return gateways
+    from adapters.feishu.gateway import connect
+
+    return {**gateways, Platform.FEISHU: connect(settings)}

@@ -164,7 +164,9 @@ class Delivery:
                 self.stats["dead"] += len(group.messages)
                 return 0
             if error.retry_after is not None:
-                self.limiter.hold(group.limits, wait)  # the whole channel waits, not just this message
+                # The whole channel waits, not just this message; the app-wide bucket is not held, so one
+                # throttled chat does not stop the others (an app-level limit throttles each of them anyway).
+                self.limiter.hold(group.limits[:1], wait)
             if wait > SHORT_WAIT or loop.time() + wait >= deadline:
                 await self._each(group, self.store.mark_retry, self.clock.now() + timedelta(seconds=wait),
                                  error.reason)

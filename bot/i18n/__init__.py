@@ -6,10 +6,11 @@ from typing import Any
 
 from bot.i18n.alerts import ALERTS
 from bot.i18n.errors import ERRORS
+from bot.i18n.feishu import FEISHU
 from bot.i18n.labels import LABELS
 from bot.i18n.metrics import METRICS
 
-CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS, **ALERTS, **METRICS}
+CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS, **ALERTS, **METRICS, **FEISHU}
 
 
 class _Params(dict[str, Any]):

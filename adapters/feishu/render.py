@@ -1,0 +1,141 @@
+"""Card → Feishu card JSON 2.0, a pure function. Every card has `update_multi` so each copy can be patched in place;
+`<@ou_x>` becomes `<at id=ou_x></at>`; user text is escaped so a campaign name cannot turn into markup."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from typing import Any
+
+from adapters.feishu import forms
+from bot.cards import Button, Card, Chart, Section, Style, Tone
+from bot.i18n import tr
+
+TEMPLATES = {Tone.NEUTRAL: "grey", Tone.INFO: "blue", Tone.SUCCESS: "green", Tone.WARNING: "orange",
+             Tone.DANGER: "red"}
+COLOURS = {Tone.SUCCESS: "green", Tone.WARNING: "orange", Tone.DANGER: "red"}  # a message without a header
+BUTTON_TYPES = {Style.DEFAULT: "default", Style.PRIMARY: "primary_filled", Style.DANGER: "danger"}
+MAX_BYTES = 28_000  # Feishu refuses a card over 30 KB (230025); keep room for the message envelope
+_MENTION = re.compile(r"<@([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>")
+# HTML entities for the characters Feishu markdown would read as markup (its rich-text component docs).
+_ESCAPES = str.maketrans({"\\": "&#92;", "*": "&#42;", "_": "&#95;", "~": "&sim;", "`": "&#96;", "[": "&#91;",
+                          "]": "&#93;", "<": "&#60;", ">": "&#62;", "#": "&#35;"})
+Json = dict[str, Any]
+
+
+def render(card: Card, lang: str = "zh") -> Json:
+    """The card as Feishu JSON 2.0; sections are shortened, longest first, until it fits Feishu's size limit."""
+    out = _card(card, lang)
+    while _size(out) > MAX_BYTES:
+        shorter = _shorten(card)
+        if shorter is None:
+            break
+        card = shorter
+        out = _card(card, lang)
+    return out
+
+
+def markdown(text: str) -> str:
+    """Escaped text with mentions as Feishu `<at>` tags."""
+    parts, last = [], 0
+    for match in _MENTION.finditer(text):
+        parts.append(text[last:match.start()].translate(_ESCAPES))
+        parts.append(f"<at id={match.group(1)}></at>")
+        last = match.end()
+    parts.append(text[last:].translate(_ESCAPES))
+    return "".join(parts)
+
+
+def plain(text: str) -> str:
+    """Plain text (titles, labels) cannot @ anyone: a mention shows as @id."""
+    return _MENTION.sub(lambda m: "@" + m.group(1), text)
+
+
+def callback_value(button: Button) -> Json:
+    """What a click sends back: the typed action, the entity, and the command a console user would type."""
+    return {"action": button.action.value, "ref": button.ref, "command": button.command}
+
+
+def callback_response(kind: str, text: str, card: Json | None = None) -> Json:
+    """The answer to card.action.trigger: a toast (info|success|warning|error), and the updated card if any."""
+    out: Json = {"toast": {"type": kind, "content": plain(text)[:200]}}  # a toast is plain text
+    if card is not None:
+        out["card"] = {"type": "raw", "data": card}
+    return out
+
+
+def _card(card: Card, lang: str) -> Json:
+    elements: list[Json] = []
+    if card.fields:
+        sep = "：" if lang == "zh" else ": "
+        lines = [f"**{markdown(f.label)}**{sep}{markdown(f.value)}" for f in card.fields]
+        elements.append(_markdown("\n".join(lines)))
+    colour = None if card.title else COLOURS.get(card.tone)
+    elements.extend(_section(s, colour) for s in card.sections)
+    if card.chart is not None:
+        elements.append(_chart(card.chart))
+    plain_buttons = [b for b in card.buttons if not b.needs_reason]
+    if plain_buttons:
+        elements.append(_button_row(plain_buttons))
+    for b in card.buttons:
+        if b.needs_reason:
+            elements.append(forms.reason_form(b.ref, _button(b), tr(lang, "feishu.form.reason")))
+    if card.footer:
+        elements.append({**_markdown(markdown(card.footer)), "text_size": "notation"})
+    out: Json = {"schema": "2.0", "config": {"update_multi": True}}
+    if card.title:
+        out["header"] = {"title": {"tag": "plain_text", "content": plain(card.title)},
+                         "template": TEMPLATES[card.tone]}
+    out["body"] = {"elements": elements}
+    return out
+
+
+def _markdown(content: str) -> Json:
+    return {"tag": "markdown", "content": content}
+
+
+def _section(section: Section, colour: str | None) -> Json:
+    if section.mono:  # a code block keeps the columns of timelines
+        text = plain(section.text).replace("```", "ˋˋˋ")
+        return _markdown(f"```\n{text}\n```")
+    content = markdown(section.text)
+    return _markdown(f"<font color='{colour}'>{content}</font>" if colour else content)
+
+
+def _button(button: Button) -> Json:
+    return {"tag": "button", "text": {"tag": "plain_text", "content": plain(button.label)},
+            "type": BUTTON_TYPES[button.style],
+            "behaviors": [{"type": "callback", "value": callback_value(button)}]}
+
+
+def _button_row(buttons: list[Button]) -> Json:
+    columns = [{"tag": "column", "width": "auto", "elements": [_button(b)]} for b in buttons]
+    return {"tag": "column_set", "flex_mode": "none", "horizontal_spacing": "8px", "columns": columns}
+
+
+def _chart(chart: Chart) -> Json:
+    values = [{"x": label, "y": series[i], "series": name}
+              for name, series in chart.series for i, label in enumerate(chart.labels) if i < len(series)]
+    spec = {"type": "line", "title": {"text": chart.title}, "data": {"values": values},
+            "xField": "x", "yField": "y", "seriesField": "series", "legends": {"visible": True}}
+    return {"tag": "chart", "chart_spec": spec}
+
+
+def _size(card: Json) -> int:
+    return len(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _shorten(card: Card) -> Card | None:
+    """The card with its longest section cut in half (by lines where it can), or None when nothing is left to cut."""
+    if not card.sections:
+        return None
+    index = max(range(len(card.sections)), key=lambda i: len(card.sections[i].text))
+    text = card.sections[index].text
+    if len(text) < 200:
+        return None
+    lines = text.splitlines()
+    kept = "\n".join(lines[: len(lines) // 2]) if len(lines) > 1 else text[: len(text) // 2]
+    sections = list(card.sections)
+    sections[index] = replace(sections[index], text=kept + "\n…")
+    return replace(card, sections=tuple(sections))

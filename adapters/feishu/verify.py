@@ -1,0 +1,124 @@
+"""lark-oapi's EventDispatcherHandler with what it lacks: a replay window on X-Lark-Request-Timestamp, a
+constant-time signature compare, and an HTTP status per kind of rejection (lark answers every failure with a 500,
+which Feishu then retries): bad token or signature → 401, a body that does not parse or decrypt → 400."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import lark_oapi as lark
+from lark_oapi.event.custom import CustomizedEventProcessor
+
+log = logging.getLogger(__name__)
+REPLAY_WINDOW = 300.0  # seconds either side of now
+# lark reads these case-sensitively from a plain dict; Starlette lower-cases header names.
+CANONICAL = {"x-lark-request-timestamp": "X-Lark-Request-Timestamp", "x-lark-request-nonce": "X-Lark-Request-Nonce",
+             "x-lark-signature": "X-Lark-Signature", "x-request-id": "X-Request-Id"}
+
+
+class Rejected(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class _IgnoreUnknown(dict[str, Any]):
+    """Event types we did not subscribe to are acknowledged and dropped, so Feishu does not retry them."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(key) or CustomizedEventProcessor(lambda _: None)
+
+
+class _SilenceLark(logging.Filter):
+    """lark logs a traceback for every request it refuses; ours is one line without the payload."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("handle event failed")
+
+
+class Dispatcher(lark.EventDispatcherHandler):  # type: ignore[misc]
+    def __init__(self, now: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self._now = now
+        self._local = threading.local()  # do() runs in one worker thread per request
+
+    @classmethod
+    def build(cls, encrypt_key: str, verification_token: str, on_message: Callable[[Any], None],
+              on_card: Callable[[Any], Any], now: Callable[[], float] = time.time) -> Dispatcher:
+        built = (lark.EventDispatcherHandler.builder(encrypt_key, verification_token)
+                 .register_p2_im_message_receive_v1(on_message)
+                 .register_p2_card_action_trigger(on_card).build())
+        dispatcher = cls(now)
+        dispatcher._encrypt_key, dispatcher._verification_token = encrypt_key, verification_token
+        dispatcher._processorMap = _IgnoreUnknown(built._processorMap)
+        dispatcher._callback_processor_map = built._callback_processor_map
+        lark_logger = logging.getLogger("Lark")
+        if not any(isinstance(f, _SilenceLark) for f in lark_logger.filters):
+            lark_logger.addFilter(_SilenceLark())
+        return dispatcher
+
+    def answer(self, raw: lark.RawRequest) -> tuple[int, bytes]:
+        """Run lark's dispatch; map its refusals to 401/400 and anything else it could not handle to 400."""
+        self._local.rejected = None
+        resp = self.do(raw)
+        if resp.status_code == 200:
+            return 200, resp.content
+        rejected: Rejected | None = self._local.rejected
+        status, reason = (rejected.status, rejected.reason) if rejected else (400, "not an event")
+        log.warning("Feishu request refused (%d): %s; request id %s", status, reason,
+                    raw.headers.get("X-Request-Id", "-"))
+        return status, b'{"error":"%s"}' % reason.encode()
+
+    def _reject(self, status: int, reason: str) -> Rejected:
+        self._local.rejected = Rejected(status, reason)
+        return self._local.rejected  # type: ignore[no-any-return]
+
+    def _decrypt(self, content: bytes, encrypt_key: str | None) -> str:
+        try:
+            return str(super()._decrypt(content, encrypt_key))
+        except Exception:
+            raise self._reject(400, "body does not parse or decrypt") from None
+
+    def _verify_token(self, token: Any, verification_token: str | None) -> None:
+        try:
+            super()._verify_token(token, verification_token)
+        except Exception:
+            raise self._reject(401, "invalid verification token") from None
+
+    def _verify_sign(self, request: lark.RawRequest, encrypt_key: str | None) -> None:
+        """Every event but the url_verification handshake: a fresh timestamp, then sha256(ts+nonce+key+body)."""
+        timestamp = request.headers.get("X-Lark-Request-Timestamp")
+        nonce = request.headers.get("X-Lark-Request-Nonce")
+        signature = request.headers.get("X-Lark-Signature")
+        if timestamp is not None and not self._fresh(timestamp):
+            raise self._reject(401, "stale or malformed request timestamp")
+        if not encrypt_key:
+            return  # without an Encrypt Key Feishu signs nothing; the verification token is the only check
+        if timestamp is None or nonce is None or signature is None:
+            raise self._reject(401, "missing signature headers")
+        expected = hashlib.sha256((timestamp + nonce + encrypt_key).encode() + request.body).hexdigest()
+        if not hmac.compare_digest(expected.encode(), signature.encode()):
+            raise self._reject(401, "invalid signature")
+
+    def _fresh(self, timestamp: str) -> bool:
+        try:
+            sent = float(timestamp)
+        except ValueError:
+            return False
+        return abs(self._now() - sent) <= REPLAY_WINDOW
+
+
+def raw_request(path: str, body: bytes, headers: Any) -> lark.RawRequest:
+    """A lark RawRequest from Starlette's pieces, with the header names lark expects."""
+    raw = lark.RawRequest()
+    raw.uri = path
+    raw.body = body
+    raw.headers = {CANONICAL.get(key.lower(), key): value for key, value in headers.items()}
+    return raw

@@ -1,0 +1,209 @@
+"""A stand-in for the Feishu Open API: the calls MEMS makes, with tokens, idempotent sends and programmable failures.
+
+One implementation, two transports: `OpenApi.respond` answers httpx requests (behind respx), and `serve()` runs it
+as a real HTTP server (uvicorn on a free loopback port) for end-to-end tests."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+BOT_OPEN_ID = "ou_bot_mems"
+APP_ID = "cli_mems_test"
+APP_SECRET = "app-secret-never-logged"
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: dict[str, Any] | None
+    response: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message_id(self) -> str:
+        """The id the stand-in gave the message this call created."""
+        return str(self.response["data"]["message_id"])
+
+    @property
+    def chat_id(self) -> str:
+        return str(self.response["data"]["chat_id"])
+
+    @property
+    def card(self) -> dict[str, Any]:
+        """The card a send, reply or patch carried (content is a JSON string)."""
+        assert self.body is not None and "content" in self.body, self
+        return json.loads(self.body["content"])  # type: ignore[no-any-return]
+
+
+@dataclass
+class Failure:
+    method: str
+    path_part: str
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    receive_id: str | None = None  # only a send to this chat or person
+
+    def matches(self, call: Call) -> bool:
+        to = call.body.get("receive_id") if call.body else None
+        return (self.method == call.method and self.path_part in call.path
+                and (self.receive_id is None or self.receive_id == to))
+
+
+class OpenApi:
+    def __init__(self, app_id: str = APP_ID, app_secret: str = APP_SECRET, bot_open_id: str = BOT_OPEN_ID) -> None:
+        self.app_id, self.app_secret, self.bot_open_id = app_id, app_secret, bot_open_id
+        self.calls: list[Call] = []
+        self.valid_tokens: set[str] = set()
+        self.failures: list[Failure] = []
+        self.by_uuid: dict[str, dict[str, Any]] = {}
+        self.chat_of: dict[str, str] = {}  # message id -> chat id
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    # -- test controls ------------------------------------------------------------------------------------------
+    def fail_next(self, method: str, path_part: str, status: int, body: dict[str, Any],
+                  headers: dict[str, str] | None = None, receive_id: str | None = None) -> None:
+        self.failures.append(Failure(method, path_part, status, body, headers or {}, receive_id))
+
+    def revoke_tokens(self) -> None:
+        self.valid_tokens.clear()
+
+    # -- what tests read ----------------------------------------------------------------------------------------
+    def find(self, method: str, path_part: str = "") -> list[Call]:
+        return [c for c in self.calls if c.method == method and path_part in c.path]
+
+    def sent_to(self, receive_id: str) -> list[Call]:
+        return [c for c in self.find("POST", "/im/v1/messages") if c.body and c.body.get("receive_id") == receive_id]
+
+    def replies_to(self, message_id: str) -> list[Call]:
+        return self.find("POST", f"/im/v1/messages/{message_id}/reply")
+
+    def patches_of(self, message_id: str) -> list[Call]:
+        return self.find("PATCH", f"/im/v1/messages/{message_id}")
+
+    def message_calls(self) -> list[Call]:
+        return [c for c in self.calls if "/im/v1/messages" in c.path]
+
+    # -- the API ------------------------------------------------------------------------------------------------
+    def respond(self, request: httpx.Request) -> httpx.Response:
+        """respx side effect."""
+        body = json.loads(request.content) if request.content else None
+        status, payload, headers = self.handle(request.method, request.url.path, dict(request.url.params),
+                                               dict(request.headers), body)
+        return httpx.Response(status, json=payload, headers=headers)
+
+    def handle(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
+               body: dict[str, Any] | None) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            call = Call(method, path, query, {k.lower(): v for k, v in headers.items()}, body)
+            self.calls.append(call)
+            status, payload, reply_headers = self._answer(call)
+            call.response = payload
+            return status, payload, reply_headers
+
+    def _answer(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+        for failure in self.failures:
+            if failure.matches(call):
+                self.failures.remove(failure)
+                return failure.status, failure.body, failure.headers
+        if call.path == "/open-apis/auth/v3/tenant_access_token/internal":
+            return self._token(call.body)
+        if call.headers.get("authorization", "").removeprefix("Bearer ") not in self.valid_tokens:
+            return 400, {"code": 99991663, "msg": "Invalid access token for authorization."}, {}
+        return self._api(call.method, call.path, call.query, call.body)
+
+    def _token(self, body: dict[str, Any] | None) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if not body or body.get("app_id") != self.app_id or body.get("app_secret") != self.app_secret:
+            return 400, {"code": 10014, "msg": "app secret invalid"}, {}
+        token = f"t-{next(self._ids)}"
+        self.valid_tokens.add(token)
+        return 200, {"code": 0, "msg": "ok", "tenant_access_token": token, "expire": 7200}, {}
+
+    def _api(self, method: str, path: str, query: dict[str, str],
+             body: dict[str, Any] | None) -> tuple[int, dict[str, Any], dict[str, str]]:
+        ok: dict[str, str] = {}
+        if method == "GET" and path == "/open-apis/bot/v3/info":
+            return 200, {"code": 0, "msg": "ok", "bot": {"open_id": self.bot_open_id, "app_name": "MEMS",
+                                                         "activate_status": 2}}, ok
+        if method == "POST" and path == "/open-apis/im/v1/messages":
+            chat = body["receive_id"] if query.get("receive_id_type") == "chat_id" else f"oc_p2p_{body['receive_id']}"
+            return 200, {"code": 0, "msg": "success", "data": self._message(body, chat)}, ok
+        if method == "POST" and path.endswith("/reply"):
+            original = path.split("/")[-2]
+            return 200, {"code": 0, "msg": "success",
+                         "data": self._message(body, self.chat_of.get(original, "oc_unknown"))}, ok
+        if method == "PATCH" and path.startswith("/open-apis/im/v1/messages/"):
+            return 200, {"code": 0, "msg": "success", "data": {}}, ok
+        return 404, {"code": 404, "msg": f"no such API in the stand-in: {method} {path}"}, ok
+
+    def _message(self, body: dict[str, Any], chat: str) -> dict[str, Any]:
+        uuid = body.get("uuid")
+        if uuid and uuid in self.by_uuid:  # Feishu: the same uuid within an hour is the same message
+            return self.by_uuid[uuid]
+        message_id = f"om_{next(self._ids)}"
+        self.chat_of[message_id] = chat
+        data = {"message_id": message_id, "chat_id": chat, "msg_type": body.get("msg_type", "")}
+        if uuid:
+            self.by_uuid[uuid] = data
+        return data
+
+
+def asgi(api: OpenApi) -> Starlette:
+    async def endpoint(request: Request) -> JSONResponse:
+        raw = await request.body()
+        body = json.loads(raw) if raw else None
+        status, payload, headers = api.handle(request.method, request.url.path,
+                                              dict(parse_qsl(request.url.query)), dict(request.headers), body)
+        return JSONResponse(payload, status_code=status, headers=headers)
+
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=["GET", "POST", "PATCH"])])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(api: OpenApi) -> contextlib.AbstractContextManager[str]:
+    """The stand-in on a free loopback port, in a thread; yields its base URL."""
+    return serve_asgi(asgi(api), lifespan="off")
+
+
+@contextlib.contextmanager
+def serve_asgi(app: Any, lifespan: str = "on") -> Iterator[str]:
+    """Any ASGI app under uvicorn on a free loopback port, in a thread; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan=lifespan))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

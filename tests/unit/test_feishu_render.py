@@ -1,0 +1,141 @@
+"""Card → Feishu card JSON 2.0: snapshots of real cards against golden JSON, and the rules every card keeps.
+
+After a deliberate change, regenerate the goldens and review the diff:
+    MEMS_UPDATE_GOLDEN=1 .venv/bin/pytest tests/unit/test_feishu_render.py"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.feishu.render import MAX_BYTES, callback_response, markdown, render
+from bot.cards import ActionId, Button, Card, Chart, Field, Section, Style, Tone
+from tests.builders import TestBot
+from tests.standins.feishu_events import buttons, value
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "feishu"
+UPDATE = os.environ.get("MEMS_UPDATE_GOLDEN") == "1"
+
+
+def assert_golden(name: str, data: dict[str, Any]) -> None:
+    path = GOLDEN / f"{name}.json"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert path.exists(), f"no golden {path.name}; create it with MEMS_UPDATE_GOLDEN=1"
+    assert data == json.loads(path.read_text(encoding="utf-8")), f"{name} differs from its golden JSON"
+
+
+@pytest.fixture(scope="module")
+def story() -> TestBot:
+    """A campaign with template tasks and a budget request waiting for the manager, all in Chinese."""
+    bot = TestBot(admins="console:ou_li", lang="zh")
+    bot.ok("ou_li", '新建 "双十一大促" budget=30万 template=holiday-promo launch=2026-12-12')
+    bot.ok("ou_li", "角色 添加 @ou_wang manager")
+    bot.ok("ou_li", "角色 添加 @ou_zhao finance")
+    bot.ok("ou_li", "预算 申请 C-1 5万 KOL投放")
+    bot.deliver()
+    return bot
+
+
+def approver_card(bot: TestBot) -> Card:
+    return next(card for target, card, _ in bot.gateway.sent if target.ref == "ou_wang")
+
+
+def test_the_approval_card_an_approver_gets(story: TestBot) -> None:
+    assert_golden("approval_pending_zh", render(approver_card(story), "zh"))
+
+
+def test_a_rejected_request_shows_the_outcome_and_no_buttons() -> None:
+    bot = TestBot(admins="console:ou_li", lang="zh")
+    bot.ok("ou_li", '新建 "双十一大促" budget=30万')
+    bot.ok("ou_li", "角色 添加 @ou_wang manager")
+    bot.ok("ou_li", "预算 申请 C-1 5000 海报印刷")
+    reply = bot.ok("ou_wang", "驳回 A-1 预算超标")
+    assert_golden("approval_rejected_zh", render(reply.card, "zh"))
+
+
+def test_a_task_card_carries_start_and_done(story: TestBot) -> None:
+    card = story.ok("ou_li", "查看 T-1").card
+    out = render(card, "zh")
+    assert [value(b)["action"] for b in buttons(out)] == [ActionId.TASK_START, ActionId.TASK_DONE]
+    assert_golden("task_zh", out)
+
+
+def test_a_board_and_a_timeline(story: TestBot) -> None:
+    assert_golden("board_zh", render(story.ok("ou_li", "看板 C-1").card, "zh"))
+    timeline = render(story.ok("ou_li", "时间线 C-1").card, "zh")
+    assert timeline["body"]["elements"][0]["content"].startswith("```\n")  # columns stay aligned in a code block
+    assert_golden("timeline_zh", timeline)
+
+
+def test_an_error_is_a_red_message_without_header(story: TestBot) -> None:
+    out = render(story.say("ou_li", "查看 C-99").card, "zh")
+    assert "header" not in out and out["body"]["elements"][0]["content"].startswith("<font color='red'>")
+    assert_golden("error_zh", out)
+
+
+def test_an_english_reader_gets_an_english_form(story: TestBot) -> None:
+    out = render(approver_card(story), "en")
+    form = next(e for e in out["body"]["elements"] if e["tag"] == "form")
+    assert form["elements"][0]["placeholder"]["content"] == "Reason for rejecting"
+
+
+def test_every_card_is_json_2_with_update_multi(story: TestBot) -> None:
+    out = render(approver_card(story))
+    assert out["schema"] == "2.0" and out["config"] == {"update_multi": True}
+    assert "action" not in json.dumps([e["tag"] for e in out["body"]["elements"]])  # 2.0 has no action module
+    assert out["header"]["template"] == "orange"  # pending is a warning
+
+
+def test_reject_is_a_form_with_a_reason_input_and_a_submit_button(story: TestBot) -> None:
+    out = render(approver_card(story))
+    approve, reject = buttons(out)
+    assert value(approve) == {"action": "approve", "ref": "A-1", "command": "approve A-1"}
+    assert value(reject) == {"action": "reject", "ref": "A-1", "command": "reject A-1 <reason>"}
+    form = next(e for e in out["body"]["elements"] if e["tag"] == "form")
+    reason, submit = form["elements"]
+    assert reason == {"tag": "input", "name": "reason", "required": True, "max_length": 500,
+                      "placeholder": {"tag": "plain_text", "content": "驳回原因"}}
+    assert submit == reject and submit["form_action_type"] == "submit" and submit["type"] == "danger"
+    assert form["name"] == "form_A_1" and submit["name"] == "submit_A_1"
+
+
+def test_mentions_become_at_tags_and_markup_is_escaped() -> None:
+    card = Card(title="<@ou_x> 的 *活动*", tone=Tone.INFO,
+                fields=(Field("负责人", "<@ou_x|李娜>"), Field("名称", "**双11** [草稿] _v2_ `code` #1 a<b>c")),
+                sections=(Section("<@ou_y> 请看 ~~这里~~"), Section("T-1 <@ou_z>\n```x```", mono=True)),
+                footer="by <@ou_x>")
+    assert_golden("escaping", render(card, "zh"))
+    assert markdown("<@ou_x|李娜> *a*") == "<at id=ou_x></at> &#42;a&#42;"
+
+
+def test_buttons_keep_their_style_and_a_chart_is_a_line_chart() -> None:
+    card = Card(title="报告", buttons=(Button("确认", ActionId.ACK, "anomaly:C-1:2026-12-01", "ack anomaly:C-1",
+                                                Style.PRIMARY), Button("稍后", ActionId.SNOOZE, "x", "snooze x")),
+                chart=Chart("花费", ("12-01", "12-02"), (("spend", (100.0, 250.5)),)))
+    out = render(card, "zh")
+    row, chart = out["body"]["elements"][1], out["body"]["elements"][0]
+    assert [b["type"] for b in buttons(out)] == ["primary_filled", "default"]
+    assert row["tag"] == "column_set" and chart["tag"] == "chart"
+    assert chart["chart_spec"]["data"]["values"][1] == {"x": "12-02", "y": 250.5, "series": "spend"}
+
+
+def test_a_huge_card_is_cut_to_fit_feishus_limit() -> None:
+    lines = "\n".join(f"T-{i} 一项很长很长的任务标题，用来把卡片撑大 <@ou_{i}>" for i in range(3000))
+    out = render(Card(title="任务列表", sections=(Section(lines), Section("尾部说明"))), "zh")
+    size = len(json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode())
+    assert size <= MAX_BYTES
+    first, last = out["body"]["elements"]
+    assert first["content"].endswith("\n…") and last["content"] == "尾部说明"
+
+
+def test_a_callback_answer_is_a_toast_and_maybe_a_card() -> None:
+    toast = {"type": "error", "content": "驳回前请填写原因。"}
+    assert callback_response("error", "驳回前请填写原因。") == {"toast": toast}
+    card = {"schema": "2.0"}
+    assert callback_response("success", "ok", card)["card"] == {"type": "raw", "data": card}
