@@ -102,5 +102,8 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
         return JSONResponse({"status": "unavailable" if problems else "ready", "problems": problems},
                             status_code=status)
 
+    from adapters.slack.routes import router as slack_router
+
+    app.include_router(slack_router(container))  # POST /slack/events and Socket Mode, when Slack is set up
     app.add_middleware(BodyLimit)
     return app

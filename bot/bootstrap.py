@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot import catalog, policy
 from bot.bus import Bus
@@ -20,6 +20,9 @@ from bot.ports import ChatGateway, Deduper, OutboxStore
 from bot.settings import Settings
 from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
+
+if TYPE_CHECKING:
+    from adapters.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
 Probe = Callable[[], str | None]  # returns None when healthy, else the reason
@@ -59,6 +62,7 @@ class Container:
     deduper: Deduper = field(default_factory=MemoryDeduper)
     probes: dict[str, Probe] = field(default_factory=dict)
     closers: list[Callable[[], None]] = field(default_factory=list)
+    slack: SlackRuntime | None = None  # what the Slack router needs, when Slack is set up
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -98,10 +102,22 @@ def build(settings: Settings, *, clock: Clock | None = None,
         from adapters.console.gateway import ConsoleGateway
 
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
+    slack = _slack(settings, gateways)
     delivery = Delivery(outbox, gateways, clock)
     deduper = _deduper(settings, probes, closers)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
-                     closers)
+                     closers, slack=slack)
+
+
+def _slack(settings: Settings, gateways: dict[Platform, ChatGateway]) -> SlackRuntime | None:
+    """Slack over HTTP (bot token + signing secret) or Socket Mode (bot token + app token); off otherwise."""
+    if not settings.slack_enabled:
+        return None
+    from adapters.slack.runtime import build as build_slack
+
+    slack = build_slack(settings)
+    gateways.setdefault(Platform.SLACK, slack.gateway)
+    return slack
 
 
 def _deduper(settings: Settings, probes: dict[str, Probe], closers: list[Callable[[], None]]) -> Deduper:

@@ -6,8 +6,9 @@ from typing import Any
 
 from bot.i18n.errors import ERRORS
 from bot.i18n.labels import LABELS
+from bot.i18n.slack import SLACK
 
-CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS}
+CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS, **SLACK}
 
 
 class _Params(dict[str, Any]):
