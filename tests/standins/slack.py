@@ -31,6 +31,7 @@ class Call:
     method: str
     body: dict[str, Any]
     headers: dict[str, str]
+    response: dict[str, Any] = field(default_factory=dict)  # what the stand-in answered
 
 
 @dataclass
@@ -86,12 +87,15 @@ class SlackStandIn:
     async def _api(self, request: Request) -> Response:
         method = request.path_params["method"]
         body = await _body(request)
-        self.log.append(Call(method, body, dict(request.headers)))
+        call = Call(method, body, dict(request.headers))
+        self.log.append(call)
         if self.script.get(method):
             scripted = self.script[method].pop(0)
+            call.response = scripted.body
             return JSONResponse(scripted.body, status_code=scripted.status, headers=scripted.headers)
         answer = getattr(self, "_" + method.replace(".", "_"), None)
-        return JSONResponse(answer(body) if answer else {"ok": True})
+        call.response = answer(body) if answer else {"ok": True}
+        return JSONResponse(call.response)
 
     def _auth_test(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "mems",
