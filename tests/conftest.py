@@ -89,3 +89,28 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 def new_uow(sessions: sessionmaker[Session]) -> Callable[[], SqlUnitOfWork]:
     """A factory of units of work, as the bus gets one."""
     return lambda: SqlUnitOfWork(sessions)
+
+
+REDIS_ENV = "MEMS_TEST_REDIS_URL"  # e.g. redis://127.0.0.1:6379/15 (db 15, keys under a unique prefix)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis; skipped when unset, failed when CI requires it and it is unreachable."""
+    import redis
+
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {REDIS_ENV} is not set")
+        pytest.skip(f"Redis: set {REDIS_ENV} to run")
+    client = redis.Redis.from_url(url, socket_connect_timeout=1.0)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"Redis at {REDIS_ENV} unreachable: {type(exc).__name__}")
+        pytest.skip(f"Redis at {REDIS_ENV} unreachable: {type(exc).__name__}")
+    finally:
+        client.close()
+    return url

@@ -46,9 +46,9 @@ class Listeners:
     async def command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         async with self.slack.work.track():
             await ack()
-            if not await self._first(f"slack:command:{body.get('trigger_id') or uuid.uuid4()}"):
-                return
             team, user, text = str(body.get("team_id")), str(body.get("user_id")), str(body.get("text") or "")
+            if not await self._first(f"slack:command:{team}:{body.get('trigger_id') or uuid.uuid4()}"):
+                return
             origin = forms.Origin(body.get("channel_id"), body.get("response_url"))
             if text.strip().lower() in NEW_WORDS:
                 await self._open(body, forms.new_campaign(self._lang(team, user), self.templates(), origin))
@@ -96,7 +96,7 @@ class Listeners:
 
     async def mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         async with self.slack.work.track():  # events are acknowledged by bolt before this runs
-            if not await self._first(f"slack:event:{body.get('event_id') or uuid.uuid4()}"):
+            if not await self._first(f"slack:event:{translate.team_of(body)}:{body.get('event_id') or uuid.uuid4()}"):
                 return
             me = await self.slack.bot.whoami()
             text = str(event.get("text") or "")
@@ -115,7 +115,7 @@ class Listeners:
             await ack(response_action="errors", errors=problems)
             return
         await ack()
-        if not await self._first(f"slack:view:{view.get('id') or uuid.uuid4()}"):
+        if not await self._first(f"slack:view:{translate.team_of(body)}:{view.get('id') or uuid.uuid4()}"):
             return
         origin = forms.Origin.decode(view.get("private_metadata"))
         team, user = translate.team_of(body), translate.user_of(body)

@@ -7,6 +7,7 @@ import copy
 import itertools
 import json
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -91,7 +92,7 @@ class SlackWorkspace:
         n = next(self._ids)
         fields = dict(fixture("slash_command")["fields"])
         fields.update(team_id=team, user_id=user, user_name=user.lower(), channel_id=channel,
-                      command=self.settings.slack_command, text=text, trigger_id=trigger or f"trig-{n}",
+                      command=self.settings.slack_command, text=text, trigger_id=trigger or f"trig-{n}-{uuid.uuid4().hex[:8]}",
                       response_url=self.standin.response_url(f"cmd-{n}"))
         response = self.post(form(fields), headers=headers)
         self.idle()
@@ -105,7 +106,7 @@ class SlackWorkspace:
         payload = copy.deepcopy(fixture("block_actions_message")["payload"])
         n = next(self._ids)
         payload.update(user={"id": user, "username": user.lower(), "team_id": team}, team={"id": team},
-                       channel={"id": channel}, trigger_id=f"trig-{n}",
+                       channel={"id": channel}, trigger_id=f"trig-{n}-{uuid.uuid4().hex[:8]}",
                        response_url=self.standin.response_url(f"click-{n}"),
                        container={"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": False},
                        message={**payload["message"], "ts": ts, "blocks": message["blocks"]},
