@@ -72,6 +72,10 @@ class SlackStandIn:
         body = {"ok": False, "error": error, **extra} if error else {"ok": False}
         self.script.setdefault(method, []).append(Scripted(status, body, headers or {}))
 
+    def succeed(self, method: str) -> None:
+        """Answer the next call normally (to script a failure after it)."""
+        self.script.setdefault(method, []).append(Scripted(200, {}, {}))
+
     def calls(self, method: str) -> list[Call]:
         return [c for c in self.log if c.method == method]
 
@@ -89,8 +93,8 @@ class SlackStandIn:
         body = await _body(request)
         call = Call(method, body, dict(request.headers))
         self.log.append(call)
-        if self.script.get(method):
-            scripted = self.script[method].pop(0)
+        scripted = self.script[method].pop(0) if self.script.get(method) else None
+        if scripted is not None and scripted.body:
             call.response = scripted.body
             return JSONResponse(scripted.body, status_code=scripted.status, headers=scripted.headers)
         answer = getattr(self, "_" + method.replace(".", "_"), None)
