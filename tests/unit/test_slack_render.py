@@ -33,7 +33,8 @@ TASK = Card(title="Task added: T-7 Book venue", tone=Tone.INFO,
                      Button("Done", ActionId.TASK_DONE, "T-7", "task done T-7", Style.PRIMARY)), entity="T-7")
 BOARD = Card(title="Board C-1 双十一大促", sections=(
     Section("待办 (1)\n• T-1 预订场地 (<@UMGR>, 2026-11-05 周四 18:00)"),
-    Section("      11-01          11-11\n  T-1 ● |        11-05  预订场地\n  T-2      ✓     11-08  <KOL> & co", mono=True)),
+    Section("      11-01          11-11\n  T-1 ● |        11-05  预订场地\n"
+            "  T-2      ✓     11-08  <KOL> & co", mono=True)),
     footer="Type `task done T-1` to finish a task", entity="C-1")
 ERROR = text_card("C-99 was not found. Try `list` to see the campaigns.", Tone.DANGER)
 CHART = Card(title="Report C-1", chart=Chart("Daily spend", ("11-01", "11-02", "11-03"),

@@ -92,7 +92,8 @@ class SlackWorkspace:
         n = next(self._ids)
         fields = dict(fixture("slash_command")["fields"])
         fields.update(team_id=team, user_id=user, user_name=user.lower(), channel_id=channel,
-                      command=self.settings.slack_command, text=text, trigger_id=trigger or f"trig-{n}-{uuid.uuid4().hex[:8]}",
+                      command=self.settings.slack_command, text=text,
+                      trigger_id=trigger or f"trig-{n}-{uuid.uuid4().hex[:8]}",
                       response_url=self.standin.response_url(f"cmd-{n}"))
         response = self.post(form(fields), headers=headers)
         self.idle()

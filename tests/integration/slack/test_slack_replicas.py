@@ -51,7 +51,8 @@ def test_a_retried_click_is_not_acted_on_again(slack: SlackWorkspace) -> None:
              "channel": {"id": channel}, "trigger_id": "retry", "response_url": slack.standin.response_url("retry"),
              "container": {"type": "message", "message_ts": ts, "channel_id": channel},
              "actions": [{"action_id": "approve", "value": button["value"], "type": "button"}]}
-    response = slack.post(payload_form(retry), headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    retried = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    response = slack.post(payload_form(retry), headers=retried)
     slack.idle()
     assert response.status_code == 200 and response.headers["x-slack-no-retry"] == "1"
     assert len(slack.standin.hooks) == 1
