@@ -102,14 +102,15 @@ def build(settings: Settings, *, clock: Clock | None = None,
         from adapters.console.gateway import ConsoleGateway
 
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
-    slack = _slack(settings, gateways)
+    slack = _slack(settings, gateways, closers)
     delivery = Delivery(outbox, gateways, clock)
     deduper = _deduper(settings, probes, closers)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
                      closers, slack=slack)
 
 
-def _slack(settings: Settings, gateways: dict[Platform, ChatGateway]) -> SlackRuntime | None:
+def _slack(settings: Settings, gateways: dict[Platform, ChatGateway],
+           closers: list[Callable[[], None]]) -> SlackRuntime | None:
     """Slack over HTTP (bot token + signing secret) or Socket Mode (bot token + app token); off otherwise."""
     if not settings.slack_enabled:
         return None
@@ -117,6 +118,7 @@ def _slack(settings: Settings, gateways: dict[Platform, ChatGateway]) -> SlackRu
 
     slack = build_slack(settings)
     gateways.setdefault(Platform.SLACK, slack.gateway)
+    closers.append(slack.close)
     return slack
 
 

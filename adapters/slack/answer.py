@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import errors, render
-from adapters.slack.client import webhook
+from adapters.slack.client import Sessions, webhook
 from bot.cards import Card, Reply
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ class Answer:
     response_url: str | None
     lang: str
     thread: str | None = None  # answer in this thread (app mentions)
+    sessions: Sessions | None = None
 
     async def reply(self, reply: Reply, replace: bool = False) -> None:
         """A public card goes to the channel; errors and private views to the asker. `replace` swaps the
@@ -64,6 +65,7 @@ class Answer:
 
     async def _hook(self, payload: dict[str, Any]) -> None:
         assert self.response_url is not None
-        response = await webhook(self.response_url).send_dict(payload)
+        session = self.sessions.get() if self.sessions else None
+        response = await webhook(self.response_url, session).send_dict(payload)
         if response.status_code != 200:
             log.warning("Slack response_url answered %s", response.status_code)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -19,6 +22,28 @@ def web_client(settings: Settings) -> AsyncWebClient:
     return AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=TIMEOUT)
 
 
-def webhook(url: str) -> AsyncWebhookClient:
+class Sessions:
+    """One keep-alive HTTP session per event loop for response_urls: a new session (and TCP connection) per
+    answer cost more CPU than the command itself."""
+
+    def __init__(self) -> None:
+        self._open: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
+
+    def get(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        for old in [other for other in self._open if other.is_closed()]:
+            del self._open[old]  # its loop is gone (tests run several); nothing left to close politely
+        session = self._open.get(loop)
+        if session is None or session.closed:
+            session = self._open[loop] = aiohttp.ClientSession()
+        return session
+
+    async def close(self) -> None:
+        session = self._open.pop(asyncio.get_running_loop(), None)
+        if session is not None:
+            await session.close()
+
+
+def webhook(url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebhookClient:
     """A response_url: answers a command or a click (ephemeral, in channel, or replacing the message)."""
-    return AsyncWebhookClient(url, timeout=TIMEOUT)
+    return AsyncWebhookClient(url, timeout=TIMEOUT, session=session)

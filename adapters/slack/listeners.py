@@ -3,7 +3,6 @@ submissions and app mentions all become the command text a console user would ty
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import re
@@ -124,7 +123,7 @@ class Listeners:
 
     async def _run(self, ctx: Context, text: str, answer: Answer, replace: bool = False) -> None:
         try:
-            reply = await asyncio.to_thread(self.container.bus.execute, ctx, text)
+            reply = await self.slack.work.run(self.container.bus.execute, ctx, text)
             await answer.reply(reply, replace=replace and not reply.is_error)
         except Exception:  # the bus never raises; this is Slack refusing the answer, or a bug here
             ref = uuid.uuid4().hex[:8]
@@ -134,7 +133,7 @@ class Listeners:
     async def _already(self, ctx: Context, value: ButtonValue, answer: Answer) -> None:
         """A repeated click acts never twice; it shows where things stand (who decided, when)."""
         notice = tr(answer.lang, "slack.already_handled")
-        shown = await asyncio.to_thread(self.container.bus.execute, ctx, f"show {value.ref}")
+        shown = await self.slack.work.run(self.container.bus.execute, ctx, f"show {value.ref}")
         card = text_card(notice, Tone.INFO) if shown.is_error else dataclasses.replace(
             shown.card, footer=notice, buttons=())
         await self._quietly(answer, Reply(card))
@@ -152,10 +151,12 @@ class Listeners:
             log.warning("Slack views.open failed (%s)", type(exc).__name__)
 
     async def _first(self, key: str) -> bool:
-        return await asyncio.to_thread(self.container.deduper.first, key, DEDUPE_SECONDS)
+        found: bool = await self.slack.work.run(self.container.deduper.first, key, DEDUPE_SECONDS)
+        return found
 
     def _answer(self, ctx: Context, response_url: str | None) -> Answer:
-        return Answer(self.slack.client, ctx.channel, ctx.user, response_url, self._lang_of(ctx.lang))
+        return Answer(self.slack.client, ctx.channel, ctx.user, response_url, self._lang_of(ctx.lang),
+                      sessions=self.slack.sessions)
 
     def _lang(self, team: str, user: str) -> str:
         found = self.slack.users.cached(team, user)

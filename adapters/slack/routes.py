@@ -117,5 +117,6 @@ def _lifespan(app: AsyncApp, slack: SlackRuntime) -> Any:
                 await socket.close_async()  # type: ignore[no-untyped-call]
             if not await slack.work.idle(timeout=10.0):
                 log.warning("Slack: %d answer(s) still running at shutdown", slack.work.running)
+            await slack.sessions.close()
 
     return lifespan

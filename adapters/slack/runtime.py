@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.client import web_client
+from adapters.slack.client import Sessions, web_client
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.identity import Bot, Users
 from bot.bus import Bus
@@ -20,6 +22,9 @@ from bot.env import Deps
 from bot.ports import Deduper
 from bot.settings import Settings
 from domain.ports import Clock
+
+T = TypeVar("T")
+WORK_THREADS = 2
 
 
 class Core(Protocol):
@@ -33,10 +38,18 @@ class Core(Protocol):
 
 
 class Work:
-    """Listener work that outlives its acknowledgement."""
+    """Listener work that outlives its acknowledgement, and the threads that run the bus for it.
 
-    def __init__(self) -> None:
+    Few threads on purpose: each one competes with the event loop for the GIL, and the loop must stay free
+    to acknowledge the next request within Slack's 3 seconds (see bench/slack_ack.py).
+    """
+
+    def __init__(self, threads: int = WORK_THREADS) -> None:
         self.running = 0
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="slack-work")
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.pool, functools.partial(fn, *args))
 
     @contextlib.asynccontextmanager
     async def track(self) -> AsyncIterator[None]:
@@ -61,6 +74,10 @@ class SlackRuntime:
     users: Users
     bot: Bot
     work: Work = field(default_factory=Work)
+    sessions: Sessions = field(default_factory=Sessions)
+
+    def close(self) -> None:
+        self.work.pool.shutdown(wait=False)
 
     @property
     def signing_secret(self) -> str | None:

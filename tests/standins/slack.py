@@ -133,6 +133,12 @@ class SlackStandIn:
     def _apps_connections_open(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
 
+    async def _stats(self, request: Request) -> Response:
+        counts: dict[str, int] = {}
+        for call in self.log:
+            counts[call.method] = counts.get(call.method, 0) + 1
+        return JSONResponse({"calls": counts, "hooks": len(self.hooks)})
+
     async def _hook(self, request: Request) -> Response:
         self.hooks.append(Call(request.path_params["name"], await _body(request), dict(request.headers)))
         return PlainTextResponse("ok")
@@ -152,12 +158,15 @@ class SlackStandIn:
 
     # -- running it ------------------------------------------------------------------------------------------
 
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route("/api/{method}", self._api, methods=["GET", "POST"]),
+                                 Route("/hooks/{name}", self._hook, methods=["POST"]),
+                                 Route("/_stats", self._stats, methods=["GET"]),
+                                 WebSocketRoute("/socket", self._socket)])
+
     def start(self) -> SlackStandIn:
-        self.port = free_port()
-        app = Starlette(routes=[Route("/api/{method}", self._api, methods=["GET", "POST"]),
-                                Route("/hooks/{name}", self._hook, methods=["POST"]),
-                                WebSocketRoute("/socket", self._socket)])
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
+        self.port = self.port or free_port()
+        config = uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
                                 ws="websockets-sansio")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
@@ -200,5 +209,18 @@ def wait_for(check: Any, timeout: float = 5.0) -> Any:
             return found
         time.sleep(0.01)
 
+
+def main() -> None:
+    """`python -m tests.standins.slack PORT [USERS]`: serve in the foreground (benchmarks run it this way)."""
+    import sys
+
+    standin = SlackStandIn(port=int(sys.argv[1]))
+    for n in range(int(sys.argv[2]) if len(sys.argv) > 2 else 0):
+        standin.add_user(f"U{n:05d}", f"user{n}")
+    uvicorn.run(standin.app(), host="127.0.0.1", port=standin.port, log_level="warning", lifespan="off")
+
+
+if __name__ == "__main__":
+    main()
 
 __all__ = ["BOT_USER", "TEAM", "SlackStandIn", "free_port", "wait_for"]
