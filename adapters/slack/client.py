@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler, AsyncServerErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -17,9 +18,18 @@ def web_client(settings: Settings) -> AsyncWebClient:
     """One client for the process; bolt copies its base URL and retry handlers into each request's client.
 
     429s are not retried here: the delivery worker waits them out from DeliveryError.retry_after.
+    Only the connection errors are retried (slack-sdk's default).
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=TIMEOUT)
+
+
+def answers_client(settings: Settings) -> AsyncWebClient:
+    """For answering a person right now: one quick retry on a 429 or a 5xx beats a lost answer."""
+    client = web_client(settings)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))
+    client.retry_handlers.append(AsyncServerErrorRetryHandler(max_retry_count=1))
+    return client
 
 
 class Sessions:

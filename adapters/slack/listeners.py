@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from adapters.slack import forms, translate
+from adapters.slack import errors, forms, translate
 from adapters.slack.answer import Answer
 from adapters.slack.runtime import Core, SlackRuntime
 from adapters.slack.translate import ButtonValue
@@ -145,10 +145,18 @@ class Listeners:
             log.warning("Slack answer could not be sent (%s)", type(exc).__name__)
 
     async def _open(self, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A modal must open within 3 seconds of the click or command; if Slack refuses, the asker hears why."""
         try:
             await self.slack.client.views_open(trigger_id=str(body.get("trigger_id")), view=view)
         except Exception as exc:
-            log.warning("Slack views.open failed (%s)", type(exc).__name__)
+            code = errors.code(exc)
+            log.warning("Slack views.open failed (%s)", code)
+            team, user = translate.team_of(body), translate.user_of(body)
+            lang = self._lang(team, user)
+            note = errors.hint(exc, lang) or tr(lang, "slack.modal_failed", error=code)
+            answer = Answer(self.slack.client, translate.action_channel(body) or body.get("channel_id"), user,
+                            body.get("response_url"), lang, sessions=self.slack.sessions)
+            await self._quietly(answer, Reply(text_card(note, Tone.WARNING)))
 
     async def _first(self, key: str) -> bool:
         found: bool = await self.slack.work.run(self.container.deduper.first, key, DEDUPE_SECONDS)

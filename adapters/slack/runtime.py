@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.client import Sessions, web_client
+from adapters.slack.client import Sessions, answers_client, web_client
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.identity import Bot, Users
 from bot.bus import Bus
@@ -69,8 +69,8 @@ class Work:
 @dataclass
 class SlackRuntime:
     settings: Settings
-    client: AsyncWebClient
-    gateway: SlackGateway
+    client: AsyncWebClient  # listeners: commands, modals, answers (a quick retry on 429/5xx)
+    gateway: SlackGateway  # the delivery worker's, whose 429s become DeliveryError.retry_after
     users: Users
     bot: Bot
     work: Work = field(default_factory=Work)
@@ -91,5 +91,5 @@ class SlackRuntime:
 
 
 def build(settings: Settings) -> SlackRuntime:
-    client = web_client(settings)
-    return SlackRuntime(settings, client, SlackGateway(client), Users(client), Bot(client))
+    client = answers_client(settings)
+    return SlackRuntime(settings, client, SlackGateway(web_client(settings)), Users(client), Bot(client))

@@ -21,6 +21,8 @@ SLACK: dict[str, tuple[str, str]] = {
                               "已处理过：这次点击之前已收到，不会重复执行。"),
     "slack.stale_button": ("This button is out of date; type the command instead (see `help`).",
                            "这个按钮已失效；请直接输入命令（见 `help`）。"),
+    "slack.modal_failed": ("Slack did not open the form ({error}); try again, or type the command with its options.",
+                           "Slack 未能打开表单（{error}）；请重试，或直接输入带选项的命令。"),
     # modals (titles at most 24 characters)
     "slack.modal.new": ("New campaign", "新建活动"),
     "slack.modal.create": ("Create", "创建"),

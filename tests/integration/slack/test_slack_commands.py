@@ -4,8 +4,11 @@ in the asker's language and time zone, and a sentence that says how to fix what 
 from __future__ import annotations
 
 import json
+import logging
 
-from tests.integration.slack.harness import SlackWorkspace, buttons, fixture, text_of
+import pytest
+
+from tests.integration.slack.harness import SECRET, TOKEN, SlackWorkspace, buttons, fixture, text_of
 from tests.standins.slack import TEAM
 
 
@@ -37,7 +40,7 @@ def test_mentions_in_both_forms_name_slack_users(slack: SlackWorkspace) -> None:
 
 
 def test_the_askers_language_and_time_zone_come_from_users_info_once(slack: SlackWorkspace) -> None:
-    slack.standin.add_user("UZH", "李娜", tz="Asia/Shanghai", locale="zh-CN")
+    slack.standin.add_user("UZH", "李娜", tz="Europe/Berlin", locale="zh-CN")
     slack.command("UZH", "帮助")
     slack.command("UZH", "list")
     assert "预算" in slack.answers()[0]["text"] + text_of(slack.answers()[0])
@@ -47,7 +50,7 @@ def test_the_askers_language_and_time_zone_come_from_users_info_once(slack: Slac
         assert workspace is not None and workspace.id is not None
         member = uow.members.get(workspace.id, "UZH")
     assert member is not None
-    assert member.lang == "zh" and member.display_name == "李娜"
+    assert member.lang == "zh" and member.display_name == "李娜" and member.timezone == "Europe/Berlin"
 
 
 def test_a_failed_user_lookup_does_not_stop_the_command(slack: SlackWorkspace) -> None:
@@ -103,3 +106,19 @@ def test_chinese_command_and_amounts(slack: SlackWorkspace) -> None:
     slack.command("UADMIN", '新建 "双十一大促" budget=30万 start=2026-11-01 end=2026-11-11')
     shown = text_of(slack.posted("CHOME")[0].body)
     assert "双十一大促" in shown and "300,000.00" in shown
+
+
+def test_a_rate_limited_answer_is_retried_once(slack: SlackWorkspace) -> None:
+    slack.standin.fail("chat.postMessage", status=429, error="ratelimited", headers={"Retry-After": "0"})
+    slack.command("UADMIN", 'new "Spring"')
+    assert len(slack.posted("CHOME")) == 2  # refused, then delivered
+    assert slack.standin.hooks == []
+
+
+def test_no_secret_reaches_the_logs_even_at_debug(slack: SlackWorkspace, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    slack.command("UADMIN", 'new "Spring"')
+    slack.command("UADMIN", "show C-99")
+    assert caplog.records  # slack-sdk and bolt did log at debug
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    assert TOKEN not in logged and SECRET not in logged

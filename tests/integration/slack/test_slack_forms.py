@@ -83,3 +83,11 @@ def test_new_with_words_is_a_command_not_a_form(slack: SlackWorkspace) -> None:
     slack.command("UADMIN", 'new "Spring"')
     assert slack.standin.calls("views.open") == []
     assert len(slack.posted("CHOME")) == 1
+
+
+def test_a_modal_slack_refuses_to_open_is_explained(slack: SlackWorkspace) -> None:
+    slack.standin.fail("views.open", error="expired_trigger_id")
+    slack.command("UADMIN", "new")
+    answer = slack.answers()[-1]
+    assert answer["response_type"] == "ephemeral"
+    assert "expired_trigger_id" in slack.last_answer() and "try again" in slack.last_answer()
