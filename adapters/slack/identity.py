@@ -1,5 +1,5 @@
-"""Who is who on Slack: the bot's own user id (auth.test) and each user's name, time zone and locale
-(users.info), cached in-process so a command costs at most one look-up per user per TTL."""
+"""Who is who on Slack: each user's name, time zone and locale (users.info), cached in-process so a command
+costs at most one look-up per user per TTL. (The bot's own id comes from bolt, which asks auth.test.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 
 from cachetools import TTLCache
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import errors
@@ -53,22 +52,3 @@ class Users:
         if error not in self._warned:  # once per kind of failure, not once per user
             self._warned.add(error)
             log.warning("Slack users.info failed (%s); using workspace time zone and language", error)
-
-
-class Bot:
-    """The bot's own identity from auth.test, asked once."""
-
-    def __init__(self, client: AsyncWebClient) -> None:
-        self.client = client
-        self.user_id: str | None = None
-        self.team_id: str | None = None
-
-    async def whoami(self) -> str | None:
-        if self.user_id is None:
-            try:
-                response = await self.client.auth_test()
-            except SlackApiError as exc:
-                log.warning("Slack auth.test failed (%s)", errors.code(exc))
-                return None
-            self.user_id, self.team_id = response.get("user_id"), response.get("team_id")
-        return self.user_id

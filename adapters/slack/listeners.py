@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from adapters.slack import errors, forms, translate
 from adapters.slack.answer import Answer
@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 DEDUPE_SECONDS = 2 * 3600  # Slack retries for about 5 minutes; people double-click within seconds
 ACTIONS = re.compile(r"^(" + "|".join(a.value for a in ActionId) + r")(\.\d+)?$")
 NEW_WORDS = frozenset({"new", "新建"})
+# Clicks that change what the clicked card shows: its answer takes the card's place. Others (Show) answer apart.
+REPLACES = frozenset({ActionId.APPROVE, ActionId.REJECT, ActionId.TASK_START, ActionId.TASK_DONE, ActionId.ACK,
+                      ActionId.SNOOZE})
 
 
 class Listeners:
@@ -74,7 +77,8 @@ class Listeners:
             elif not await self._first(translate.click_key(body, action)):
                 await self._already(ctx, value, answer)
             else:
-                await self._run(ctx, value.command, answer, replace=True)
+                replace = str(action.get("action_id", "")).split(".")[0] in REPLACES
+                await self._run(ctx, value.command, answer, replace=replace)
 
     async def new_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         async with self.slack.work.track():
@@ -93,11 +97,11 @@ class Listeners:
                 return
             await self._close(ack, body, view, {}, translate.with_reason(origin.command, found), replace=True)
 
-    async def mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def mention(self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext) -> None:
         async with self.slack.work.track():  # events are acknowledged by bolt before this runs
             if not await self._first(f"slack:event:{translate.team_of(body)}:{body.get('event_id') or uuid.uuid4()}"):
                 return
-            me = await self.slack.bot.whoami()
+            me = context.bot_user_id  # bolt learnt it from auth.test
             text = str(event.get("text") or "")
             text = re.sub(rf"<@{re.escape(me)}(\|[^>]*)?>", " ", text) if me else text
             ctx = translate.event_context(body, await self.slack.users.get(translate.team_of(body),

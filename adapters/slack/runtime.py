@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import Sessions, answers_client, web_client
 from adapters.slack.gateway import SlackGateway
-from adapters.slack.identity import Bot, Users
+from adapters.slack.identity import Users
 from bot.bus import Bus
 from bot.env import Deps
 from bot.ports import Deduper
@@ -72,7 +72,6 @@ class SlackRuntime:
     client: AsyncWebClient  # listeners: commands, modals, answers (a quick retry on 429/5xx)
     gateway: SlackGateway  # the delivery worker's, whose 429s become DeliveryError.retry_after
     users: Users
-    bot: Bot
     work: Work = field(default_factory=Work)
     sessions: Sessions = field(default_factory=Sessions)
 
@@ -92,4 +91,4 @@ class SlackRuntime:
 
 def build(settings: Settings) -> SlackRuntime:
     client = answers_client(settings)
-    return SlackRuntime(settings, client, SlackGateway(web_client(settings)), Users(client), Bot(client))
+    return SlackRuntime(settings, client, SlackGateway(web_client(settings)), Users(client))

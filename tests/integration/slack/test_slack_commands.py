@@ -122,3 +122,15 @@ def test_no_secret_reaches_the_logs_even_at_debug(slack: SlackWorkspace, caplog:
     assert caplog.records  # slack-sdk and bolt did log at debug
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     assert TOKEN not in logged and SECRET not in logged
+
+
+def test_a_show_button_answers_apart_and_leaves_the_card(slack: SlackWorkspace) -> None:
+    from adapters.slack import render
+    from bot.cards import ActionId, Button, Card
+
+    slack.command("UADMIN", 'new "Spring"')
+    alert = render.message(Card(title="Digest", buttons=(Button("Show", ActionId.SHOW, "C-1", "show C-1"),)))
+    slack.click("UMGR", alert, "CHOME", "1700000000.000999", "show")
+    answer = slack.answers()[-1]
+    assert answer["replace_original"] is False and answer["response_type"] == "ephemeral"
+    assert "Spring" in text_of(answer)
