@@ -20,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.listeners import Listeners
 from adapters.slack.runtime import Core, SlackRuntime
+from bot.i18n import tr
 
 log = logging.getLogger(__name__)
 FORM = "application/x-www-form-urlencoded"
@@ -27,8 +28,11 @@ FORM = "application/x-www-form-urlencoded"
 
 def bolt_app(container: Core, slack: SlackRuntime) -> AsyncApp:
     secret = slack.signing_secret
+    lang = container.settings.lang_for(slack.gateway.platform)
     app = AsyncApp(client=slack.client, signing_secret=secret, request_verification_enabled=bool(secret),
-                   logger=logging.getLogger("slack_bolt"))
+                   logger=logging.getLogger("slack_bolt"),
+                   # bolt checks the token with auth.test before any listener runs; a dead token is told here
+                   user_facing_authorize_error_message=tr(lang, "slack.hint.auth", error="auth.test"))
     app.middleware(_skip_retries)
     Listeners(container, slack).register(app)
     return app

@@ -134,3 +134,11 @@ def test_a_show_button_answers_apart_and_leaves_the_card(slack: SlackWorkspace) 
     answer = slack.answers()[-1]
     assert answer["replace_original"] is False and answer["response_type"] == "ephemeral"
     assert "Spring" in text_of(answer)
+
+
+def test_a_token_slack_refuses_from_the_start_says_how_to_fix_it(slack: SlackWorkspace) -> None:
+    slack.standin.fail("auth.test", error="token_revoked")
+    response = slack.command("UADMIN", "help")
+    assert response.status_code == 200
+    assert "reinstalls the app" in response.text and "MEMS_SLACK_BOT_TOKEN" in response.text
+    assert slack.standin.hooks == []
