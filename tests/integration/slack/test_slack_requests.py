@@ -119,3 +119,26 @@ def test_interactivity_payload_from_the_fixture_is_accepted(slack: SlackWorkspac
     slack.idle()
     assert response.status_code == 200
     assert "out of date" in slack.last_answer()
+
+
+@pytest.mark.parametrize("body", [
+    {"type": "event_callback"}, {"type": "event_callback", "event": "x"}, {"type": "block_actions"},
+    {"type": "block_actions", "actions": "x"}, {"type": "block_actions", "actions": [{"action_id": "approve"}]},
+    {"type": "block_actions", "actions": [{"action_id": "approve", "value": "{}"}], "user": "x", "team": None},
+    {"type": "view_submission", "view": "x"}, {"type": "view_submission", "view": {"callback_id": "mems_new"}},
+    {"type": "view_submission", "view": {"callback_id": "mems_reason", "private_metadata": "[]", "state": None}},
+    {"type": "shortcut", "callback_id": "x"}, {"type": "nonsense"},
+])
+def test_odd_but_signed_payloads_never_get_a_5xx(slack: SlackWorkspace, body: dict[str, object]) -> None:
+    as_json = body.get("type") == "event_callback"
+    response = slack.post(json.dumps(body), content_type="application/json") if as_json else \
+        slack.post(payload_form(body))
+    slack.idle()
+    assert response.status_code < 500
+    assert slack.http.get("/healthz").status_code == 200
+
+
+def test_a_command_with_no_text_or_user_never_gets_a_5xx(slack: SlackWorkspace) -> None:
+    response = slack.post(form({"command": "/mems"}))
+    slack.idle()
+    assert response.status_code < 500
