@@ -47,7 +47,7 @@ def payload_form(payload: dict[str, Any]) -> str:
 class SlackWorkspace:
     """One server with the real bootstrap over a database; people type commands and click what they were sent."""
 
-    def __init__(self, standin: SlackStandIn, database_url: str, **overrides: Any) -> None:
+    def __init__(self, standin: SlackStandIn, database_url: str, workers: bool = False, **overrides: Any) -> None:
         values: dict[str, Any] = {
             "database_url": database_url, "scheduler": "off", "slack_bot_token": TOKEN,
             "slack_signing_secret": SECRET, "slack_api_url": standin.api_url, "admins": "slack:UADMIN"}
@@ -55,7 +55,7 @@ class SlackWorkspace:
         self.standin = standin
         self.settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         self.container = bootstrap.build(self.settings)
-        self.app = create_app(self.container, run_workers=False)
+        self.app = create_app(self.container, run_workers=workers)  # workers: the delivery loop runs as in serve
         self.http = TestClient(self.app)
         self._ids = itertools.count(1)
 

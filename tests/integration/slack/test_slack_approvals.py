@@ -4,6 +4,7 @@ Approve, Reject with a reason in a modal, every copy updated in place, and no de
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -133,3 +134,20 @@ def test_task_cards_carry_start_and_done(world: SlackWorkspace) -> None:
     done = slack.answers()[-1]
     assert buttons(done) == [] and "done" in text_of(done).lower()
     assert json.dumps(done).count("Book venue") >= 1
+
+
+def test_with_the_delivery_loop_running_every_copy_changes_at_once(standin: SlackStandIn, sqlite_url: str) -> None:
+    """As `mems serve` runs it: no scheduler poll needed, the commit of the click wakes the delivery worker."""
+    from tests.standins.slack import wait_for
+
+    with SlackWorkspace(standin, sqlite_url, workers=True) as slack:
+        slack.command("UADMIN", "role add <@UMGR> manager")
+        slack.command("UREQ", 'new "Spring" budget=50k')
+        slack.command("UREQ", "budget request C-1 5000 fees")
+        assert wait_for(lambda: slack.posted("UMGR"), timeout=3)
+        card, channel, ts = _card_for(slack, "UMGR")
+        started = time.monotonic()
+        slack.click("UMGR", card, channel, ts, "approve")
+        assert wait_for(lambda: len(standin.calls("chat.update")) == 2, timeout=3)
+        assert time.monotonic() - started < 2  # not the 5-second safety poll
+        assert wait_for(lambda: any("approved" in text_of(c.body).lower() for c in slack.posted("UREQ")), timeout=3)
