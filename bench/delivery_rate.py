@@ -3,7 +3,7 @@ per-channel limit (1 a second after a burst of 3; 429 + Retry-After beyond it).
 
 Reports the delivery rate as a fraction of what the limit allows, and lost / duplicated alerts. The alerts are
 approval cards (never folded), in random channel order, so every one is its own message. The gateway is
-pluggable: `--gateway module:factory` is called with the stand-in's base URL (default: the minimal gateway).
+pluggable: `--gateway module:factory` is called with the stand-in's base URL (default: the real Slack gateway).
 
     python -m bench.delivery_rate [--alerts 10000] [--channels 100] [--database-url sqlite:///...]
 """
@@ -25,7 +25,7 @@ from bot.cards import ActionId, Button, Card
 from bot.settings import Settings
 from domain.notifications import OutboxMessage, Target, TargetKind
 from domain.people import Platform, Workspace
-from tests.standins.slack import SlackStandIn, serving
+from tests.standins.slack_limited import SlackStandIn, serving
 
 BURST = 3
 
@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=10_000)
     parser.add_argument("--channels", type=int, default=100)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--gateway", default="tests.standins.slack_gateway:MinimalSlackGateway")
+    parser.add_argument("--gateway", default="tests.standins.slack_limited:gateway")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     standin = SlackStandIn(per_second=1.0, burst=BURST)

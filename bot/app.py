@@ -127,5 +127,8 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
         from adapters.feishu.routes import router as feishu_router
 
         app.include_router(feishu_router(container))
+    from adapters.slack.routes import router as slack_router
+
+    app.include_router(slack_router(container))  # POST /slack/events and Socket Mode, when Slack is set up
     app.add_middleware(BodyLimit)
     return app

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot import catalog, policy
 from bot.bus import Bus
@@ -21,6 +21,9 @@ from bot.ports import ChatGateway, Deduper, OutboxStore, RateLimiter, ScanLock
 from bot.settings import Settings
 from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
+
+if TYPE_CHECKING:
+    from adapters.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
 Probe = Callable[[], str | None]  # returns None when healthy, else the reason
@@ -61,6 +64,7 @@ class Container:
     probes: dict[str, Probe] = field(default_factory=dict)
     closers: list[Callable[[], None]] = field(default_factory=list)
     scan_lock: ScanLock = field(default_factory=LocalScanLock)
+    slack: SlackRuntime | None = None  # what the Slack router needs, when Slack is set up
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -101,10 +105,11 @@ def build(settings: Settings, *, clock: Clock | None = None,
 
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
     gateways = _feishu(settings, gateways)
+    slack = _slack(settings, gateways, closers)
     delivery, scan_lock = _alerts(settings, outbox, gateways, clock, closers)
     deduper = _deduper(settings, probes, closers)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
-                     closers, scan_lock)
+                     closers, scan_lock, slack=slack)
 
 
 def _alerts(settings: Settings, outbox: OutboxStore, gateways: dict[Platform, ChatGateway], clock: Clock,
@@ -126,6 +131,19 @@ def _alerts(settings: Settings, outbox: OutboxStore, gateways: dict[Platform, Ch
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
                         concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
     return delivery, scan_lock
+
+
+def _slack(settings: Settings, gateways: dict[Platform, ChatGateway],
+           closers: list[Callable[[], None]]) -> SlackRuntime | None:
+    """Slack over HTTP (bot token + signing secret) or Socket Mode (bot token + app token); off otherwise."""
+    if not settings.slack_enabled:
+        return None
+    from adapters.slack.runtime import build as build_slack
+
+    slack = build_slack(settings)
+    gateways.setdefault(Platform.SLACK, slack.gateway)
+    closers.append(slack.close)
+    return slack
 
 
 def _deduper(settings: Settings, probes: dict[str, Probe], closers: list[Callable[[], None]]) -> Deduper:

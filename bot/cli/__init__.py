@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.cli import alerts as _alerts  # noqa: F401  (tick, scheduler, outbox)
 from bot.cli import core as _core  # noqa: F401  (serve, chat, db upgrade)
 from bot.cli import metrics as _metrics  # noqa: F401  (import-metrics)
+from bot.cli import slack as _slack  # noqa: F401  (slack-manifest)
 from bot.cli.core import cli, db
 
 __all__ = ["cli", "db", "main"]

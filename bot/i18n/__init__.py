@@ -9,8 +9,9 @@ from bot.i18n.errors import ERRORS
 from bot.i18n.feishu import FEISHU
 from bot.i18n.labels import LABELS
 from bot.i18n.metrics import METRICS
+from bot.i18n.slack import SLACK
 
-CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS, **ALERTS, **METRICS, **FEISHU}
+CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS, **ALERTS, **METRICS, **FEISHU, **SLACK}
 
 
 class _Params(dict[str, Any]):

@@ -25,8 +25,7 @@ from bot.delivery import Delivery
 from domain.notifications import OutboxMessage, Target, TargetKind
 from domain.people import Platform
 from tests.integration import db_builders as build
-from tests.standins.slack import SlackStandIn, serving
-from tests.standins.slack_gateway import MinimalSlackGateway
+from tests.standins.slack_limited import SlackStandIn, gateway, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 UowFactory = Callable[[], SqlUnitOfWork]
@@ -49,12 +48,8 @@ def seed(new_uow: UowFactory, count: int, channels: int) -> int:
 
 
 async def drain(store: SqlOutboxStore, base_url: str, **options: object) -> int:
-    gateway = MinimalSlackGateway(base_url)
-    delivery = Delivery(store, {Platform.SLACK: gateway}, SystemClock(), **options)  # type: ignore[arg-type]
-    try:
-        return await delivery.drain()
-    finally:
-        await gateway.aclose()
+    delivery = Delivery(store, {Platform.SLACK: gateway(base_url)}, SystemClock(), **options)  # type: ignore[arg-type]
+    return await delivery.drain()
 
 
 def test_429_with_retry_after_then_500_then_success_is_sent_once_after_the_wait(

@@ -11,12 +11,11 @@ import time
 from bot import bootstrap
 from bot.settings import load
 from domain.people import Platform
-from tests.standins.slack_gateway import MinimalSlackGateway
+from tests.standins.slack_limited import gateway
 
 
 async def run(database_url: str, api_url: str, seconds: float) -> int:
-    gateway = MinimalSlackGateway(api_url)
-    container = bootstrap.build(load(database_url=database_url), gateways={Platform.SLACK: gateway})
+    container = bootstrap.build(load(database_url=database_url), gateways={Platform.SLACK: gateway(api_url)})
     delivered = 0
     deadline = time.monotonic() + seconds
     try:
@@ -26,7 +25,6 @@ async def run(database_url: str, api_url: str, seconds: float) -> int:
                 break
             await asyncio.sleep(0.2)  # leased elsewhere or waiting for a retry: look again shortly
     finally:
-        await gateway.aclose()
         container.close()
     return delivered
 

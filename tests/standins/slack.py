@@ -1,109 +1,226 @@
-"""A Slack-shaped Web API stand-in: `chat.postMessage` records every request, enforces Slack's per-channel
-limit (1 a second with a short burst; 429 + Retry-After beyond it), can be scripted to answer 429 or 5xx, and
-can stall a chosen request until released. Served by uvicorn in a thread on a free loopback port."""
+"""A stand-in for the Slack Web API (and response_urls, and Socket Mode), recording every call.
+
+Run it with `SlackStandIn.start()`: uvicorn in a thread on a free loopback port. Script failures with
+`fail(method, status=..., error=..., headers=...)`; read what the bot did with `calls(method)` and `hooks`.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import math
+import itertools
+import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+
+TEAM = "T111"
+BOT_USER = "UBOT"
 
 
 @dataclass
-class Received:
-    at: float
-    channel: str
-    key: str
-    text: str
+class Call:
+    method: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    response: dict[str, Any] = field(default_factory=dict)  # what the stand-in answered
+
+
+@dataclass
+class Scripted:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
 
 
 @dataclass
 class SlackStandIn:
-    per_second: float | None = 1.0  # None: no limit enforced
-    burst: int = 3
-    script: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # forced answers, in order
-    stall_at: int | None = None  # the n-th request (1-based) hangs until `release` is set
-    received: list[Received] = field(default_factory=list)
-    rejected: int = 0
-    release: threading.Event = field(default_factory=threading.Event)
-    _tat: dict[str, float] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    log: list[Call] = field(default_factory=list)
+    hooks: list[Call] = field(default_factory=list)
+    script: dict[str, list[Scripted]] = field(default_factory=dict)
+    envelopes: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode: sent to the bot on connect
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    port: int = 0
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _server: uvicorn.Server | None = None
+    _thread: threading.Thread | None = None
 
-    def _admit(self, channel: str, now: float) -> float:
-        """GCRA as Slack might do it: 0 to accept, else the seconds to wait."""
-        if self.per_second is None:
-            return 0.0
-        interval = 1.0 / self.per_second
-        tat = max(self._tat.get(channel, now), now)
-        wait = tat - (self.burst - 1) * interval - now
-        if wait > 0:
-            return wait
-        self._tat[channel] = tat + interval
-        return 0.0
+    # -- what tests use --------------------------------------------------------------------------------------
 
-    async def post_message(self, request: Request) -> JSONResponse:
-        body: dict[str, Any] = await request.json()
-        now = time.monotonic()
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/{name}"
+
+    def add_user(self, user: str, name: str, tz: str = "Asia/Shanghai", locale: str = "en-US") -> None:
+        self.users[user] = {"id": user, "team_id": TEAM, "name": name.lower(), "real_name": name, "tz": tz,
+                            "locale": locale, "profile": {"display_name": name, "real_name": name}}
+
+    def fail(self, method: str, status: int = 200, error: str = "", headers: dict[str, str] | None = None,
+             **extra: Any) -> None:
+        body = {"ok": False, "error": error, **extra} if error else {"ok": False}
+        self.script.setdefault(method, []).append(Scripted(status, body, headers or {}))
+
+    def succeed(self, method: str) -> None:
+        """Answer the next call normally (to script a failure after it)."""
+        self.script.setdefault(method, []).append(Scripted(200, {}, {}))
+
+    def calls(self, method: str) -> list[Call]:
+        return [c for c in self.log if c.method == method]
+
+    def reset(self) -> None:
+        self.log.clear()
+        self.hooks.clear()
+        self.script.clear()
+        self.envelopes.clear()
+        self.acks.clear()
+
+    # -- the API ---------------------------------------------------------------------------------------------
+
+    async def _api(self, request: Request) -> Response:
+        method = request.path_params["method"]
+        body = await _body(request)
+        call = Call(method, body, dict(request.headers))
+        self.log.append(call)
+        scripted = self.script[method].pop(0) if self.script.get(method) else None
+        if scripted is not None and scripted.body:
+            call.response = scripted.body
+            return JSONResponse(scripted.body, status_code=scripted.status, headers=scripted.headers)
+        answer = getattr(self, "_" + method.replace(".", "_"), None)
+        call.response = answer(body) if answer else {"ok": True}
+        return JSONResponse(call.response)
+
+    def _auth_test(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "mems",
+                "team_id": TEAM, "user_id": BOT_USER, "bot_id": "BBOT"}
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    def _chat_postMessage(self, body: dict[str, Any]) -> dict[str, Any]:
         channel = str(body.get("channel", ""))
-        with self._lock:
-            number = len(self.received) + self.rejected + 1
-            forced = self.script.pop(0) if self.script else None
-            wait = 0.0 if forced else self._admit(channel, now)
-            if forced or wait:
-                self.rejected += 1
-            else:
-                key = str(body.get("metadata", {}).get("event_payload", {}).get("key", ""))
-                self.received.append(Received(now, channel, key, str(body.get("text", ""))))
-        if number == self.stall_at:
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-        if forced:
-            status, headers = forced
-            return JSONResponse({"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"},
-                                status_code=status, headers=headers)
-        if wait:
-            return JSONResponse({"ok": False, "error": "ratelimited"}, status_code=429,
-                                headers={"Retry-After": str(math.ceil(wait))})
-        return JSONResponse({"ok": True, "channel": channel, "ts": f"{now:.6f}"})
+        if channel[:1] in ("U", "W"):  # a user id: the bot's direct conversation with them
+            channel = "D" + channel[1:]
+        return {"ok": True, "channel": channel, "ts": self._next_ts(),
+                "message": {"text": body.get("text"), "blocks": body.get("blocks")}}
+
+    def _chat_update(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": body.get("channel"), "ts": body.get("ts"), "text": body.get("text")}
+
+    def _chat_postEphemeral(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _views_open(self, body: dict[str, Any]) -> dict[str, Any]:
+        view = body.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        return {"ok": True, "view": {**(view or {}), "id": f"V{next(self._ts):04d}"}}
+
+    def _users_info(self, body: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(body.get("user")))
+        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def _apps_connections_open(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+
+    async def _stats(self, request: Request) -> Response:
+        counts: dict[str, int] = {}
+        for call in self.log:
+            counts[call.method] = counts.get(call.method, 0) + 1
+        return JSONResponse({"calls": counts, "hooks": len(self.hooks)})
+
+    async def _hook(self, request: Request) -> Response:
+        self.hooks.append(Call(request.path_params["name"], await _body(request), dict(request.headers)))
+        return PlainTextResponse("ok")
+
+    async def _socket(self, ws: WebSocket) -> None:
+        """Socket Mode: hello, then each queued envelope; every ack the bot sends is kept."""
+        await ws.accept()
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "standin"},
+                            "connection_info": {"app_id": "A111"}})
+        for envelope in list(self.envelopes):
+            await ws.send_json(envelope)
+        try:
+            while True:
+                self.acks.append(json.loads(await ws.receive_text()))
+        except Exception:  # the bot disconnected
+            return
+
+    # -- running it ------------------------------------------------------------------------------------------
 
     def app(self) -> Starlette:
-        return Starlette(routes=[Route("/api/chat.postMessage", self.post_message, methods=["POST"])])
+        return Starlette(routes=[Route("/api/{method}", self._api, methods=["GET", "POST"]),
+                                 Route("/hooks/{name}", self._hook, methods=["POST"]),
+                                 Route("/_stats", self._stats, methods=["GET"]),
+                                 WebSocketRoute("/socket", self._socket)])
+
+    def start(self) -> SlackStandIn:
+        self.port = self.port or free_port()
+        config = uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
+                                ws="websockets-sansio")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("Slack stand-in did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if request.headers.get("content-type", "").startswith("application/json"):
+        return json.loads(raw or b"{}")
+    fields = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+    fields.update(request.query_params)
+    return fields
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
-@contextmanager
-def serving(standin: SlackStandIn) -> Iterator[str]:
-    """Serve the stand-in; yields its API base URL (like MEMS_SLACK_API_URL)."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(standin.app(), host="127.0.0.1", port=port, log_level="error",
-                                           limit_concurrency=1000, backlog=2048))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the Slack stand-in did not start")
+def wait_for(check: Any, timeout: float = 5.0) -> Any:
+    """Poll until `check()` is truthy (the bot answers after its acknowledgement)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found or time.monotonic() > deadline:
+            return found
         time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}/api/"
-    finally:
-        standin.release.set()
-        server.should_exit = True
-        thread.join(timeout=10)
+
+
+def main() -> None:
+    """`python -m tests.standins.slack PORT [USERS]`: serve in the foreground (benchmarks run it this way)."""
+    import sys
+
+    standin = SlackStandIn(port=int(sys.argv[1]))
+    for n in range(int(sys.argv[2]) if len(sys.argv) > 2 else 0):
+        standin.add_user(f"U{n:05d}", f"user{n}")
+    uvicorn.run(standin.app(), host="127.0.0.1", port=standin.port, log_level="warning", lifespan="off")
+
+
+if __name__ == "__main__":
+    main()
+
+__all__ = ["BOT_USER", "TEAM", "SlackStandIn", "free_port", "wait_for"]

@@ -1,0 +1,163 @@
+"""Slack modals: the campaign creation form and the reason for a rejection; each submission is checked
+field by field with the real parser, and becomes the same command text a user would type."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapters.slack.translate import quote
+from bot.i18n import tr
+from bot.parsing import ParseError, parse
+from bot.parsing.values import Now
+from bot.presenters.errors import parse_error
+
+NEW = "mems_new"
+REASON = "mems_reason"
+MAX_METADATA = 3000
+DATES = ("start", "end", "launch")
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a modal came from, carried in private_metadata: the channel, and the response_url to answer on."""
+
+    channel: str | None = None
+    response_url: str | None = None
+    command: str = ""  # the button's command, for a reason modal
+    ref: str = ""
+
+    def encode(self) -> str:
+        return json.dumps({"c": self.channel, "u": self.response_url, "cmd": self.command, "ref": self.ref},
+                          separators=(",", ":"))[:MAX_METADATA]
+
+    @classmethod
+    def decode(cls, raw: str | None) -> Origin:
+        try:
+            data = json.loads(raw or "{}")
+        except ValueError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        return cls(data.get("c"), data.get("u"), str(data.get("cmd") or ""), str(data.get("ref") or ""))
+
+
+@dataclass
+class Submission:
+    """A checked form: the command to run, or the errors to show on their fields."""
+
+    command: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _text(text: str, limit: int = 150) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text[:limit], "emoji": True}
+
+
+def _input(block: str, label: str, element: dict[str, Any], optional: bool = True, hint: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "input", "block_id": block, "label": _text(label, 2000), "optional": optional,
+                           "element": {"action_id": "value", **element}}
+    if hint:
+        out["hint"] = _text(hint, 2000)
+    return out
+
+
+def _plain(placeholder: str = "", multiline: bool = False, max_length: int = 200) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
+    if placeholder:
+        element["placeholder"] = _text(placeholder)
+    return element
+
+
+def _modal(callback: str, title: str, submit: str, lang: str, origin: Origin,
+           blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "modal", "callback_id": callback, "title": _text(title, 24), "submit": _text(submit, 24),
+            "close": _text(tr(lang, "slack.modal.cancel"), 24), "private_metadata": origin.encode(),
+            "blocks": blocks}
+
+
+def new_campaign(lang: str, templates: list[str], origin: Origin) -> dict[str, Any]:
+    """The form behind `/mems new` with nothing after it."""
+    options = [{"text": _text(name, 75), "value": name} for name in templates[:100]]
+    template: dict[str, Any] = {"type": "static_select", "options": options} if options else _plain()
+    dates = tr(lang, "slack.field.date.hint")
+    blocks = [
+        _input("name", tr(lang, "slack.field.name"), _plain(max_length=200), optional=False),
+        _input("budget", tr(lang, "slack.field.budget"), _plain(tr(lang, "slack.field.budget.hint"), max_length=40)),
+        *[_input(key, tr(lang, f"slack.field.{key}"), _plain(dates, max_length=40)) for key in DATES],
+        _input("template", tr(lang, "slack.field.template"), template),
+        _input("owner", tr(lang, "slack.field.owner"), {"type": "users_select"}),
+        _input("kpis", tr(lang, "slack.field.kpis"), _plain(tr(lang, "slack.field.kpis.hint"), max_length=200)),
+    ]
+    return _modal(NEW, tr(lang, "slack.modal.new"), tr(lang, "slack.modal.create"), lang, origin, blocks)
+
+
+def reason(lang: str, title: str, origin: Origin) -> dict[str, Any]:
+    """Asks why, for a button that needs a reason (Reject)."""
+    blocks = [_input("reason", tr(lang, "slack.field.reason"), _plain(multiline=True, max_length=1000),
+                     optional=False)]
+    return _modal(REASON, title, tr(lang, "slack.modal.send"), lang, origin, blocks)
+
+
+def value(state: dict[str, Any], block: str) -> str:
+    """What one field holds: typed text, a chosen option, or a chosen user."""
+    element = ((state.get("values") or {}).get(block) or {}).get("value") or {}
+    chosen = element.get("selected_option") or {}
+    found = element.get("value") or chosen.get("value") or element.get("selected_user") or ""
+    return str(found).strip()
+
+
+def _kpi_options(raw: str) -> list[str]:
+    words = raw.replace(",", " ").replace("，", " ").split()
+    return [word if word.lower().startswith("kpi.") else f"kpi.{word}" for word in words]
+
+
+def _options(state: dict[str, Any]) -> dict[str, list[str]]:
+    """Each filled field as the command words it stands for."""
+    words: dict[str, list[str]] = {}
+    for key in ("budget", *DATES, "template"):
+        found = value(state, key)
+        if found:
+            words[key] = [f"{key}={quote(found)}"]
+    owner = value(state, "owner")
+    if owner:
+        words["owner"] = [f"owner=<@{owner}>"]
+    kpis = value(state, "kpis")
+    if kpis:
+        words["kpis"] = _kpi_options(kpis)
+    return words
+
+
+def _first_line(exc: ParseError, lang: str) -> str:
+    return parse_error(exc, lang).text.splitlines()[0][:2000]
+
+
+def read_new(state: dict[str, Any], now: Now, templates: list[str], lang: str) -> Submission:
+    """Check each field with the parser on its own, so an error lands on the field that caused it."""
+    name = value(state, "name")
+    if not name:
+        return Submission(errors={"name": tr(lang, "slack.field.required")})
+    head = f"new {quote(name)}"
+    options = _options(state)
+    result = Submission(command=" ".join([head, *(w for words in options.values() for w in words)]))
+    for block, words in (("name", []), *options.items()):
+        try:
+            parse(" ".join([head, *words]), now)
+        except ParseError as exc:
+            result.errors[block] = _first_line(exc, lang)
+    chosen = value(state, "template")
+    if chosen and chosen.lower() not in templates:
+        result.errors["template"] = tr(lang, "slack.field.unknown_template", value=chosen,
+                                       allowed=", ".join(templates))
+    if not result.errors:
+        try:  # options that are fine alone but not together
+            parse(result.command, now)
+        except ParseError as exc:
+            result.errors["name"] = _first_line(exc, lang)
+    return result
+
+
+def read_reason(state: dict[str, Any], lang: str) -> str | Submission:
+    found = value(state, "reason")
+    return found if found else Submission(errors={"reason": tr(lang, "slack.field.required")})

@@ -1,0 +1,187 @@
+"""Slack listeners: ack at once → translate → the bus → answer. Commands, button clicks, modal
+submissions and app mentions all become the command text a console user would type."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+
+from adapters.slack import errors, forms, translate
+from adapters.slack.answer import Answer
+from adapters.slack.runtime import Core, SlackRuntime
+from adapters.slack.translate import ButtonValue
+from bot.cards import ActionId, Reply, Tone, text_card
+from bot.context import Context
+from bot.i18n import tr
+from bot.parsing.values import Now
+from bot.presenters.errors import internal_error
+
+log = logging.getLogger(__name__)
+DEDUPE_SECONDS = 2 * 3600  # Slack retries for about 5 minutes; people double-click within seconds
+ACTIONS = re.compile(r"^(" + "|".join(a.value for a in ActionId) + r")(\.\d+)?$")
+NEW_WORDS = frozenset({"new", "新建"})
+# Clicks that change what the clicked card shows: its answer takes the card's place. Others (Show) answer apart.
+REPLACES = frozenset({ActionId.APPROVE, ActionId.REJECT, ActionId.TASK_START, ActionId.TASK_DONE, ActionId.ACK,
+                      ActionId.SNOOZE})
+
+
+class Listeners:
+    def __init__(self, container: Core, slack: SlackRuntime) -> None:
+        self.container = container
+        self.slack = slack
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(self.slack.settings.slack_command)(self.command)
+        app.action(ACTIONS)(self.click)
+        app.view(forms.NEW)(self.new_form)
+        app.view(forms.REASON)(self.reason_form)
+        app.event("app_mention")(self.mention)
+
+    # -- the listeners -------------------------------------------------------------------------------------
+
+    async def command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        async with self.slack.work.track():
+            await ack()
+            team, user, text = str(body.get("team_id")), str(body.get("user_id")), str(body.get("text") or "")
+            if not await self._first(f"slack:command:{team}:{body.get('trigger_id') or uuid.uuid4()}"):
+                return
+            origin = forms.Origin(body.get("channel_id"), body.get("response_url"))
+            if text.strip().lower() in NEW_WORDS:
+                await self._open(body, forms.new_campaign(self._lang(team, user), self.templates(), origin))
+                return
+            ctx = translate.command_context(body, await self.slack.users.get(team, user))
+            await self._run(ctx, text, self._answer(ctx, origin.response_url))
+
+    async def click(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        async with self.slack.work.track():
+            await ack()
+            action = (body.get("actions") or [{}])[0]
+            value = ButtonValue.decode(action.get("value"))
+            team, user = translate.team_of(body), translate.user_of(body)
+            if value is not None and value.needs_reason:
+                origin = forms.Origin(translate.action_channel(body), body.get("response_url"), value.command,
+                                      value.ref)
+                title = f"{(action.get('text') or {}).get('text', '')} {value.ref}".strip()
+                await self._open(body, forms.reason(self._lang(team, user), title, origin))
+                return
+            ctx = translate.interaction_context(body, await self.slack.users.get(team, user))
+            answer = self._answer(ctx, body.get("response_url"))
+            if value is None:
+                await answer.private(text_card(tr(answer.lang, "slack.stale_button"), Tone.WARNING))
+            elif not await self._first(translate.click_key(body, action)):
+                await self._already(ctx, value, answer)
+            else:
+                replace = str(action.get("action_id", "")).split(".")[0] in REPLACES
+                await self._run(ctx, value.command, answer, replace=replace)
+
+    async def new_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        async with self.slack.work.track():
+            team, user = translate.team_of(body), translate.user_of(body)
+            lang = self._lang(team, user)
+            checked = forms.read_new(view.get("state") or {}, self._now(), self.templates(), lang)
+            await self._close(ack, body, view, checked.errors, checked.command, replace=False)
+
+    async def reason_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        async with self.slack.work.track():
+            lang = self._lang(translate.team_of(body), translate.user_of(body))
+            found = forms.read_reason(view.get("state") or {}, lang)
+            origin = forms.Origin.decode(view.get("private_metadata"))
+            if isinstance(found, forms.Submission):
+                await self._close(ack, body, view, found.errors, "", replace=False)
+                return
+            await self._close(ack, body, view, {}, translate.with_reason(origin.command, found), replace=True)
+
+    async def mention(self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext) -> None:
+        async with self.slack.work.track():  # events are acknowledged by bolt before this runs
+            if not await self._first(f"slack:event:{translate.team_of(body)}:{body.get('event_id') or uuid.uuid4()}"):
+                return
+            me = context.bot_user_id  # bolt learnt it from auth.test
+            text = str(event.get("text") or "")
+            text = re.sub(rf"<@{re.escape(me)}(\|[^>]*)?>", " ", text) if me else text
+            ctx = translate.event_context(body, await self.slack.users.get(translate.team_of(body),
+                                                                          str(event.get("user", ""))))
+            answer = dataclasses.replace(self._answer(ctx, None), thread=event.get("thread_ts") or event.get("ts"))
+            await self._run(ctx, text, answer)
+
+    # -- shared steps ----------------------------------------------------------------------------------------
+
+    async def _close(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], problems: dict[str, str],
+                     command: str, replace: bool) -> None:
+        """A modal submission: errors keep it open on their fields; otherwise close it and run the command."""
+        if problems:
+            await ack(response_action="errors", errors=problems)
+            return
+        await ack()
+        if not await self._first(f"slack:view:{translate.team_of(body)}:{view.get('id') or uuid.uuid4()}"):
+            return
+        origin = forms.Origin.decode(view.get("private_metadata"))
+        team, user = translate.team_of(body), translate.user_of(body)
+        ctx = translate.interaction_context(body, await self.slack.users.get(team, user), origin.channel)
+        await self._run(ctx, command, self._answer(ctx, origin.response_url), replace=replace)
+
+    async def _run(self, ctx: Context, text: str, answer: Answer, replace: bool = False) -> None:
+        try:
+            reply = await self.slack.work.run(self.container.bus.execute, ctx, text)
+            await answer.reply(reply, replace=replace and not reply.is_error)
+        except Exception:  # the bus never raises; this is Slack refusing the answer, or a bug here
+            ref = uuid.uuid4().hex[:8]
+            log.exception("Slack answer failed (ref %s) on %s", ref, ctx.workspace)
+            await self._quietly(answer, internal_error(ref, answer.lang))
+
+    async def _already(self, ctx: Context, value: ButtonValue, answer: Answer) -> None:
+        """A repeated click acts never twice; it shows where things stand (who decided, when)."""
+        notice = tr(answer.lang, "slack.already_handled")
+        shown = await self.slack.work.run(self.container.bus.execute, ctx, f"show {value.ref}")
+        card = text_card(notice, Tone.INFO) if shown.is_error else dataclasses.replace(
+            shown.card, footer=notice, buttons=())
+        await self._quietly(answer, Reply(card))
+
+    async def _quietly(self, answer: Answer, reply: Reply) -> None:
+        try:
+            await answer.reply(reply)
+        except Exception as exc:
+            log.warning("Slack answer could not be sent (%s)", type(exc).__name__)
+
+    async def _open(self, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A modal must open within 3 seconds of the click or command; if Slack refuses, the asker hears why."""
+        try:
+            await self.slack.client.views_open(trigger_id=str(body.get("trigger_id")), view=view)
+        except Exception as exc:
+            code = errors.code(exc)
+            log.warning("Slack views.open failed (%s)", code)
+            team, user = translate.team_of(body), translate.user_of(body)
+            lang = self._lang(team, user)
+            note = errors.hint(exc, lang) or tr(lang, "slack.modal_failed", error=code)
+            answer = Answer(self.slack.client, translate.action_channel(body) or body.get("channel_id"), user,
+                            body.get("response_url"), lang, sessions=self.slack.sessions)
+            await self._quietly(answer, Reply(text_card(note, Tone.WARNING)))
+
+    async def _first(self, key: str) -> bool:
+        found: bool = await self.slack.work.run(self.container.deduper.first, key, DEDUPE_SECONDS)
+        return found
+
+    def _answer(self, ctx: Context, response_url: str | None) -> Answer:
+        return Answer(self.slack.client, ctx.channel, ctx.user, response_url, self._lang_of(ctx.lang),
+                      sessions=self.slack.sessions)
+
+    def _lang(self, team: str, user: str) -> str:
+        found = self.slack.users.cached(team, user)
+        return self._lang_of(found.locale if found else None)
+
+    def _lang_of(self, locale: str | None) -> str:
+        if locale and locale[:2].lower() in ("zh", "en"):
+            return locale[:2].lower()
+        return self.container.settings.lang_for(self.slack.gateway.platform)
+
+    def _now(self) -> Now:
+        settings = self.container.settings
+        return Now(self.container.clock.now(), ZoneInfo(settings.timezone), settings.currency)
+
+    def templates(self) -> list[str]:
+        return self.container.deps.templates.names()

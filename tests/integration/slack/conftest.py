@@ -1,0 +1,41 @@
+"""Fixtures for the Slack tests: one stand-in Slack API per module, and a workspace over a SQLite copy."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.slack.harness import SlackWorkspace
+from tests.standins.slack import SlackStandIn
+
+
+@pytest.fixture(scope="module")
+def standin_server() -> Iterator[SlackStandIn]:
+    server = SlackStandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def standin(standin_server: SlackStandIn) -> SlackStandIn:
+    standin_server.reset()
+    standin_server.users.clear()
+    for user, name in (("UADMIN", "Ada"), ("UMGR", "Mia"), ("UFIN", "Fin"), ("UREQ", "Rex")):
+        standin_server.add_user(user, name)
+    return standin_server
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    path = tmp_path / "mems.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def slack(standin: SlackStandIn, sqlite_url: str) -> Iterator[SlackWorkspace]:
+    with SlackWorkspace(standin, sqlite_url) as workspace:
+        yield workspace

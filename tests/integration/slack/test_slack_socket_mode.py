@@ -1,0 +1,26 @@
+"""Socket Mode: with MEMS_SLACK_APP_TOKEN the server dials Slack (no public URL), takes the same slash command
+over the socket, acknowledges it, and answers exactly as over HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.integration.slack.harness import TOKEN, SlackWorkspace, fixture
+from tests.standins.slack import SlackStandIn, wait_for
+
+
+def test_a_slash_command_over_the_socket(standin: SlackStandIn, sqlite_url: str, tmp_path: Path) -> None:
+    fields = dict(fixture("slash_command")["fields"])
+    fields.update(command="/mems", text='new "Socket Launch"', user_id="UADMIN", channel_id="CHOME",
+                  response_url=standin.response_url("socket"), trigger_id="sock-1")
+    standin.envelopes.append({"envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
+                              "payload": fields})
+    with SlackWorkspace(standin, sqlite_url, slack_signing_secret=None, slack_app_token="xapp-1-A111-1-abc") as slack:
+        assert wait_for(lambda: any(a.get("envelope_id") == "env-1" for a in standin.acks), timeout=10)
+        assert wait_for(lambda: slack.posted("CHOME"), timeout=10)
+        assert "Socket Launch" in str(slack.posted("CHOME")[0].body)
+        [opened] = standin.calls("apps.connections.open")
+        assert opened.headers["authorization"] == "Bearer xapp-1-A111-1-abc"  # the app token opens the socket
+        assert slack.posted("CHOME")[0].headers["authorization"] == f"Bearer {TOKEN}"  # the bot token posts
+        # Without a signing secret there is no HTTP endpoint to forge requests against.
+        assert slack.http.post("/slack/events", content="x").status_code == 404

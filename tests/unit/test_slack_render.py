@@ -1,0 +1,116 @@
+"""Card → Block Kit: snapshots of real card shapes, and the limits and escaping a Slack client needs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from adapters.slack import render
+from adapters.slack.translate import ButtonValue
+from bot.cards import ActionId, Button, Card, Chart, Field, Section, Style, Tone, text_card
+from tests.golden import assert_golden
+
+APPROVAL = Card(
+    title="A-3 · ¥20,000.00 · pending", tone=Tone.WARNING,
+    fields=(Field("Campaign", "C-1 Spring Launch 2027"), Field("Requester", "<@UREQ>"),
+            Field("Amount", "¥20,000.00"), Field("Reason", "KOL fees for week 2 & <b>bonus</b>"),
+            Field("Step", "1 of 2: manager"), Field("Budget before", "approved ¥0.00 · spent ¥0.00"),
+            Field("Budget after", "approved ¥20,000.00 · remaining ¥20,000.00"), Field("Pacing", "n/a")),
+    buttons=(Button("Approve", ActionId.APPROVE, "A-3", "approve A-3", Style.PRIMARY),
+             Button("Reject", ActionId.REJECT, "A-3", "reject A-3 <reason>", Style.DANGER, needs_reason=True)),
+    entity="A-3")
+DECIDED = Card(
+    title="A-3 · ¥20,000.00 · rejected", tone=Tone.DANGER, fields=APPROVAL.fields[:5],
+    sections=(Section("Step 1 (manager) approved by <@UMGR> at 2026-11-25 Wed 10:00 — “ok”"),
+              Section("Step 2 (finance) rejected by <@UFIN> at 2026-11-25 Wed 11:00 — “over plan”")),
+    entity="A-3")
+TASK = Card(title="Task added: T-7 Book venue", tone=Tone.INFO,
+            fields=(Field("Campaign", "C-1 Spring"), Field("Assignee", "<@UMGR>"),
+                    Field("Due", "2026-12-05 Sat 18:00"), Field("Status", "todo")),
+            buttons=(Button("Start", ActionId.TASK_START, "T-7", "task start T-7"),
+                     Button("Done", ActionId.TASK_DONE, "T-7", "task done T-7", Style.PRIMARY)), entity="T-7")
+BOARD = Card(title="Board C-1 双十一大促", sections=(
+    Section("待办 (1)\n• T-1 预订场地 (<@UMGR>, 2026-11-05 周四 18:00)"),
+    Section("      11-01          11-11\n  T-1 ● |        11-05  预订场地\n"
+            "  T-2      ✓     11-08  <KOL> & co", mono=True)),
+    footer="Type `task done T-1` to finish a task", entity="C-1")
+ERROR = text_card("C-99 was not found. Try `list` to see the campaigns.", Tone.DANGER)
+CHART = Card(title="Report C-1", chart=Chart("Daily spend", ("11-01", "11-02", "11-03"),
+                                             (("spend", (100.0, 300.0, 200.0)), ("conversions", (1.0, 1.0, 1.0)))))
+MENTION_TITLE = Card(title="<@UMGR> assigned T-7 to you", tone=Tone.SUCCESS)
+
+
+@pytest.mark.parametrize(("name", "card"), [
+    ("approval_pending", APPROVAL), ("approval_decided", DECIDED), ("task", TASK), ("board_zh_mono", BOARD),
+    ("error", ERROR), ("chart", CHART), ("mention_title", MENTION_TITLE)])
+def test_card_matches_golden(name: str, card: Card) -> None:
+    assert_golden("slack", name, render.message(card))
+
+
+def _texts(blocks: list[dict[str, Any]]) -> list[str]:
+    found = []
+    for block in blocks:
+        if "text" in block:
+            found.append(block["text"]["text"])
+        found += [f["text"] for f in block.get("fields", [])]
+        found += [e["text"] for e in block.get("elements", []) if e.get("type") in ("mrkdwn", "plain_text")]
+    return found
+
+
+def test_user_text_is_escaped_but_mentions_stay_mentions() -> None:
+    text = render.escape("<script> & <!channel> for <@U123|bob> in <#C9|general>")
+    assert text == "&lt;script&gt; &amp; &lt;!channel&gt; for <@U123|bob> in <#C9|general>"
+
+
+def test_buttons_carry_their_typed_context() -> None:
+    actions = next(b for b in render.blocks(APPROVAL) if b["type"] == "actions")
+    approve, reject = actions["elements"]
+    assert approve["action_id"] == "approve" and approve["style"] == "primary"
+    assert ButtonValue.decode(approve["value"]) == ButtonValue("A-3", "approve A-3")
+    assert ButtonValue.decode(reject["value"]) == ButtonValue("A-3", "reject A-3 <reason>", needs_reason=True)
+
+
+def test_same_action_twice_in_one_block_gets_unique_ids() -> None:
+    card = Card(title="Tasks", buttons=tuple(Button("Done", ActionId.TASK_DONE, f"T-{n}", f"task done T-{n}")
+                                             for n in range(1, 4)))
+    ids = [e["action_id"] for e in render.blocks(card)[-1]["elements"]]
+    assert ids == ["task_done", "task_done.2", "task_done.3"]
+
+
+def test_a_huge_card_stays_within_block_kit_limits() -> None:
+    card = Card(title="T" * 400, fields=tuple(Field(f"f{n}", "v" * 3000) for n in range(23)),
+                sections=tuple(Section(f"line {n}\n" + "x" * 5000) for n in range(60)),
+                buttons=tuple(Button("B" * 100, ActionId.SHOW, f"C-{n}", f"show C-{n}") for n in range(30)),
+                footer="the end")
+    blocks = render.blocks(card)
+    assert len(blocks) <= render.MAX_BLOCKS
+    assert blocks[0]["type"] == "header" and len(blocks[0]["text"]["text"]) <= render.MAX_HEADER
+    assert blocks[0]["text"]["text"].endswith("…")
+    assert all(len(s["fields"]) <= render.MAX_FIELDS for s in blocks if "fields" in s)
+    assert all(len(t) <= render.MAX_TEXT for t in _texts(blocks))
+    assert all(len(f["text"]) <= render.MAX_FIELD for s in blocks for f in s.get("fields", []))
+    actions = [b for b in blocks if b["type"] == "actions"]
+    assert [len(b["elements"]) for b in actions] == [25, 5]  # every button survives; the body gives way
+    assert all(len(e["text"]["text"]) <= render.MAX_BUTTON for b in actions for e in b["elements"])
+    assert any("more not shown" in t for t in _texts(blocks))
+    assert blocks[-1] == {"type": "context", "elements": [{"type": "mrkdwn", "text": "the end"}]}
+
+
+def test_a_long_mono_section_is_split_into_code_blocks_at_line_ends() -> None:
+    lines = [f"T-{n:03d} ●   {'x' * 60}" for n in range(120)]
+    blocks = render.blocks(Card(title="Timeline", sections=(Section("\n".join(lines), mono=True),)))
+    code = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert len(code) > 1 and all(t.startswith("```\n") and t.endswith("\n```") for t in code)
+    assert all(len(t) <= render.MAX_TEXT for t in code)
+    assert "\n".join(t[4:-4] for t in code).splitlines() == lines
+
+
+def test_fallback_text_is_the_title_or_first_line() -> None:
+    assert render.message(APPROVAL)["text"] == APPROVAL.title
+    assert render.message(ERROR)["text"].startswith("C-99 was not found")
+
+
+def test_rendering_is_pure_json() -> None:
+    assert json.loads(json.dumps(render.message(APPROVAL))) == render.message(APPROVAL)
