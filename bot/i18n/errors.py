@@ -68,7 +68,7 @@ ERRORS: dict[str, tuple[str, str]] = {
     "err.not_current_approver": ("{ref} is at step {step}, which needs a {role}. You don't hold that role.",
                                  "{ref} 处于第 {step} 步，需要“{role}”审批，你没有该角色。"),
     "err.already_decided": ("{ref} was already {outcome} by <@{by}> at {at}. Nothing changed.",
-                            "{ref} 已由 <@{by}> 于 {at} {outcome}，本次未做更改。"),
+                            "{ref} 已由 <@{by}> 于 {at} 处理（{outcome}），本次未做更改。"),
     "err.no_eligible_approver": ("Step {step} would need a {role}, and there is no one else who can decide it. "
                                  "An admin can grant the role: `role add @user {role}`.",
                                  "第 {step} 步需要“{role}”审批，但没有其他可审批的人。管理员可授予角色：`角色 添加 @用户 {role}`。"),
@@ -105,7 +105,7 @@ ERRORS: dict[str, tuple[str, str]] = {
                                     "模板 {value} 依据 {anchor}= 安排任务日期，请同时提供该日期。"),
     "invalid.future_date": ("{value} is in the future; metrics are recorded for days that have happened.",
                             "{value} 是未来的日期；只能录入已经发生的数据。"),
-    "invalid.closed_campaign": ("{ref} is {status}; it can't be changed any more.", "{ref} 已{status}，不能再修改。"),
+    "invalid.closed_campaign": ("{ref} is {status}; it can't be changed any more.", "{ref} 当前为“{status}”，不能再修改。"),
     "invalid.owner_not_member": ("The owner must be a person (@name).", "负责人必须是一个人（@名字）。"),
     "invalid.last_admin": ("<@{user}> is the last admin; grant another admin first.",
                            "<@{user}> 是最后一位管理员，请先授予其他人管理员角色。"),

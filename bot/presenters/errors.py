@@ -67,6 +67,8 @@ def domain_error(exc: MemsError, lang: str, tz: ZoneInfo | None = None) -> Reply
         params["current"] = next((fmt.enum(lang, family, current) for family in ("status", "task", "approval")
                                   if fmt.enum(lang, family, current) != current), current)
         params["allowed"] = params["allowed"] if exc.params["allowed"] else tr(lang, "label.nothing_allowed")
+    if "status" in params:
+        params["status"] = fmt.enum(lang, "status", str(params["status"]))
     if exc.code == "invalid_input":
         return _error(_invalid(exc, lang, params))
     return _error(tr(lang, f"err.{exc.code}", **params))
