@@ -23,6 +23,8 @@ from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
 
 if TYPE_CHECKING:
+    from redis import Redis
+
     from adapters.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
@@ -106,28 +108,38 @@ def build(settings: Settings, *, clock: Clock | None = None,
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
     gateways = _feishu(settings, gateways)
     slack = _slack(settings, gateways, closers)
-    delivery, scan_lock = _alerts(settings, outbox, gateways, clock, closers)
-    deduper = _deduper(settings, probes, closers)
+    redis = _redis(settings, probes, closers)
+    delivery, scan_lock = _alerts(settings, outbox, gateways, clock, redis)
+    deduper = _deduper(redis)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
                      closers, scan_lock, slack=slack)
 
 
+def _redis(settings: Settings, probes: dict[str, Probe], closers: list[Callable[[], None]]) -> Redis | None:
+    """One Redis client for the process, when configured; readiness reports it while it is unreachable."""
+    if not settings.redis_url:
+        return None
+    from adapters.redis.client import connect, probe
+
+    client = connect(settings.redis_url)
+    probes["redis"] = lambda: probe(client)
+    closers.append(client.close)
+    return client
+
+
 def _alerts(settings: Settings, outbox: OutboxStore, gateways: dict[Platform, ChatGateway], clock: Clock,
-            closers: list[Callable[[], None]]) -> tuple[Delivery, ScanLock]:
+            redis: Redis | None) -> tuple[Delivery, ScanLock]:
     """Rate buckets and the scanner lock: in Redis when configured (shared by replicas, each falling back to
     memory while Redis is down), else in this process."""
     local = MemoryRateLimiter(clock=lambda: clock.now().timestamp())  # the same clock as the outbox's times
     limiter: RateLimiter = local
     scan_lock: ScanLock = LocalScanLock()
-    if settings.redis_url:
-        from adapters.redis.client import connect
+    if redis is not None:
         from adapters.redis.lock import RedisScanLock
         from adapters.redis.ratelimit import RedisRateLimiter
 
-        client = connect(settings.redis_url)
-        closers.append(client.close)
-        limiter = RedisRateLimiter(client, fallback=local)
-        scan_lock = RedisScanLock(client)
+        limiter = RedisRateLimiter(redis, fallback=local)
+        scan_lock = RedisScanLock(redis)
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
                         concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
     return delivery, scan_lock
@@ -146,16 +158,12 @@ def _slack(settings: Settings, gateways: dict[Platform, ChatGateway],
     return slack
 
 
-def _deduper(settings: Settings, probes: dict[str, Probe], closers: list[Callable[[], None]]) -> Deduper:
-    if not settings.redis_url:
+def _deduper(redis: Redis | None) -> Deduper:
+    if redis is None:
         return MemoryDeduper()
-    from adapters.redis.client import connect, probe
     from adapters.redis.dedupe import RedisDeduper
 
-    client = connect(settings.redis_url)
-    probes["redis"] = lambda: probe(client)
-    closers.append(client.close)
-    return RedisDeduper(client)
+    return RedisDeduper(redis)
 
 
 def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway]) -> dict[Platform, ChatGateway]:
