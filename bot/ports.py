@@ -76,6 +76,10 @@ class Deduper(Protocol):
 
     def first(self, key: str, ttl_seconds: int) -> bool: ...
 
+    def forget(self, key: str) -> None:
+        """Let the key through again: a click whose command failed may be clicked again."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Limit:

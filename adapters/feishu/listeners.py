@@ -85,8 +85,12 @@ class Listeners:
 
     async def _run(self, click: translate.Click) -> Reply:
         if click.command is not None:
-            return await asyncio.to_thread(self.bus.handle, click.ctx, click.command)
-        return await asyncio.to_thread(self.bus.execute, click.ctx, click.text)
+            reply = await asyncio.to_thread(self.bus.handle, click.ctx, click.command)
+        else:
+            reply = await asyncio.to_thread(self.bus.execute, click.ctx, click.text)
+        if reply.is_error:  # it changed nothing (not allowed, wrong state...): the button may be tried again
+            await asyncio.to_thread(self.deduper.forget, click.key)
+        return reply
 
     def _answer(self, reply: Reply) -> dict[str, Any]:
         """An error is a toast and leaves the card as it was; success replaces the clicked card with the reply."""

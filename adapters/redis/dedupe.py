@@ -32,3 +32,10 @@ class RedisDeduper:
         # Remember locally too, so a retry that lands here during a later outage is still caught.
         self.fallback.first(key, ttl_seconds)
         return bool(stored)
+
+    def forget(self, key: str) -> None:
+        self.fallback.forget(key)
+        try:
+            self.client.delete(PREFIX + key)
+        except redis.RedisError as exc:
+            log.warning("Redis unavailable to forget a de-duplication key (%s)", type(exc).__name__)

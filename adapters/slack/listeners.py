@@ -74,11 +74,13 @@ class Listeners:
             answer = self._answer(ctx, body.get("response_url"))
             if value is None:
                 await answer.private(text_card(tr(answer.lang, "slack.stale_button"), Tone.WARNING))
-            elif not await self._first(translate.click_key(body, action)):
+            elif not await self._first(key := translate.click_key(body, action)):
                 await self._already(ctx, value, answer)
             else:
                 replace = str(action.get("action_id", "")).split(".")[0] in REPLACES
-                await self._run(ctx, value.command, answer, replace=replace)
+                if not await self._run(ctx, value.command, answer, replace=replace):
+                    # It changed nothing (not allowed, wrong state...): the same button may be tried again.
+                    await self.slack.work.run(self.container.deduper.forget, key)
 
     async def new_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         async with self.slack.work.track():
@@ -125,7 +127,8 @@ class Listeners:
         ctx = translate.interaction_context(body, await self.slack.users.get(team, user), origin.channel)
         await self._run(ctx, command, self._answer(ctx, origin.response_url), replace=replace)
 
-    async def _run(self, ctx: Context, text: str, answer: Answer, replace: bool = False) -> None:
+    async def _run(self, ctx: Context, text: str, answer: Answer, replace: bool = False) -> bool:
+        """Run the command and answer; False when the command was refused (and so changed nothing)."""
         try:
             reply = await self.slack.work.run(self.container.bus.execute, ctx, text)
             await answer.reply(reply, replace=replace and not reply.is_error)
@@ -133,6 +136,8 @@ class Listeners:
             ref = uuid.uuid4().hex[:8]
             log.exception("Slack answer failed (ref %s) on %s", ref, ctx.workspace)
             await self._quietly(answer, internal_error(ref, answer.lang))
+            return True
+        return not reply.is_error
 
     async def _already(self, ctx: Context, value: ButtonValue, answer: Answer) -> None:
         """A repeated click acts never twice; it shows where things stand (who decided, when)."""

@@ -28,6 +28,10 @@ class MemoryDeduper:
                 self._seen.popitem(last=False)
             return True
 
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._seen.pop(key, None)
+
     def _expire(self, now: float) -> None:
         while self._seen:
             _, expires = next(iter(self._seen.items()))

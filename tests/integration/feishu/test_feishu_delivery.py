@@ -66,6 +66,16 @@ def test_a_double_click_decides_once_and_the_second_click_is_told(h: Harness) ->
     assert decisions(h, "A-1") == 1
 
 
+def test_a_refused_click_can_be_clicked_again_once_allowed(h: Harness) -> None:
+    card, chat, approve = request_for_wang(h)
+    h.reply_text("李", "@MEMS 角色 移除 @王 manager")
+    refused = h.click("王", card, approve, chat=chat)  # no longer a manager: refused, nothing changed
+    h.reply_text("李", "@MEMS 角色 添加 @王 manager")
+    allowed = h.click("王", card, approve, chat=chat)  # the same button again: not "already handled"
+    assert refused["toast"]["type"] == "error" and allowed["toast"]["type"] == "success"
+    assert decisions(h, "A-1") == 1
+
+
 def test_a_redelivered_click_is_acted_on_once(h: Harness) -> None:
     card, chat, approve = request_for_wang(h)
     event = h.feishu.click("王", card, approve, chat)

@@ -120,6 +120,23 @@ def test_a_click_by_someone_who_may_not_decide_changes_nothing(world: SlackWorks
     assert slack.standin.calls("chat.update") == []
 
 
+def test_a_refused_click_can_be_clicked_again_once_allowed(world: SlackWorkspace) -> None:
+    slack = world
+    _request_budget(slack)
+    card, channel, ts = _card_for(slack, "UMGR")
+    slack.command("UADMIN", "role remove <@UMGR> manager")
+    slack.standin.reset()
+    slack.click("UMGR", card, channel, ts, "approve")  # no longer a manager: refused, nothing changed
+    slack.command("UADMIN", "role add <@UMGR> manager")
+    slack.click("UMGR", card, channel, ts, "approve")  # the same button, now allowed: not "already handled"
+    refused, approved = slack.answers()
+    assert refused["response_type"] == "ephemeral" and "Already handled" not in text_of(approved)
+    assert approved["replace_original"] is True
+    with slack.container.uow_factory() as uow:
+        request = uow.approvals.get(1, None)
+        assert request is not None and [d.decider for d in request.decisions] == ["UMGR"]
+
+
 def test_task_cards_carry_start_and_done(world: SlackWorkspace) -> None:
     slack = world
     slack.command("UADMIN", 'new "Spring"')
