@@ -92,7 +92,7 @@ def test_a_click_after_the_double_click_window_meets_the_rule_that_a_decision_is
     h.click("王", card, approve, chat=chat)
     later = h.click("王", card, approve, chat=chat)
     assert later == {"toast": {"type": "error",
-                               "content": "A-1 已由 @ou_wang 于 2026-10-20 周二 10:00 已批准，本次未做更改。"}}
+                               "content": "A-1 已由 @ou_wang 于 2026-10-20 周二 10:00 处理（已批准），本次未做更改。"}}
     assert decisions(h, "A-1") == 1
 
 
