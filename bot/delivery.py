@@ -199,8 +199,10 @@ class Delivery:
     async def _send(self, group: Group, workspace: Workspace, gateway: ChatGateway) -> None:
         message = group.messages[0]
         if message.kind == AlertKind.CARD_UPDATE.value:
+            translations = message.payload.get("translations") or {}
             for copy in await asyncio.to_thread(self.store.copies, message.entity or ""):
-                await gateway.update(workspace, copy.channel, copy.message_ref, Card.from_dict(message.payload))
+                payload = translations.get(copy.lang) or message.payload
+                await gateway.update(workspace, copy.channel, copy.message_ref, Card.from_dict(payload))
             return
         if len(group.messages) > 1:
             lang = str(message.payload.get("lang") or workspace.lang)
@@ -210,7 +212,8 @@ class Delivery:
             return
         sent = await gateway.send(workspace, message.target, Card.from_dict(message.payload), message.key)
         if message.entity:
-            await asyncio.to_thread(self.store.record_copy, message.workspace_id, message.entity, sent)
+            await asyncio.to_thread(self.store.record_copy, message.workspace_id, message.entity, sent,
+                                    message.payload.get("lang"))
 
     async def _each(self, group: Group, settle: Callable[..., None], *args: object) -> None:
         def run() -> None:

@@ -11,7 +11,7 @@ from bot.cards import Card
 from bot.env import Env
 from bot.identity import ensure_member
 from domain.notifications import AlertKind, OutboxMessage, Subscription, Target, TargetKind, key
-from domain.people import Member, QuietHours, Workspace
+from domain.people import LANGS, Member, QuietHours, Workspace
 from domain.ports import UnitOfWork
 
 CardFor = Callable[[str], Card]  # language -> card
@@ -79,7 +79,14 @@ def tell(env: Env, users: Iterable[str], kind: str, card_for: CardFor, entity: s
         to_user(env.uow, env.actor.workspace, member, kind, card_for, entity, period, env.now)
 
 
-def update_copies(env: Env, entity: str, card: Card, version: int) -> None:
-    """Ask the delivery worker to update every copy of this entity's card in place."""
-    _add(env.uow, env.actor.workspace, AlertKind.CARD_UPDATE.value, Target(TargetKind.CHANNEL, "*"), card,
-         entity, f"v{version}", env.now, env.now)
+def update_copies(env: Env, entity: str, card_for: CardFor, version: int) -> None:
+    """Ask the delivery worker to update every copy of this entity's card in place, each in the language it
+    was sent in (an approver reading Chinese keeps Chinese after an English-speaking colleague decides)."""
+    workspace = env.actor.workspace
+    assert workspace.id is not None
+    payload = {**card_for(workspace.lang).to_dict(), "lang": workspace.lang,
+               "translations": {lang: card_for(lang).to_dict() for lang in LANGS if lang != workspace.lang}}
+    target = Target(TargetKind.CHANNEL, "*")
+    env.uow.outbox.add(OutboxMessage(key=key(AlertKind.CARD_UPDATE.value, entity, f"v{version}", target),
+                                     kind=AlertKind.CARD_UPDATE.value, workspace_id=workspace.id, target=target,
+                                     payload=payload, created_at=env.now, not_before=env.now, entity=entity))

@@ -404,8 +404,8 @@ class FakeOutboxStore:
     def mark_dead(self, message_id: int, at: datetime, error: str) -> None:
         self._settle(message_id, status=DeliveryStatus.DEAD, last_error=error)
 
-    def record_copy(self, workspace_id: int, entity: str, sent: Sent) -> None:
-        self.copies_by_entity.setdefault(entity, []).append(Copy(sent.channel, sent.message_ref))
+    def record_copy(self, workspace_id: int, entity: str, sent: Sent, lang: str | None = None) -> None:
+        self.copies_by_entity.setdefault(entity, []).append(Copy(sent.channel, sent.message_ref, lang))
 
     def copies(self, entity: str) -> Sequence[Copy]:
         return self.copies_by_entity.get(entity, [])

@@ -94,19 +94,20 @@ class SqlOutboxStore:
     def mark_dead(self, message_id: int, at: datetime, error: str) -> None:
         self._settle(message_id, status=DeliveryStatus.DEAD.value, dead_at=at, last_error=error)
 
-    def record_copy(self, workspace_id: int, entity: str, sent: Sent) -> None:
-        """Remember where a card landed so a later decision can update it; recording twice is harmless."""
+    def record_copy(self, workspace_id: int, entity: str, sent: Sent, lang: str | None = None) -> None:
+        """Remember where a card landed (and in which language) so a later decision can update it in place;
+        recording twice is harmless."""
         with self.session_factory() as session, session.begin():
             stmt = (upsert(session, CardCopyRow)
                     .values(workspace_id=workspace_id, entity=entity, channel=sent.channel,
-                            message_ref=sent.message_ref)
+                            message_ref=sent.message_ref, lang=lang)
                     .on_conflict_do_nothing(index_elements=["entity", "channel", "message_ref"]))
             session.exec(stmt)
 
     def copies(self, entity: str) -> Sequence[Copy]:
         with self.session_factory() as session:
             stmt = select(CardCopyRow).where(CardCopyRow.entity == entity).order_by(col(CardCopyRow.id))
-            return [Copy(r.channel, r.message_ref) for r in session.exec(stmt).all()]
+            return [Copy(r.channel, r.message_ref, r.lang) for r in session.exec(stmt).all()]
 
     def workspace(self, workspace_id: int) -> Workspace | None:
         with self.session_factory() as session:

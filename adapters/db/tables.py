@@ -264,6 +264,7 @@ class CardCopyRow(Base, table=True):
     entity: str = Field(sa_type=String(64))
     channel: str = Field(sa_type=String(128))
     message_ref: str = Field(sa_type=String(128))
+    lang: str | None = Field(default=None, sa_type=String(8))
 
 
 class SubscriptionRow(Base, table=True):

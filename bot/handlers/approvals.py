@@ -67,7 +67,7 @@ def request(cmd: c.RequestBudget, env: Env) -> Reply:
 
 def _after_decision(env: Env, r: ApprovalRequest, campaign: Campaign, outcome: str) -> Reply:
     """Every copy shows the outcome without buttons; the requester hears; the next step's approvers get theirs."""
-    update_copies(env, r.ref, _card(env, r, campaign, env.actor.workspace.lang, with_buttons=False), r.version)
+    update_copies(env, r.ref, lambda lang: _card(env, r, campaign, lang, with_buttons=False), r.version)
     tell(env, [r.requester], AlertKind.APPROVAL_DECIDED.value,
          lambda lang: _card(env, r, campaign, lang, with_buttons=False), r.ref, f"{outcome}:{len(r.decisions)}")
     if r.status is ApprovalStatus.PENDING:
@@ -101,7 +101,7 @@ def withdraw(cmd: c.Withdraw, env: Env) -> Reply:
     r.withdraw(env.actor.user, env.now)
     env.uow.approvals.save(r)
     common.audit(env, r.ref, "approval.withdrawn", campaign.id)
-    update_copies(env, r.ref, _card(env, r, campaign, env.actor.workspace.lang, with_buttons=False), r.version)
+    update_copies(env, r.ref, lambda lang: _card(env, r, campaign, lang, with_buttons=False), r.version)
     return Reply(_card(env, r, campaign, env.lang, with_buttons=False))
 
 

@@ -40,8 +40,8 @@ def ack(cmd: c.Acknowledge, env: Env) -> Reply:
     env.uow.anomalies.put(found)
     common.audit(env, campaign.ref, "anomaly.acknowledged", campaign.id, day=cmd.day.isoformat())
     workspace = env.actor.workspace
-    card = view.acknowledged(Card.from_dict(found.card), env.actor.user, env.now, workspace.tz, workspace.lang)
-    update_copies(env, found.ref, card, 1)
+    sent = Card.from_dict(found.card)
+    update_copies(env, found.ref, lambda lang: view.acknowledged(sent, env.actor.user, env.now, workspace.tz, lang), 1)
     return Reply(view.acknowledged(Card.from_dict(found.card), env.actor.user, env.now, env.actor.tz, env.lang),
                  public=True)
 
@@ -56,9 +56,10 @@ def snooze(cmd: c.SnoozeAlerts, env: Env) -> Reply:
     if cmd.day is not None:
         found = _alerted(env, cmd.campaign, cmd.day)
         assert found.card is not None
-        note = view.snoozed_note(campaign.ref, env.actor.user, until, workspace.tz, workspace.lang)
-        card = view.with_note(Card.from_dict(found.card), note, keep_buttons=found.acknowledged_by is None)
-        update_copies(env, found.ref, card, int(env.now.timestamp()))
+        sent, open_ = Card.from_dict(found.card), found.acknowledged_by is None
+        update_copies(env, found.ref, lambda lang: view.with_note(
+            sent, view.snoozed_note(campaign.ref, env.actor.user, until, workspace.tz, lang), keep_buttons=open_),
+            int(env.now.timestamp()))
     text = view.snoozed_note(campaign.ref, env.actor.user, until, env.actor.tz, env.lang)
     return Reply(text_card(text, Tone.INFO), public=True)
 

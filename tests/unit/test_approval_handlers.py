@@ -133,3 +133,16 @@ def test_approvals_mine_lists_only_what_i_may_decide(bot: TestBot) -> None:
     assert "A-1" not in bot.text("olive", "approvals")
     assert "A-1" in bot.text("olive", "approvals pending")
     assert "A-1" in bot.text("bob", "approvals mine")
+
+
+def test_each_copy_is_updated_in_the_language_it_was_sent_in(bot: TestBot) -> None:
+    bot.ok("alice", "role add @mia manager")
+    bot.ok("bob", "settings lang=zh")
+    bot.ok("olive", "budget request C-1 5000 fees")
+    bot.deliver()
+    assert "预算申请 A-1" in bot.sent_to("bob")[0]  # bob reads Chinese
+    bot.ok("mia", "approve A-1")
+    bot.deliver()
+    updated = {channel: card.title for channel, _, card in bot.gateway.updated}
+    assert updated["bob"].startswith("预算申请 A-1") and "（已批准）" in updated["bob"]
+    assert updated["mia"].startswith("Budget request A-1") and updated["local"].startswith("Budget request A-1")
