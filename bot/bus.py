@@ -15,7 +15,7 @@ from bot.context import Context
 from bot.env import Deps, Env
 from bot.handlers import HANDLERS, SYSTEM_HANDLERS
 from bot.handlers.system import Scan
-from bot.identity import resolve
+from bot.identity import WorkspaceCache, resolve
 from bot.parsing import ParseError, parse
 from bot.parsing.values import Now
 from bot.presenters.errors import domain_error, internal_error, parse_error
@@ -51,6 +51,7 @@ class Bus:
         self.clock = clock
         self.deps = deps
         self.after_commit = after_commit or (lambda: None)
+        self.workspaces: WorkspaceCache = {}
 
     def execute(self, ctx: Context, text: str) -> Reply:
         """Parse and run one line of the command language."""
@@ -120,7 +121,7 @@ class Bus:
     def _attempt(self, ctx: Context, make: Callable[[Env], Command], reader: Reader) -> Reply:
         with self.uow_factory() as uow:
             now = self.clock.now()
-            actor = resolve(uow, ctx, self.deps.settings, now)
+            actor = resolve(uow, ctx, self.deps.settings, now, self.workspaces)
             reader.lang, reader.tz = actor.lang, actor.tz
             env = Env(uow, actor, now, self.deps)
             command = make(env)

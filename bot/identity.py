@@ -6,12 +6,21 @@ from datetime import datetime
 
 from bot.context import Actor, Context
 from bot.settings import Settings
-from domain.people import Member, Role, Workspace
+from domain.people import Member, Platform, Role, Workspace
 from domain.ports import UnitOfWork
 
+WorkspaceCache = dict[tuple[Platform, str], Workspace]
 
-def workspace_for(uow: UnitOfWork, ctx: Context, settings: Settings) -> Workspace:
+
+def workspace_for(uow: UnitOfWork, ctx: Context, settings: Settings, cache: WorkspaceCache | None = None) -> Workspace:
+    """The workspace of a request. Workspaces never change once stored, so one read from the database
+    is kept (only rows that existed before this transaction: a new one could still be rolled back)."""
+    cached = cache.get((ctx.platform, ctx.workspace)) if cache is not None else None
+    if cached is not None:
+        return cached
     workspace = uow.workspaces.by_key(ctx.platform, ctx.workspace)
+    if workspace is not None and cache is not None:
+        cache[(ctx.platform, ctx.workspace)] = workspace
     if workspace is None:
         workspace = uow.workspaces.add(Workspace(
             platform=ctx.platform, external_id=ctx.workspace, name=ctx.workspace,
@@ -37,8 +46,9 @@ def ensure_member(uow: UnitOfWork, workspace: Workspace, user: str, settings: Se
     return member
 
 
-def resolve(uow: UnitOfWork, ctx: Context, settings: Settings, now: datetime) -> Actor:
-    workspace = workspace_for(uow, ctx, settings)
+def resolve(uow: UnitOfWork, ctx: Context, settings: Settings, now: datetime,
+            cache: WorkspaceCache | None = None) -> Actor:
+    workspace = workspace_for(uow, ctx, settings, cache)
     member = ensure_member(uow, workspace, ctx.user, settings, now, ctx.user_name)
     changed = False
     if ctx.timezone and member.timezone is None:
