@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -60,3 +64,30 @@ def test_db_upgrade_brings_an_empty_database_to_head(database_url: str) -> None:
 def test_usage_errors_are_explained_not_tracebacks(args: list[str]) -> None:
     result = mems(*args)
     assert result.returncode == 2 and "Traceback" not in result.stderr and "Usage" in result.stderr
+
+
+def test_the_scheduler_alone_scans_delivers_and_stops_cleanly(tmp_path: Path) -> None:
+    database = tmp_path / "mems.db"
+    settings = {"MEMS_DATABASE_URL": f"sqlite:///{database}", "MEMS_SCAN_INTERVAL_SECONDS": "10"}
+    yesterday = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=1)).date().isoformat()
+    setup = mems("chat", "--as", "olive", stdin=f'new Launch\ntask add C-1 "Print the posters" due={yesterday}\n',
+                 env=settings)
+    assert setup.returncode == 0, setup.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEMS_")} | settings
+    scheduler = subprocess.Popen([sys.executable, "-m", "bot.cli", "scheduler"], env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not sent_overdue(database) and time.monotonic() < deadline and scheduler.poll() is None:
+            time.sleep(0.2)
+    finally:
+        scheduler.terminate()
+        out, err = scheduler.communicate(timeout=30)
+    assert "to #local" in out and "T-1" in out and "Print the posters" in out, out + err
+    assert scheduler.returncode == 0 and "Traceback" not in err
+
+
+def sent_overdue(database: Path) -> bool:
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        rows = db.execute("SELECT count(*) FROM outbox WHERE kind = 'deadline.overdue' AND status = 'sent'")
+        return bool(rows.fetchone()[0])
