@@ -49,6 +49,8 @@ def banner(settings: Settings, host: str, port: int) -> str:
     return "\n".join([
         f"MEMS is serving on {base}  (database: {settings.database_url.split('@')[-1]})",
         f"  Slack   {slack}: Request URL (slash command, interactivity, events) -> https://<public-host>/slack/events",
+        "          create the app in one paste: mems slack-manifest --url https://<public-host>"
+        "  (no public host? Socket Mode: set MEMS_SLACK_APP_TOKEN)",
         f"  Feishu  {feishu}: event and card callback URL -> https://<public-host>/feishu/events",
         f"  Health  {base}/healthz   Readiness {base}/readyz   API docs {base}/docs",
         "  Try it without any chat account, in another terminal:  mems chat --as alice",
