@@ -28,7 +28,11 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    import logging
+
     from alembic import command
+
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin says nothing
 
     command.upgrade(alembic_config(url), revision)
 

@@ -41,6 +41,12 @@ def _logging(level: str) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def program() -> str:
+    """How this `mems` was invoked (e.g. `.venv/bin/mems`), so the hints can be pasted as they are."""
+    invoked = sys.argv[0] if sys.argv else ""
+    return invoked if invoked.endswith("/mems") else "mems"
+
+
 def banner(settings: Settings, host: str, port: int) -> str:
     base = f"http://{host}:{port}"
     slack = "on" if settings.slack_enabled else "off (set MEMS_SLACK_BOT_TOKEN and MEMS_SLACK_SIGNING_SECRET)"
@@ -53,7 +59,7 @@ def banner(settings: Settings, host: str, port: int) -> str:
         "  (no public host? Socket Mode: set MEMS_SLACK_APP_TOKEN)",
         f"  Feishu  {feishu}: event and card callback URL -> https://<public-host>/feishu/events",
         f"  Health  {base}/healthz   Readiness {base}/readyz   API docs {base}/docs",
-        "  Try it without any chat account, in another terminal:  mems chat --as alice",
+        f"  Try it without any chat account, in another terminal:  {program()} chat --as alice",
         "    (MEMS_ADMINS=console:alice makes alice an admin; type `help`)",
     ])
 
