@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 
 from bot.parsing import values
 from bot.parsing.args import Args
 from bot.parsing.errors import ParseError
 from domain import commands as c
-from domain import refs
-from domain.alerts import parse_alert_ref
 from domain.campaign import KPI_METRICS, Action
 from domain.notifications import FAMILIES
 from domain.people import LANGS, Role
@@ -297,69 +293,3 @@ def settings(a: Args) -> c.Command:
     quiet = values.quiet(quiet_raw) if quiet_raw is not None else None
     return c.UpdateSettings(timezone=a.opt("tz", str.strip), lang=a.opt("lang", _lang), quiet=quiet,
                             quiet_off=quiet_raw is not None and quiet is None)
-
-
-# --- metrics and alerts (issue 6) -------------------------------------------------------------------
-_DURATION = re.compile(r"^(\d{1,3})\s*(h|d|小时|天)$")
-_TOKEN_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
-MAX_SNOOZE_HOURS = 7 * 24
-
-
-def _alert(a: Args) -> tuple[int, date | None]:
-    """An alert ref (anomaly:C-1:2026-12-05, as on the buttons) or, for snooze, a bare campaign id."""
-    token = a.peek()
-    raw = token.text if token else ""
-    found = parse_alert_ref(raw)
-    if found is not None:
-        a.positional.pop(0)
-        return found
-    number = a.optional_ref(CAMPAIGN)
-    if number is None:
-        raise ParseError("bad_alert_ref", value=raw)
-    return number, None
-
-
-def ack(a: Args) -> c.Command:
-    number, day = _alert(a)
-    a.done()
-    if day is None:
-        raise ParseError("bad_alert_ref", value=refs.campaign(number))
-    return c.Acknowledge(number, day)
-
-
-def _hours(raw: str) -> int:
-    found = _DURATION.match(raw.strip().lower())
-    if not found:
-        raise ParseError("bad_duration", value=raw)
-    hours = int(found.group(1)) * (24 if found.group(2) in ("d", "天") else 1)
-    if not 0 < hours <= MAX_SNOOZE_HOURS:
-        raise ParseError("bad_duration", value=raw)
-    return hours
-
-
-def snooze(a: Args) -> c.Command:
-    number, day = _alert(a)
-    raw = a.rest()
-    return c.SnoozeAlerts(number, _hours(raw) if raw else 24, day)
-
-
-def _token_name(a: Args, default: str | None) -> str:
-    raw = a.rest()
-    if not raw and default is not None:
-        return default
-    if not _TOKEN_NAME.match(raw):
-        raise ParseError("bad_token_name", value=raw)
-    return raw
-
-
-def token_create(a: Args) -> c.Command:
-    return c.CreateToken(_token_name(a, "api"))
-
-
-def token_revoke(a: Args) -> c.Command:
-    return c.RevokeToken(_token_name(a, None))
-
-
-def token_list(a: Args) -> c.Command:
-    a.done()
-    return c.ListTokens()
