@@ -130,5 +130,9 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
     from adapters.slack.routes import router as slack_router
 
     app.include_router(slack_router(container))  # POST /slack/events and Socket Mode, when Slack is set up
+    if container.chart_links is not None:  # GET /charts/<token>.png, the chart images Slack fetches
+        from adapters.charts.routes import router as charts_router
+
+        app.include_router(charts_router(container))
     app.add_middleware(BodyLimit)
     return app

@@ -17,7 +17,7 @@ from bot.delivery import Delivery
 from bot.env import Deps
 from bot.inprocess.dedupe import MemoryDeduper
 from bot.inprocess.ratelimit import LocalScanLock, MemoryRateLimiter
-from bot.ports import ChatGateway, Deduper, OutboxStore, RateLimiter, ScanLock
+from bot.ports import ChartImages, ChartLinks, ChatGateway, Deduper, OutboxStore, RateLimiter, ScanLock
 from bot.settings import Settings
 from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
@@ -67,6 +67,7 @@ class Container:
     closers: list[Callable[[], None]] = field(default_factory=list)
     scan_lock: ScanLock = field(default_factory=LocalScanLock)
     slack: SlackRuntime | None = None  # what the Slack router needs, when Slack is set up
+    chart_links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: chart images served at /charts/<token>.png
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -106,13 +107,14 @@ def build(settings: Settings, *, clock: Clock | None = None,
         from adapters.console.gateway import ConsoleGateway
 
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
-    gateways = _feishu(settings, gateways)
-    slack = _slack(settings, gateways, closers)
+    charts, chart_links = _charts(settings, clock)
+    gateways = _feishu(settings, gateways, charts)
+    slack = _slack(settings, gateways, closers, chart_links)
     redis = _redis(settings, probes, closers)
     delivery, scan_lock = _alerts(settings, outbox, gateways, clock, redis)
     deduper = _deduper(redis)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
-                     closers, scan_lock, slack=slack)
+                     closers, scan_lock, slack=slack, chart_links=chart_links)
 
 
 def _redis(settings: Settings, probes: dict[str, Probe], closers: list[Callable[[], None]]) -> Redis | None:
@@ -145,14 +147,14 @@ def _alerts(settings: Settings, outbox: OutboxStore, gateways: dict[Platform, Ch
     return delivery, scan_lock
 
 
-def _slack(settings: Settings, gateways: dict[Platform, ChatGateway],
-           closers: list[Callable[[], None]]) -> SlackRuntime | None:
+def _slack(settings: Settings, gateways: dict[Platform, ChatGateway], closers: list[Callable[[], None]],
+           chart_links: ChartLinks | None = None) -> SlackRuntime | None:
     """Slack over HTTP (bot token + signing secret) or Socket Mode (bot token + app token); off otherwise."""
     if not settings.slack_enabled:
         return None
     from adapters.slack.runtime import build as build_slack
 
-    slack = build_slack(settings)
+    slack = build_slack(settings, chart_links)
     gateways.setdefault(Platform.SLACK, slack.gateway)
     closers.append(slack.close)
     return slack
@@ -166,10 +168,24 @@ def _deduper(redis: Redis | None) -> Deduper:
     return RedisDeduper(redis)
 
 
-def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway]) -> dict[Platform, ChatGateway]:
+def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway],
+            charts: ChartImages | None = None) -> dict[Platform, ChatGateway]:
     """With the Feishu settings complete, the Feishu gateway (which also carries what its endpoint needs)."""
     if not settings.feishu_enabled or Platform.FEISHU in gateways:
         return gateways
     from adapters.feishu.gateway import connect
 
-    return {**gateways, Platform.FEISHU: connect(settings)}
+    return {**gateways, Platform.FEISHU: connect(settings, charts)}
+
+
+def _charts(settings: Settings, clock: Clock) -> tuple[ChartImages, ChartLinks | None]:
+    """Report charts as images: drawn here for Feishu to upload; and, with MEMS_PUBLIC_URL and Slack on, links that
+    Slack fetches them by. The links' key is derived from the Slack bot token, a secret every replica shares."""
+    from adapters.charts.png import PngCharts
+
+    if not (settings.public_url and settings.slack_enabled and settings.slack_bot_token):
+        return PngCharts(), None
+    from adapters.charts.links import SignedLinks, derive_key
+
+    key = derive_key(settings.slack_bot_token.get_secret_value())
+    return PngCharts(), SignedLinks(settings.public_url, key, clock)

@@ -1,5 +1,5 @@
 """What the application needs from adapters beyond the unit of work: chat gateways, the outbox store, rate
-buckets and the scanner lock."""
+buckets, the scanner lock, and chart images."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.cards import Card
+from bot.cards import Card, Chart
 from domain.notifications import OutboxMessage, Target
 from domain.people import Platform, Workspace
 
@@ -120,3 +120,16 @@ class ScanLock(Protocol):
         ...
 
     def release(self) -> None: ...
+
+
+class ChartImages(Protocol):
+    """Draws a card's chart as a PNG (adapters/charts), for surfaces that upload images (Feishu)."""
+
+    def png(self, chart: Chart) -> bytes: ...
+
+
+class ChartLinks(Protocol):
+    """Public URLs of chart images that this server draws on request (adapters/charts), for surfaces that fetch
+    images by URL (Slack). None when a chart cannot be linked (too much data for one URL)."""
+
+    def url(self, chart: Chart) -> str | None: ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,8 @@ class Settings(BaseSettings):
     delivery_backoff_seconds: float = Field(default=5, gt=0)
     # metrics and alerts (issue 6): days before today that an arriving day may still alert about
     anomaly_lookback_days: int = Field(default=7, ge=0, le=366)
+    # report charts (issue 6): this server's public base URL; Slack then shows chart images it fetches from here
+    public_url: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -61,6 +64,16 @@ class Settings(BaseSettings):
             return check_timezone(value)
         except InvalidInput as exc:
             raise ValueError(f"unknown time zone {value!r}; use Area/City like Asia/Shanghai") from exc
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"{value!r} is not a base URL like https://mems.example.com")
+        return value.strip().rstrip("/")
 
     @field_validator("admins")
     @classmethod

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from bot.cards import Card, Tone
+from bot.charts import caption, sparklines
 
 MARKS = {Tone.SUCCESS: "✔ ", Tone.WARNING: "! ", Tone.DANGER: "✖ ", Tone.INFO: "", Tone.NEUTRAL: ""}
 _MENTION = re.compile(r"<@([^>|]+)(?:\|[^>]*)?>")
@@ -36,6 +37,9 @@ def render(card: Card) -> str:
             lines.append(f"{MARKS[card.tone]}{text}" if len(card.sections) == 1 else text)
         else:
             lines.extend("  " + line for line in text.splitlines())
+    if card.chart is not None:  # a terminal shows no image: the chart as sparklines
+        lines.append(f"  {caption(card.chart)}")
+        lines.extend("    " + line for line in sparklines(card.chart).splitlines())
     if card.buttons:
         lines.append("  " + "   ".join(f"[{b.label}] {b.command}" for b in card.buttons))
     if card.footer:

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from adapters.feishu.errors import INVALID_TOKEN, classify, unreachable
+from adapters.feishu.errors import INVALID_TOKEN, FeishuError, classify, unreachable
 
 log = logging.getLogger(__name__)
 TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
@@ -92,13 +92,15 @@ class FeishuClient:
 
     # -- calls --------------------------------------------------------------------------------------------------
     async def call(self, method: str, path: str, *, params: dict[str, str] | None = None,
-                   body: dict[str, Any] | None = None) -> dict[str, Any]:
-        """One Open API call; returns the reply's JSON. Raises FeishuError (a DeliveryError) on any failure."""
+                   body: dict[str, Any] | None = None, form: dict[str, str] | None = None,
+                   files: dict[str, tuple[str, bytes, str]] | None = None) -> dict[str, Any]:
+        """One Open API call (a JSON `body`, or a multipart `form` with `files`); returns the reply's JSON.
+        Raises FeishuError (a DeliveryError) on any failure."""
         for attempt in (1, 2):
             token = await self.token()
             try:
-                resp = await self._state().http.request(method, path, params=params, json=body,
-                                                        headers={"Authorization": f"Bearer {token}"})
+                resp = await self._state().http.request(method, path, params=params, json=body, data=form,
+                                                        files=files, headers={"Authorization": f"Bearer {token}"})
             except httpx.HTTPError as exc:
                 raise unreachable(exc) from None
             payload = _payload(resp)
@@ -131,6 +133,16 @@ class FeishuClient:
     async def patch(self, message_id: str, card: dict[str, Any]) -> None:
         """PATCH /im/v1/messages/{id}: replace a card sent with update_multi (every viewer sees the change)."""
         await self.call("PATCH", f"/open-apis/im/v1/messages/{message_id}", body={"content": _content(card)})
+
+    async def upload_image(self, png: bytes, name: str = "chart.png") -> str:
+        """POST /im/v1/images (multipart, image_type=message): an image for cards and messages; its image_key.
+        Needs the im:resource (or im:resource:upload) permission."""
+        payload = await self.call("POST", "/open-apis/im/v1/images", form={"image_type": "message"},
+                                  files={"image": (name, png, "image/png")})
+        key = (payload.get("data") or {}).get("image_key")
+        if not key:
+            raise FeishuError("feishu image upload answered without an image_key")
+        return str(key)
 
     async def bot_info(self) -> dict[str, Any]:
         payload = await self.call("GET", "/open-apis/bot/v3/info")

@@ -16,7 +16,7 @@ from adapters.feishu import translate
 from adapters.feishu.client import idempotency_key
 from adapters.feishu.errors import BOT_NOT_IN_CHAT, FeishuError
 from adapters.feishu.gateway import FeishuGateway
-from adapters.feishu.render import callback_response, render
+from adapters.feishu.render import callback_response
 from bot.bus import Bus
 from bot.cards import Card, Reply, Tone, text_card
 from bot.i18n import tr
@@ -77,36 +77,39 @@ class Listeners:
             return callback_response("info", tr(self.lang, "feishu.toast.duplicate"))
         future = self.background.submit(self._run(click))
         try:
-            reply = future.result(timeout=CLICK_BUDGET)
+            reply, card = future.result(timeout=CLICK_BUDGET)
         except concurrent.futures.TimeoutError:
             self.background.submit(self._late(click, future))
             return callback_response("info", tr(self.lang, "feishu.toast.slow"))
-        return self._answer(reply)
+        return self._answer(reply, card)
 
-    async def _run(self, click: translate.Click) -> Reply:
+    async def _run(self, click: translate.Click) -> tuple[Reply, dict[str, Any] | None]:
+        """The reply, and the card that replaces the clicked one (rendered here: a chart is uploaded first)."""
         if click.command is not None:
             reply = await asyncio.to_thread(self.bus.handle, click.ctx, click.command)
         else:
             reply = await asyncio.to_thread(self.bus.execute, click.ctx, click.text)
         if reply.is_error:  # it changed nothing (not allowed, wrong state...): the button may be tried again
             await asyncio.to_thread(self.deduper.forget, click.key)
-        return reply
+            return reply, None
+        return reply, await self.gateway.render(reply.card, self.lang)
 
-    def _answer(self, reply: Reply) -> dict[str, Any]:
+    def _answer(self, reply: Reply, card: dict[str, Any] | None) -> dict[str, Any]:
         """An error is a toast and leaves the card as it was; success replaces the clicked card with the reply."""
-        if reply.is_error:
+        if reply.is_error or card is None:
             return callback_response("error", reply.text)
         toast = reply.card.title or tr(self.lang, "feishu.toast.done")
-        return callback_response("success", toast, render(reply.card, self.lang))
+        return callback_response("success", toast, card)
 
-    async def _late(self, click: translate.Click, result: concurrent.futures.Future[Reply]) -> None:
+    async def _late(self, click: translate.Click,
+                    result: concurrent.futures.Future[tuple[Reply, dict[str, Any] | None]]) -> None:
         """A slow click: the card is patched when the work is done; an error goes into the card's thread."""
-        reply = await asyncio.wrap_future(result)
-        if reply.is_error:
+        reply, card = await asyncio.wrap_future(result)
+        if reply.is_error or card is None:
             await self._reply(click.ctx.user, click.message_id, reply.card, 0, True)
             return
         try:
-            await self.client.patch(click.message_id, render(reply.card, self.lang))
+            await self.client.patch(click.message_id, card)
         except FeishuError as exc:
             log.warning("could not update the clicked Feishu card: %s", exc.reason)
 
@@ -117,7 +120,7 @@ class Listeners:
 
     async def _reply(self, user: str, message_id: str, card: Card, index: int, in_thread: bool) -> bool:
         """A reply in the thread of `message_id`; a short rate-limit wait is sat out. False when it failed."""
-        body = render(card, self.lang)
+        body = await self.gateway.render(card, self.lang)
         for attempt in range(1, REPLY_TRIES + 1):
             try:
                 await self.client.reply(message_id, body, idempotency_key(f"reply:{message_id}:{index}"), in_thread)
@@ -135,7 +138,7 @@ class Listeners:
     async def _tell(self, user: str, hint: str) -> None:
         """The reply could not reach the group: say why in the person's chat with the bot."""
         try:
-            await self.client.send("open_id", user, render(text_card(hint, Tone.WARNING), self.lang),
+            await self.client.send("open_id", user, await self.gateway.render(text_card(hint, Tone.WARNING), self.lang),
                                    idempotency_key(f"hint:{user}:{hint}"))
         except FeishuError as exc:
             log.warning("could not tell %s why a reply failed: %s", user, exc.reason)

@@ -1,5 +1,6 @@
 """Card → Feishu card JSON 2.0, a pure function. Every card has `update_multi` so each copy can be patched in place;
-`<@ou_x>` becomes `<at id=ou_x></at>`; user text is escaped so a campaign name cannot turn into markup."""
+`<@ou_x>` becomes `<at id=ou_x></at>`; user text is escaped so a campaign name cannot turn into markup. A chart is
+an `img` element when the caller has uploaded it (its image_key), sparklines in a code block otherwise."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from adapters.feishu import forms
 from bot.cards import Button, Card, Chart, Section, Style, Tone
+from bot.charts import alt_text, caption, sparklines
 from bot.i18n import tr
 
 TEMPLATES = {Tone.NEUTRAL: "grey", Tone.INFO: "blue", Tone.SUCCESS: "green", Tone.WARNING: "orange",
@@ -24,15 +26,16 @@ _ESCAPES = str.maketrans({"\\": "&#92;", "*": "&#42;", "_": "&#95;", "~": "&sim;
 Json = dict[str, Any]
 
 
-def render(card: Card, lang: str = "zh") -> Json:
-    """The card as Feishu JSON 2.0; sections are shortened, longest first, until it fits Feishu's size limit."""
-    out = _card(card, lang)
+def render(card: Card, lang: str = "zh", image_key: str | None = None) -> Json:
+    """The card as Feishu JSON 2.0; sections are shortened, longest first, until it fits Feishu's size limit.
+    `image_key` is the card's chart uploaded as an image (None: the chart goes as text)."""
+    out = _card(card, lang, image_key)
     while _size(out) > MAX_BYTES:
         shorter = _shorten(card)
         if shorter is None:
             break
         card = shorter
-        out = _card(card, lang)
+        out = _card(card, lang, image_key)
     return out
 
 
@@ -65,7 +68,7 @@ def callback_response(kind: str, text: str, card: Json | None = None) -> Json:
     return out
 
 
-def _card(card: Card, lang: str) -> Json:
+def _card(card: Card, lang: str, image_key: str | None) -> Json:
     elements: list[Json] = []
     if card.fields:
         sep = "：" if lang == "zh" else ": "
@@ -74,7 +77,7 @@ def _card(card: Card, lang: str) -> Json:
     colour = None if card.title else COLOURS.get(card.tone)
     elements.extend(_section(s, colour) for s in card.sections)
     if card.chart is not None:
-        elements.append(_chart(card.chart))
+        elements.extend(_chart(card.chart, image_key))
     plain_buttons = [b for b in card.buttons if not b.needs_reason]
     if plain_buttons:
         elements.append(_button_row(plain_buttons))
@@ -114,12 +117,12 @@ def _button_row(buttons: list[Button]) -> Json:
     return {"tag": "column_set", "flex_mode": "none", "horizontal_spacing": "8px", "columns": columns}
 
 
-def _chart(chart: Chart) -> Json:
-    values = [{"x": label, "y": series[i], "series": name}
-              for name, series in chart.series for i, label in enumerate(chart.labels) if i < len(series)]
-    spec = {"type": "line", "title": {"text": chart.title}, "data": {"values": values},
-            "xField": "x", "yField": "y", "seriesField": "series", "legends": {"visible": True}}
-    return {"tag": "chart", "chart_spec": spec}
+def _chart(chart: Chart, image_key: str | None) -> list[Json]:
+    """The uploaded image at the card's width (alt text on hover and for screen readers), or its sparklines."""
+    if image_key is not None:
+        return [{"tag": "img", "img_key": image_key, "alt": {"tag": "plain_text", "content": alt_text(chart)},
+                 "scale_type": "fit_horizontal"}]
+    return [_section(Section(caption(chart)), None), _section(Section(sparklines(chart), mono=True), None)]
 
 
 def _size(card: Json) -> int:

@@ -164,7 +164,7 @@ class Listeners:
             lang = self._lang(team, user)
             note = errors.hint(exc, lang) or tr(lang, "slack.modal_failed", error=code)
             answer = Answer(self.slack.client, translate.action_channel(body) or body.get("channel_id"), user,
-                            body.get("response_url"), lang, sessions=self.slack.sessions)
+                            body.get("response_url"), lang, sessions=self.slack.sessions, links=self.slack.links)
             await self._quietly(answer, Reply(text_card(note, Tone.WARNING)))
 
     async def _first(self, key: str) -> bool:
@@ -173,7 +173,7 @@ class Listeners:
 
     def _answer(self, ctx: Context, response_url: str | None) -> Answer:
         return Answer(self.slack.client, ctx.channel, ctx.user, response_url, self._lang_of(ctx.lang),
-                      sessions=self.slack.sessions)
+                      sessions=self.slack.sessions, links=self.slack.links)
 
     def _lang(self, team: str, user: str) -> str:
         found = self.slack.users.cached(team, user)

@@ -1,4 +1,5 @@
-"""Card → Block Kit (a message's `text` and `blocks`). Pure; snapshot-tested against golden JSON."""
+"""Card → Block Kit (a message's `text` and `blocks`). Pure; snapshot-tested against golden JSON. A chart is an
+image block when the caller has a URL for it, sparklines otherwise."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from adapters.slack.translate import ButtonValue
 from bot.cards import Button, Card, Chart, Field, Section, Style, Tone
+from bot.charts import alt_text, caption, sparklines
 
 MAX_BLOCKS = 50
 MAX_TEXT = 3000  # a section's text
@@ -16,12 +18,12 @@ MAX_HEADER = 150
 MAX_BUTTON = 75
 MAX_BUTTONS = 25  # elements per actions block
 MAX_FALLBACK = 3000
+MAX_ALT = 2000  # an image block's alt_text and title
 MORE = "…"
 EMOJI = {Tone.SUCCESS: ":white_check_mark:", Tone.WARNING: ":warning:", Tone.DANGER: ":x:",
          Tone.INFO: ":large_blue_circle:", Tone.NEUTRAL: ""}
 # Kept as Slack markup: user and channel mentions. Everything else in user text is escaped.
 _KEEP = re.compile(r"<[@#][A-Za-z0-9._\-]+(?:\|[^<>]*)?>")
-_BARS = "▁▂▃▄▅▆▇█"
 
 
 def escape(text: str) -> str:
@@ -88,22 +90,16 @@ def _section(section: Section, mark: str = "") -> list[dict[str, Any]]:
     return [{"type": "section", "text": _mrkdwn(part)} for part in _chunks(mark + escape(section.text), MAX_TEXT)]
 
 
-def spark(values: tuple[float, ...]) -> str:
-    """A one-line bar chart of a series, for surfaces without images."""
-    if not values:
-        return ""
-    low, high = min(values), max(values)
-    span = (high - low) or 1.0
-    return "".join(_BARS[round((v - low) / span * (len(_BARS) - 1))] for v in values)
-
-
-def _chart(chart: Chart | None) -> list[Section]:
+def _chart_text(chart: Chart | None) -> list[Section]:
+    """A chart without an image: its caption and one sparkline per series."""
     if chart is None:
         return []
-    width = max((len(name) for name, _ in chart.series), default=0)
-    lines = [f"{name.ljust(width)}  {spark(values)}" for name, values in chart.series]
-    span = f"{chart.labels[0]} → {chart.labels[-1]}" if chart.labels else ""
-    return [Section(f"{chart.title}  {span}".strip()), Section("\n".join(lines), mono=True)]
+    return [Section(caption(chart)), Section(sparklines(chart), mono=True)]
+
+
+def _image(chart: Chart, url: str) -> dict[str, Any]:
+    return {"type": "image", "image_url": url, "alt_text": _cut(alt_text(chart), MAX_ALT),
+            "title": _plain(caption(chart), MAX_ALT)}
 
 
 def _button(button: Button, action_id: str) -> dict[str, Any]:
@@ -138,12 +134,15 @@ def _limit(blocks: list[dict[str, Any]], tail: list[dict[str, Any]]) -> list[dic
     return blocks + tail
 
 
-def blocks(card: Card) -> list[dict[str, Any]]:
+def blocks(card: Card, chart_url: str | None = None) -> list[dict[str, Any]]:
     body = _title(card) + _fields(card.fields)
     # A message-only card (an error, a confirmation) carries its tone on its first line.
     mark = f"{EMOJI[card.tone]} " if not card.title and not card.fields and EMOJI[card.tone] else ""
-    for index, section in enumerate((*card.sections, *_chart(card.chart))):
+    text_chart = _chart_text(card.chart) if chart_url is None else []
+    for index, section in enumerate((*card.sections, *text_chart)):
         body += _section(section, mark if index == 0 else "")
+    if card.chart is not None and chart_url is not None:
+        body.append(_image(card.chart, chart_url))
     tail = _actions(card.buttons)
     if card.footer:
         tail.append({"type": "context", "elements": [_mrkdwn(_cut(escape(card.footer), MAX_TEXT))]})
@@ -156,6 +155,7 @@ def fallback(card: Card) -> str:
     return _cut(escape(first), MAX_FALLBACK)
 
 
-def message(card: Card) -> dict[str, Any]:
-    """The `text` and `blocks` of chat.postMessage / chat.update / a response_url answer."""
-    return {"text": fallback(card), "blocks": blocks(card)}
+def message(card: Card, chart_url: str | None = None) -> dict[str, Any]:
+    """The `text` and `blocks` of chat.postMessage / chat.update / a response_url answer; `chart_url` is where
+    Slack can fetch the card's chart as an image (None: the chart goes as text)."""
+    return {"text": fallback(card), "blocks": blocks(card, chart_url)}

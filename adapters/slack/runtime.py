@@ -19,7 +19,7 @@ from adapters.slack.gateway import SlackGateway
 from adapters.slack.identity import Users
 from bot.bus import Bus
 from bot.env import Deps
-from bot.ports import Deduper
+from bot.ports import ChartLinks, Deduper
 from bot.settings import Settings
 from domain.ports import Clock
 
@@ -74,6 +74,7 @@ class SlackRuntime:
     users: Users
     work: Work = field(default_factory=Work)
     sessions: Sessions = field(default_factory=Sessions)
+    links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: chart images Slack fetches from us
 
     def close(self) -> None:
         self.work.pool.shutdown(wait=False)
@@ -89,6 +90,6 @@ class SlackRuntime:
         return token.get_secret_value() if token else None
 
 
-def build(settings: Settings) -> SlackRuntime:
+def build(settings: Settings, links: ChartLinks | None = None) -> SlackRuntime:
     client = answers_client(settings)
-    return SlackRuntime(settings, client, SlackGateway(web_client(settings)), Users(client))
+    return SlackRuntime(settings, client, SlackGateway(web_client(settings), links), Users(client), links=links)

@@ -79,7 +79,6 @@ LABELS: dict[str, tuple[str, str]] = {
                            "曝光 {impressions}，点击 {clicks}，转化 {conversions}"),
     "label.target": ("target", "目标"), "label.on_time": ("On-time rate", "准时率"),
     "label.on_time_value": ("{share} ({ok} of {total} finished tasks)", "{share}（已完成 {total} 项中 {ok} 项准时）"),
-    "label.trend": ("Daily trend {first} → {last}", "每日趋势 {first} → {last}"),
     "label.by_channel": ("By channel:", "分渠道："), "label.no_channel": ("(no channel)", "（未分渠道）"),
     "label.alias": ("Alias: {alias}", "别名：{alias}"), "label.who_may": ("Who may: {who}", "谁可以：{who}"),
     "label.role_granted": ("{user} is now {role}.", "{user} 已获授“{role}”角色。"),

@@ -16,16 +16,6 @@ from domain.campaign import KPI_METRICS, Campaign
 from domain.ledger import Ledger
 from domain.task import Task
 
-BARS = "▁▂▃▄▅▆▇█"
-
-
-def sparkline(values: Sequence[Decimal | int]) -> str:
-    if not values:
-        return ""
-    low, high = min(values), max(values)
-    span = (high - low) or 1
-    return "".join(BARS[int((Decimal(v) - Decimal(low)) / Decimal(span) * (len(BARS) - 1))] for v in values)
-
 
 def kpi_fields(c: Campaign, k: m.Kpis, lang: str) -> tuple[Field, ...]:
     fields = [Field(tr(lang, "label.spend"), fmt.amount(k.spend, c.currency, lang)),
@@ -67,7 +57,8 @@ CHART_DAYS = 30
 
 
 def chart(days: dict[date, m.Kpis], lang: str) -> Chart | None:
-    """Spend and conversions of the last 30 days with metrics, for surfaces that show images."""
+    """Spend and conversions of the last 30 days with metrics: an image where the surface shows one, sparklines
+    elsewhere (each renderer draws it, so a surface never shows both)."""
     recent = sorted(days)[-CHART_DAYS:]
     if not recent:
         return None
@@ -92,13 +83,6 @@ def report_card(c: Campaign, rows: Sequence[m.DailyMetric], ledger: Ledger, task
               Field(tr(lang, "label.on_time"), on_time(tasks, lang))]
     sections = []
     days = m.by_day(rows)
-    if days:
-        spend = [k.spend for k in days.values()]
-        conversions = [k.conversions for k in days.values()]
-        first, last = min(days), max(days)
-        sections.append(Section(tr(lang, "label.trend", first=f"{first:%m-%d}", last=f"{last:%m-%d}") + "\n"
-                                + f"{tr(lang, 'label.spend')}: {sparkline(spend)}\n"
-                                + f"{tr(lang, 'label.conversions')}: {sparkline(conversions)}", True))
     if days:
         sections.append(Section(tr(lang, "label.per_day") + "\n" + "\n".join(day_lines(c, days, lang))))
     channels = channel_lines(c, rows, lang)

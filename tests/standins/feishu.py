@@ -6,6 +6,8 @@ as a real HTTP server (uvicorn on a free loopback port) for end-to-end tests."""
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import itertools
 import json
 import socket
@@ -76,6 +78,7 @@ class OpenApi:
         self.failures: list[Failure] = []
         self.by_uuid: dict[str, dict[str, Any]] = {}
         self.chat_of: dict[str, str] = {}  # message id -> chat id
+        self.images: dict[str, bytes] = {}  # image key -> the uploaded bytes
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -103,10 +106,13 @@ class OpenApi:
     def message_calls(self) -> list[Call]:
         return [c for c in self.calls if "/im/v1/messages" in c.path]
 
+    def uploads(self) -> list[Call]:
+        return self.find("POST", "/open-apis/im/v1/images")
+
     # -- the API ------------------------------------------------------------------------------------------------
     def respond(self, request: httpx.Request) -> httpx.Response:
         """respx side effect."""
-        body = json.loads(request.content) if request.content else None
+        body = parse_body(request.headers.get("content-type", ""), request.content)
         status, payload, headers = self.handle(request.method, request.url.path, dict(request.url.params),
                                                dict(request.headers), body)
         return httpx.Response(status, json=payload, headers=headers)
@@ -153,7 +159,22 @@ class OpenApi:
                          "data": self._message(body, self.chat_of.get(original, "oc_unknown"))}, ok
         if method == "PATCH" and path.startswith("/open-apis/im/v1/messages/"):
             return 200, {"code": 0, "msg": "success", "data": {}}, ok
+        if method == "POST" and path == "/open-apis/im/v1/images":
+            return self._image(body or {})
         return 404, {"code": 404, "msg": f"no such API in the stand-in: {method} {path}"}, ok
+
+    def _image(self, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """POST /im/v1/images: multipart image_type=message and an image of at most 10 MB (its image_key)."""
+        image = body.get("image")
+        if body.get("image_type") not in ("message", "avatar") or not isinstance(image, bytes) or not image:
+            return 400, {"code": 234001, "msg": "Invalid request param."}, {}
+        if len(image) > 10 * 1024 * 1024:
+            return 400, {"code": 234006, "msg": "The file size exceed the max value."}, {}
+        if not image.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8")):
+            return 400, {"code": 234011, "msg": "Can't recognize the image format."}, {}
+        key = f"img_v3_{next(self._ids)}"
+        self.images[key] = image
+        return 200, {"code": 0, "msg": "success", "data": {"image_key": key}}, {}
 
     def _message(self, body: dict[str, Any], chat: str) -> dict[str, Any]:
         uuid = body.get("uuid")
@@ -169,13 +190,32 @@ class OpenApi:
 
 def asgi(api: OpenApi) -> Starlette:
     async def endpoint(request: Request) -> JSONResponse:
-        raw = await request.body()
-        body = json.loads(raw) if raw else None
+        body = parse_body(request.headers.get("content-type", ""), await request.body())
         status, payload, headers = api.handle(request.method, request.url.path,
                                               dict(parse_qsl(request.url.query)), dict(request.headers), body)
         return JSONResponse(payload, status_code=status, headers=headers)
 
     return Starlette(routes=[Route("/{path:path}", endpoint, methods=["GET", "POST", "PATCH"])])
+
+
+def parse_body(content_type: str, raw: bytes) -> dict[str, Any] | None:
+    """A JSON body, or a multipart form (fields as text, files as bytes with `<name>_filename`, `_content_type`)."""
+    if not raw:
+        return None
+    if not content_type.startswith("multipart/form-data"):
+        return json.loads(raw)  # type: ignore[no-any-return]
+    message = email.message_from_bytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw,
+                                       policy=email.policy.HTTP)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = str(part.get_param("name", header="content-disposition"))
+        data = part.get_payload(decode=True)
+        if part.get_filename():
+            fields.update({name: data, f"{name}_filename": part.get_filename(),
+                           f"{name}_content_type": part.get_content_type()})
+        else:
+            fields[name] = data.decode()
+    return fields
 
 
 def free_port() -> int:
@@ -190,9 +230,9 @@ def serve(api: OpenApi) -> contextlib.AbstractContextManager[str]:
 
 
 @contextlib.contextmanager
-def serve_asgi(app: Any, lifespan: str = "on") -> Iterator[str]:
-    """Any ASGI app under uvicorn on a free loopback port, in a thread; yields its base URL."""
-    port = free_port()
+def serve_asgi(app: Any, lifespan: str = "on", port: int | None = None) -> Iterator[str]:
+    """Any ASGI app under uvicorn on a (free) loopback port, in a thread; yields its base URL."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            lifespan=lifespan))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -2,6 +2,8 @@
 
 Run it with `SlackStandIn.start()`: uvicorn in a thread on a free loopback port. Script failures with
 `fail(method, status=..., error=..., headers=...)`; read what the bot did with `calls(method)` and `hooks`.
+Like Slack, it downloads the image of every image block before it accepts a message, and refuses the message
+(invalid_blocks, "downloading image failed") when that fails; `fetched` records each download.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -35,6 +38,14 @@ class Call:
 
 
 @dataclass
+class Fetch:
+    url: str
+    status: int
+    content_type: str
+    body: bytes
+
+
+@dataclass
 class Scripted:
     status: int
     body: dict[str, Any]
@@ -49,6 +60,7 @@ class SlackStandIn:
     script: dict[str, list[Scripted]] = field(default_factory=dict)
     envelopes: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode: sent to the bot on connect
     acks: list[dict[str, Any]] = field(default_factory=list)
+    fetched: list[Fetch] = field(default_factory=list)  # image blocks' images, downloaded as Slack does
     port: int = 0
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: uvicorn.Server | None = None
@@ -85,6 +97,7 @@ class SlackStandIn:
         self.script.clear()
         self.envelopes.clear()
         self.acks.clear()
+        self.fetched.clear()
 
     # -- the API ---------------------------------------------------------------------------------------------
 
@@ -97,9 +110,32 @@ class SlackStandIn:
         if scripted is not None and scripted.body:
             call.response = scripted.body
             return JSONResponse(scripted.body, status_code=scripted.status, headers=scripted.headers)
+        refused = await self._images(body)
+        if refused and method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            call.response = {"ok": False, "error": "invalid_blocks", "errors": refused}
+            return JSONResponse(call.response)
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         call.response = answer(body) if answer else {"ok": True}
         return JSONResponse(call.response)
+
+    async def _images(self, body: dict[str, Any]) -> list[str]:
+        """Download each image block's image; Slack's error for each one that is not a PNG, JPEG or GIF."""
+        blocks = body.get("blocks") or []
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+        refused = []
+        for n, block in enumerate(blocks):
+            if block.get("type") != "image" or "image_url" not in block:
+                continue
+            try:
+                async with httpx.AsyncClient(timeout=5) as http:
+                    got = await http.get(block["image_url"])
+                fetch = Fetch(block["image_url"], got.status_code, got.headers.get("content-type", ""), got.content)
+            except httpx.HTTPError:
+                fetch = Fetch(block["image_url"], 0, "", b"")
+            self.fetched.append(fetch)
+            if fetch.status != 200 or not fetch.body.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+                refused.append(f"downloading image failed [json-pointer:/blocks/{n}/image_url]")
+        return refused
 
     def _auth_test(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "mems",
@@ -140,7 +176,10 @@ class SlackStandIn:
         return JSONResponse({"calls": counts, "hooks": len(self.hooks)})
 
     async def _hook(self, request: Request) -> Response:
-        self.hooks.append(Call(request.path_params["name"], await _body(request), dict(request.headers)))
+        body = await _body(request)
+        if await self._images(body):
+            return PlainTextResponse("invalid_blocks", status_code=400)
+        self.hooks.append(Call(request.path_params["name"], body, dict(request.headers)))
         return PlainTextResponse("ok")
 
     async def _socket(self, ws: WebSocket) -> None:

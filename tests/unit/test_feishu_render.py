@@ -114,15 +114,37 @@ def test_mentions_become_at_tags_and_markup_is_escaped() -> None:
     assert markdown("<@ou_x|李娜> *a*") == "<at id=ou_x></at> &#42;a&#42;"
 
 
-def test_buttons_keep_their_style_and_a_chart_is_a_line_chart() -> None:
-    card = Card(title="报告", buttons=(Button("确认", ActionId.ACK, "anomaly:C-1:2026-12-01", "ack anomaly:C-1",
-                                                Style.PRIMARY), Button("稍后", ActionId.SNOOZE, "x", "snooze x")),
-                chart=Chart("花费", ("12-01", "12-02"), (("spend", (100.0, 250.5)),)))
-    out = render(card, "zh")
-    row, chart = out["body"]["elements"][1], out["body"]["elements"][0]
-    assert [b["type"] for b in buttons(out)] == ["primary_filled", "default"]
-    assert row["tag"] == "column_set" and chart["tag"] == "chart"
-    assert chart["chart_spec"]["data"]["values"][1] == {"x": "12-02", "y": 250.5, "series": "spend"}
+CHART_CARD = Card(title="报告", buttons=(Button("确认", ActionId.ACK, "anomaly:C-1:2026-12-01", "ack anomaly:C-1",
+                                                  Style.PRIMARY), Button("稍后", ActionId.SNOOZE, "x", "snooze x")),
+                  chart=Chart("每日花费与转化", ("12-01", "12-02"), (("花费", (100.0, 250.5)), ("转化", (3.0, 1.0)))))
+
+
+def test_an_uploaded_chart_is_an_image_with_alt_text_before_the_buttons() -> None:
+    out = render(CHART_CARD, "zh", image_key="img_v3_chart")
+    image, row = out["body"]["elements"]
+    assert [b["type"] for b in buttons(out)] == ["primary_filled", "default"] and row["tag"] == "column_set"
+    assert image == {"tag": "img", "img_key": "img_v3_chart", "scale_type": "fit_horizontal",
+                     "alt": {"tag": "plain_text", "content": "每日花费与转化  12-01 → 12-02: 花费 100–250.5; 转化 1–3"}}
+    assert "▁" not in json.dumps(out, ensure_ascii=False)  # the picture replaces the sparklines, never both
+
+
+def test_a_chart_without_an_image_is_sparklines_in_a_code_block() -> None:
+    out = render(CHART_CARD, "zh")
+    title, lines = out["body"]["elements"][:2]
+    assert title["content"] == "每日花费与转化  12-01 → 12-02"
+    assert lines["content"] == "```\n花费  ▁█\n转化  █▁\n```"
+    assert all(e["tag"] != "img" for e in out["body"]["elements"])
+
+
+def test_the_report_card_with_its_chart_image_and_without() -> None:
+    bot = TestBot(lang="zh")
+    bot.ok("ou_li", "新建 发布会 start=2026-11-16 end=2026-11-29")
+    for day, spend, conversions in (("2026-11-23", "1000", "40"), ("2026-11-24", "250.5", "12")):
+        bot.ok("ou_li", f"metrics C-1 date={day} spend={spend} impressions=50000 clicks=1000 conversions={conversions}"
+                        " revenue=4000")
+    card = bot.ok("ou_li", "报告 C-1").card
+    assert_golden("report_zh_image", render(card, "zh", image_key="img_v3_report"))
+    assert_golden("report_zh_text", render(card, "zh"))
 
 
 def test_a_huge_card_is_cut_to_fit_feishus_limit() -> None:

@@ -49,6 +49,18 @@ def test_card_matches_golden(name: str, card: Card) -> None:
     assert_golden("slack", name, render.message(card))
 
 
+def test_a_chart_with_a_url_is_an_image_block_instead_of_sparklines() -> None:
+    url = "https://mems.example.com/charts/gAAAAB.png"
+    out = render.message(CHART, chart_url=url)
+    assert_golden("slack", "chart_image", out)
+    image = out["blocks"][-1]
+    assert image == {"type": "image", "image_url": url, "title": {"type": "plain_text", "text":
+                     "Daily spend  11-01 → 11-03", "emoji": True},
+                     "alt_text": "Daily spend  11-01 → 11-03: spend 100–300; conversions 1–1"}
+    assert "▁" not in json.dumps(out, ensure_ascii=False)  # the picture replaces the sparklines, never both
+    assert render.message(Card(title="No chart"), chart_url=url) == render.message(Card(title="No chart"))
+
+
 def _texts(blocks: list[dict[str, Any]]) -> list[str]:
     found = []
     for block in blocks:

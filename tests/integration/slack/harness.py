@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import httpx
 from fastapi.testclient import TestClient
 from httpx import Response
 from slack_sdk.signature import SignatureVerifier
@@ -19,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot import bootstrap
 from bot.app import create_app
 from bot.settings import Settings
+from tests.standins.feishu import serve_asgi
 from tests.standins.slack import TEAM, Call, SlackStandIn, wait_for
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -47,7 +49,9 @@ def payload_form(payload: dict[str, Any]) -> str:
 class SlackWorkspace:
     """One server with the real bootstrap over a database; people type commands and click what they were sent."""
 
-    def __init__(self, standin: SlackStandIn, database_url: str, workers: bool = False, **overrides: Any) -> None:
+    def __init__(self, standin: SlackStandIn, database_url: str, workers: bool = False, port: int | None = None,
+                 **overrides: Any) -> None:
+        """`port`: serve the app for real (uvicorn on that loopback port), for Slack to fetch chart images from."""
         values: dict[str, Any] = {
             "database_url": database_url, "scheduler": "off", "slack_bot_token": TOKEN,
             "slack_signing_secret": SECRET, "slack_api_url": standin.api_url, "admins": "slack:UADMIN"}
@@ -56,15 +60,21 @@ class SlackWorkspace:
         self.settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         self.container = bootstrap.build(self.settings)
         self.app = create_app(self.container, run_workers=workers)  # workers: the delivery loop runs as in serve
-        self.http = TestClient(self.app)
+        self.server = serve_asgi(self.app, port=port) if port else None
+        self.http: httpx.Client = TestClient(self.app) if port is None else httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", timeout=30)
         self._ids = itertools.count(1)
 
     def __enter__(self) -> SlackWorkspace:
+        if self.server is not None:
+            self.server.__enter__()
         self.http.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.http.__exit__(*exc)
+        if self.server is not None:
+            self.server.__exit__(*exc)
         self.container.close()
 
     # -- raw requests ----------------------------------------------------------------------------------------
