@@ -1,5 +1,6 @@
 """The detector on synthetic campaigns: a spike and a drop are found, a weekly rhythm is not an anomaly,
-too little history or volume never alerts."""
+too little history or volume never alerts, an anomaly that lasts is told once, one past anomaly does not
+hide the next, and a metric that routinely jumps is judged against its jumps."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.anomaly import Point, Rules, detect, judge, unusual
+from domain.anomaly import DAILY, Point, Rules, detect, extreme, judge, spread, unusual
 from domain.metrics import Kpis
 
 START = date(2026, 11, 2)  # a Monday
@@ -118,12 +119,77 @@ def test_a_day_with_no_metrics_is_not_judged() -> None:
 
 
 def test_judge_needs_the_minimum_history() -> None:
-    history = [Point(0, 1.0)] * 6
-    assert judge(history, Point(0, 100.0)) is None
-    assert judge([*history, Point(0, 1.0)], Point(0, 100.0)) is not None
+    history = [Point(0, 1.0, n) for n in range(6)]
+    assert judge(history, Point(0, 100.0, 7)) is None
+    assert judge([*history, Point(0, 1.0, 6)], Point(0, 100.0, 7)) is not None
 
 
 def test_a_large_z_with_a_tiny_change_is_not_unusual() -> None:
-    flat = [Point(i % 7, 1000.0 + (i % 2)) for i in range(28)]
-    small = judge(flat, Point(0, 1100.0), Rules(rel_floor=0.0))
+    flat = [Point(i % 7, 1000.0 + (i % 2), i // 7) for i in range(28)]
+    small = judge(flat, Point(0, 1100.0, 4), Rules(rel_floor=0.0))
     assert small is not None and small.z > 4 and not unusual(small)  # +10 %: below the 25 % a marketer acts on
+
+
+def spiked(series: dict[date, Kpis], day: date, factor: str) -> None:
+    series[day] = replace(series[day], spend=series[day].spend * Decimal(factor))
+
+
+def test_an_anomaly_that_lasts_is_told_once_when_it_starts() -> None:
+    series = campaign(31)
+    first, second, back = START + timedelta(days=28), START + timedelta(days=29), START + timedelta(days=30)
+    spiked(series, first, "3")
+    spiked(series, second, "3")
+    assert "spend" in moved(series, first)
+    assert "spend" not in moved(series, second)  # the same anomaly, still going: it was told yesterday
+    assert "spend" not in moved(series, back)
+
+
+def test_a_drop_right_after_a_spike_is_a_new_anomaly() -> None:
+    series = campaign(30)
+    spike, drop = START + timedelta(days=28), START + timedelta(days=29)
+    spiked(series, spike, "3")
+    spiked(series, drop, "0.2")
+    assert "spend" in moved(series, spike)
+    assert "spend" in moved(series, drop)
+
+
+def test_one_past_anomaly_does_not_hide_the_next() -> None:
+    series = campaign(29)
+    earlier, last = START + timedelta(days=14), START + timedelta(days=28)
+    spiked(series, earlier, "3")
+    spiked(series, last, "3")
+    assert "spend" in moved(series, earlier)
+    assert "spend" in moved(series, last)  # the spread ignores the two largest changes; one extreme is not usual
+
+
+def jumpy(values: dict[int, float]) -> list[Point]:
+    """Four weeks of a flat 1,000 with the given days (0-27) at other values."""
+    return [Point(n % 7, values.get(n, 1000.0 + 10 * (n % 3)), n // 7) for n in range(28)]
+
+
+def test_a_metric_that_routinely_jumps_is_judged_against_its_jumps() -> None:
+    history = jumpy({0: 2000.0, 7: 2100.0, 14: 1950.0, 21: 2050.0})  # a promotion every Monday
+    thursday = judge(history, Point(3, 2100.0, 4), DAILY)  # far from the usual Thursday, but no higher than a Monday
+    assert thursday is not None and thursday.z > DAILY.threshold
+    assert thursday.reach < DAILY.beyond and not unusual(thursday)
+    much = judge(history, Point(3, 5000.0, 4), DAILY)
+    assert much is not None and much.reach > DAILY.beyond and unusual(much)
+
+
+def test_the_usual_extreme_is_counted_in_cycles() -> None:
+    # every other cycle: 4 cycles -> the 2nd largest move up, 6 cycles -> the 3rd
+    four = [Point(0, v, c) for c, v in enumerate([5.0, 3.0, 1.0, 0.0])] + [Point(1, 0.0, c) for c in range(4)] * 3
+    six = four + [Point(0, 0.0, c) for c in (4, 5)]
+    assert extreme(four, 0.0, up=True) == 3.0
+    assert extreme(six, 0.0, up=True) == 1.0
+    assert extreme(four, 0.0, up=False) == 0.0  # nothing ever went below
+
+
+def test_the_spread_is_the_change_from_one_cycle_to_the_next_whatever_the_cadence() -> None:
+    rng = random.Random(5)
+    hourly = [Point(h, 100.0 + 10 * h + rng.gauss(0, 3), d) for d in range(7) for h in range(24)]
+    fine = [Point(p.phase, p.value + (0.0 if m == 0 else rng.uniform(-40, 40)), p.cycle)
+            for p in hourly for m in range(12)]  # five-minute rows: wild within the hour, the hour's first as hourly
+    overall = 200.0
+    assert spread(fine, overall) == pytest.approx(spread(hourly, overall))
+    assert spread(hourly, overall) == pytest.approx(3.0, rel=0.5)  # the day-to-day noise, not the daily rhythm
