@@ -28,6 +28,8 @@ import aiohttp
 from fastapi import Request  # at module level: FastAPI reads the handler's annotations from here
 from slack_sdk.signature import SignatureVerifier
 
+from tests.standins.server import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
@@ -72,14 +74,6 @@ def ours_app() -> object:
 
 # -- processes ---------------------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def process(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
     proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**os.environ, **env},
@@ -111,7 +105,7 @@ async def _wait_up(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 def server(app: str, env: dict[str, str]) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     return process(["-m", "uvicorn", f"bench.slack_ack:{app}", "--factory", "--port", str(port),
                     "--log-level", "warning", "--no-access-log"], env, port)
 
@@ -244,7 +238,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3, help="bare and MEMS alternate; medians are reported")
     args = parser.parse_args()
-    standin_port = _free_port()
+    standin_port = free_port()
     with tempfile.TemporaryDirectory() as tmp, \
             process(["-m", "tests.standins.slack", str(standin_port), str(USERS)], {}, standin_port) as standin:
         env = {"MEMS_SLACK_API_URL": standin + "/api/", "MEMS_SLACK_BOT_TOKEN": TOKEN,

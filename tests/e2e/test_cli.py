@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,12 +16,7 @@ import httpx
 import pytest
 
 from tests.e2e.console import mems
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.standins.server import free_port
 
 
 def test_serve_prints_where_to_point_the_platforms_and_answers_health(tmp_path: Path) -> None:

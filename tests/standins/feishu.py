@@ -10,20 +10,18 @@ import email
 import email.policy
 import itertools
 import json
-import socket
 import threading
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.standins.server import serve_asgi
 
 BOT_OPEN_ID = "ou_bot_mems"
 APP_ID = "cli_mems_test"
@@ -218,32 +216,6 @@ def parse_body(content_type: str, raw: bytes) -> dict[str, Any] | None:
     return fields
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def serve(api: OpenApi) -> contextlib.AbstractContextManager[str]:
     """The stand-in on a free loopback port, in a thread; yields its base URL."""
     return serve_asgi(asgi(api), lifespan="off")
-
-
-@contextlib.contextmanager
-def serve_asgi(app: Any, lifespan: str = "on", port: int | None = None) -> Iterator[str]:
-    """Any ASGI app under uvicorn on a (free) loopback port, in a thread; yields its base URL."""
-    port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan=lifespan))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import socket
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +22,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
+
+from tests.standins.server import Server
 
 TEAM = "T111"
 BOT_USER = "UBOT"
@@ -63,8 +63,7 @@ class SlackStandIn:
     fetched: list[Fetch] = field(default_factory=list)  # image blocks' images, downloaded as Slack does
     port: int = 0
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    _server: uvicorn.Server | None = None
-    _thread: threading.Thread | None = None
+    _server: Server | None = None
 
     # -- what tests use --------------------------------------------------------------------------------------
 
@@ -204,24 +203,13 @@ class SlackStandIn:
                                  WebSocketRoute("/socket", self._socket)])
 
     def start(self) -> SlackStandIn:
-        self.port = self.port or free_port()
-        config = uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
-                                ws="websockets-sansio")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("Slack stand-in did not start")
-            time.sleep(0.01)
+        self._server = Server(self.app(), self.port, lifespan="off", ws="websockets-sansio").start()
+        self.port = self._server.port
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._server.stop()
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -231,12 +219,6 @@ async def _body(request: Request) -> dict[str, Any]:
     fields = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
     fields.update(request.query_params)
     return fields
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(check: Any, timeout: float = 5.0) -> Any:
@@ -262,4 +244,4 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 
-__all__ = ["BOT_USER", "TEAM", "SlackStandIn", "free_port", "wait_for"]
+__all__ = ["BOT_USER", "TEAM", "SlackStandIn", "wait_for"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,13 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.ports import ChatGateway
+from tests.standins.server import serve_asgi
 
 
 @dataclass
@@ -85,31 +84,15 @@ class SlackStandIn:
         return Starlette(routes=[Route("/api/chat.postMessage", self.post_message, methods=["POST"])])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serving(standin: SlackStandIn) -> Iterator[str]:
     """Serve the stand-in; yields its API base URL (like MEMS_SLACK_API_URL)."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(standin.app(), host="127.0.0.1", port=port, log_level="error",
-                                           limit_concurrency=1000, backlog=2048))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the Slack stand-in did not start")
-        time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}/api/"
+        with serve_asgi(standin.app(), lifespan="off", log_level="error", limit_concurrency=1000,
+                        backlog=2048) as base:
+            yield f"{base}/api/"
     finally:
         standin.release.set()
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def gateway(base_url: str) -> ChatGateway:

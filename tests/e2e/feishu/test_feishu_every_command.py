@@ -23,8 +23,9 @@ from bot.bootstrap import Container
 from bot.parsing.grammar import TABLE
 from domain.people import Platform
 from tests.builders import settings as make_settings
-from tests.standins.feishu import APP_ID, APP_SECRET, OpenApi, serve, serve_asgi
+from tests.standins.feishu import APP_ID, APP_SECRET, OpenApi, serve
 from tests.standins.feishu_events import ENCRYPT_KEY, VERIFICATION_TOKEN, Feishu, buttons, text_of, value, wire
+from tests.standins.server import serve_asgi
 
 HOME = "oc_launch_team"
 INTERNAL = ("系统出错了", "Something went wrong")

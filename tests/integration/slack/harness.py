@@ -20,7 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot import bootstrap
 from bot.app import create_app
 from bot.settings import Settings
-from tests.standins.feishu import serve_asgi
+from tests.standins.server import serve_asgi
 from tests.standins.slack import TEAM, Call, SlackStandIn, wait_for
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

@@ -19,7 +19,8 @@ from bot.settings import Settings
 from domain.notifications import Target, TargetKind
 from domain.people import Platform, Workspace
 from tests.integration.slack.harness import SlackWorkspace, text_of
-from tests.standins.slack import SlackStandIn, free_port
+from tests.standins.server import free_port
+from tests.standins.slack import SlackStandIn
 
 REPORT = Card(title="Report: C-1 Launch", entity="C-1",
               chart=Chart("Spend and conversions by day", ("11-23", "11-24"), (("Spend", (1000.0, 250.5)),)))

@@ -16,7 +16,8 @@ from bot.settings import Settings
 from domain.notifications import OutboxMessage, Target, TargetKind
 from domain.people import Platform, Workspace
 from tests.fakes import FakeClock, FakeOutboxStore, Store
-from tests.standins.slack import SlackStandIn, free_port
+from tests.standins.server import free_port
+from tests.standins.slack import SlackStandIn
 
 WORKSPACE = Workspace(Platform.SLACK, "T111", "T111", "Asia/Shanghai", "en", "CNY", id=1)
 CARD = Card(title="A-1 · ¥5,000.00 · pending", fields=(Field("Reason", "fees"),), entity="A-1")
