@@ -70,6 +70,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A SQLite file already at HEAD (a copy of the session's migrated template)."""
+    path = tmp_path / "mems.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
 def engine(database_url: str, sqlite_template: Path) -> Iterator[Engine]:
     """The database migrated to head."""
     target = make_url(database_url)

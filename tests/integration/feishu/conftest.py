@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -86,10 +84,8 @@ class Harness:
 
 
 @pytest.fixture
-def database(tmp_path: Path, sqlite_template: Path) -> str:
-    path = tmp_path / "mems.db"
-    shutil.copyfile(sqlite_template, path)
-    return f"sqlite:///{path}"
+def database(sqlite_url: str) -> str:
+    return sqlite_url
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -26,13 +24,6 @@ def standin(standin_server: SlackStandIn) -> SlackStandIn:
     for user, name in (("UADMIN", "Ada"), ("UMGR", "Mia"), ("UFIN", "Fin"), ("UREQ", "Rex")):
         standin_server.add_user(user, name)
     return standin_server
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
-    path = tmp_path / "mems.db"
-    shutil.copyfile(sqlite_template, path)
-    return f"sqlite:///{path}"
 
 
 @pytest.fixture
