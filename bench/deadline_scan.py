@@ -22,7 +22,7 @@ from adapters.db.engine import make_engine, normalize_url, session_factory
 from adapters.db.migrate import upgrade
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.uow import SqlUnitOfWork
-from bot import bootstrap
+from bot.entry import bootstrap
 from bot.settings import Settings
 from domain.commands import ScanDeadlines
 from tests.fakes import FakeClock

@@ -20,8 +20,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from bot import bootstrap
 from bot.cards import ActionId, Button, Card
+from bot.entry import bootstrap
 from bot.settings import Settings
 from domain.notifications import OutboxMessage, Target, TargetKind
 from domain.people import Platform, Workspace

@@ -21,8 +21,8 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adapters.feishu.gateway import FeishuGateway
-from bot import bootstrap
-from bot.app import create_app
+from bot.entry import bootstrap
+from bot.entry.web import create_app
 from domain.people import Platform
 from tests.integration.feishu.conftest import API_URL, feishu_settings
 from tests.standins.feishu import OpenApi

@@ -65,8 +65,8 @@ def bare_app() -> object:
 
 def ours_app() -> object:
     """MEMS as `mems serve` builds it (settings from the environment)."""
-    from bot import bootstrap
-    from bot.app import create_app
+    from bot.entry import bootstrap
+    from bot.entry.web import create_app
     from bot.settings import load
 
     return create_app(bootstrap.build(load()))

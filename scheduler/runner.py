@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.bootstrap import Container
 from bot.bus import ScanResult
+from bot.entry.bootstrap import Container
 from scheduler.jobs import JOBS, Job
 
 log = logging.getLogger(__name__)

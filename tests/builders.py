@@ -6,9 +6,9 @@ import asyncio
 from typing import Any
 
 from adapters.console.render import render
-from bot import bootstrap
 from bot.cards import Reply
 from bot.context import Context
+from bot.entry import bootstrap
 from bot.settings import Settings
 from domain.people import Platform
 from tests.fakes import FakeChatGateway, FakeClock, FakeOutboxStore, FakeUnitOfWork, Store

@@ -13,7 +13,7 @@ def mems(*args: str, stdin: str = "", env: dict[str, str] | None = None,
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("MEMS_")}
     full_env.update(env or {})
     full_env.setdefault("PYTHONIOENCODING", "utf-8")
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "bot.entry.cli", *args], input=stdin, capture_output=True, text=True,
                           env=full_env, timeout=timeout, check=False)
 
 

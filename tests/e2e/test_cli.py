@@ -23,7 +23,7 @@ def test_serve_prints_where_to_point_the_platforms_and_answers_health(tmp_path: 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEMS_")}
     env.update({"MEMS_DATABASE_URL": f"sqlite:///{tmp_path / 'mems.db'}", "MEMS_SCHEDULER": "off"})
-    server = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "bot.entry.cli", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -68,7 +68,7 @@ def test_the_scheduler_alone_scans_delivers_and_stops_cleanly(tmp_path: Path) ->
                  env=settings)
     assert setup.returncode == 0, setup.stderr
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEMS_")} | settings
-    scheduler = subprocess.Popen([sys.executable, "-m", "bot.cli", "scheduler"], env=env, stdout=subprocess.PIPE,
+    scheduler = subprocess.Popen([sys.executable, "-m", "bot.entry.cli", "scheduler"], env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from bot import bootstrap
-from bot.cli import cli
 from bot.context import Context
+from bot.entry import bootstrap
+from bot.entry.cli import cli
 from bot.settings import Settings
 from domain.people import Platform
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
+from bot.entry.web import create_app
 from tests.builders import TestBot
 
 TOKEN = "operator-token"

@@ -14,7 +14,7 @@ from adapters.db.engine import make_engine, session_factory
 from adapters.db.outbox_store import SqlOutboxStore
 
 ROOT = Path(__file__).resolve().parents[2]
-MEMS = [sys.executable, "-c", "from bot.cli import main; main()"]
+MEMS = [sys.executable, "-c", "from bot.entry.cli import main; main()"]
 
 
 def mems(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from adapters.redis.client import connect
 from adapters.redis.lock import RedisScanLock
 from adapters.redis.ratelimit import RedisRateLimiter
-from bot import bootstrap
-from bot.app import create_app
 from bot.context import Context
+from bot.entry import bootstrap
+from bot.entry.web import create_app
 from bot.ports import Limit
 from domain.notifications import OutboxMessage, Target, TargetKind
 from domain.people import Platform, Workspace

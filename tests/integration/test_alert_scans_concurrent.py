@@ -14,8 +14,8 @@ from adapters.db.engine import make_engine, session_factory
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.tables import OutboxRow
 from adapters.db.uow import SqlUnitOfWork
-from bot import bootstrap
 from bot.context import Context
+from bot.entry import bootstrap
 from domain import commands as c
 from domain.people import Platform
 from tests.builders import settings

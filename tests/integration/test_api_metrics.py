@@ -14,9 +14,9 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from adapters.db.outbox_store import SqlOutboxStore
-from bot import bootstrap
-from bot.app import create_app
 from bot.context import Context
+from bot.entry import bootstrap
+from bot.entry.web import create_app
 from domain.people import Platform
 from tests.builders import settings
 from tests.fakes import FakeChatGateway, FakeClock

@@ -19,9 +19,9 @@ from sqlmodel import Session
 
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.uow import SqlUnitOfWork
-from bot.bootstrap import SystemClock
 from bot.cards import ActionId, Button, Card
 from bot.delivery import Delivery
+from bot.entry.bootstrap import SystemClock
 from domain.notifications import OutboxMessage, Target, TargetKind
 from domain.people import Platform
 from tests.integration import db_builders as build

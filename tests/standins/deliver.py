@@ -8,7 +8,7 @@ import asyncio
 import sys
 import time
 
-from bot import bootstrap
+from bot.entry import bootstrap
 from bot.settings import load
 from domain.people import Platform
 from tests.standins.slack_limited import gateway

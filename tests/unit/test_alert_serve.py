@@ -10,9 +10,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from adapters.console.render import render
-from bot import bootstrap
-from bot.app import create_app
 from bot.context import Context
+from bot.entry import bootstrap
+from bot.entry.web import create_app
 from domain.people import Platform
 from tests.builders import settings
 from tests.fakes import FakeChatGateway, FakeClock

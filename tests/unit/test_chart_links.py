@@ -13,8 +13,8 @@ from PIL import Image
 
 from adapters.charts.links import MAX_URL, TTL, SignedLinks, derive_key
 from adapters.charts.routes import Images
-from bot.app import create_app
 from bot.cards import Chart
+from bot.entry.web import create_app
 from bot.settings import SettingsError, load
 from tests.builders import TestBot
 from tests.fakes import FakeClock

@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from adapters.slack.manifest import SCOPES
-from bot.cli import cli
+from bot.entry.cli import cli
 
 runner = CliRunner()
 ADAPTER = Path(__file__).resolve().parents[2] / "adapters" / "slack"

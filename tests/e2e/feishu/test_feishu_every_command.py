@@ -17,9 +17,9 @@ from sqlmodel import select
 
 from adapters.db.tables import OutboxRow
 from adapters.feishu.gateway import FeishuGateway
-from bot import bootstrap
-from bot.app import create_app
-from bot.bootstrap import Container
+from bot.entry import bootstrap
+from bot.entry.bootstrap import Container
+from bot.entry.web import create_app
 from bot.parsing.grammar import TABLE
 from domain.people import Platform
 from tests.builders import settings as make_settings

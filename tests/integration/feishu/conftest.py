@@ -13,9 +13,9 @@ import respx
 from fastapi.testclient import TestClient
 
 from adapters.feishu.gateway import FeishuGateway
-from bot import bootstrap
-from bot.app import create_app
-from bot.bootstrap import Container
+from bot.entry import bootstrap
+from bot.entry.bootstrap import Container
+from bot.entry.web import create_app
 from domain.people import Platform
 from tests.builders import settings as make_settings
 from tests.fakes import FakeClock

@@ -11,8 +11,8 @@ import respx
 from fastapi.testclient import TestClient
 
 from adapters.redis.dedupe import RedisDeduper
-from bot import bootstrap
-from bot.app import create_app
+from bot.entry import bootstrap
+from bot.entry.web import create_app
 from tests.integration.feishu.conftest import API_URL, HOME, Harness, feishu_settings
 from tests.standins.feishu import OpenApi
 from tests.standins.feishu_events import Feishu

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from bot import bootstrap
-from bot.app import create_app
+from bot.entry import bootstrap
+from bot.entry.web import create_app
 from tests.builders import settings as make_settings
 from tests.integration.feishu.conftest import SECRETS, Harness
 from tests.standins.feishu_events import ENCRYPT_KEY, encrypt, fixture, wire

@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from slack_sdk.signature import SignatureVerifier
 
-from bot import bootstrap
-from bot.app import create_app
+from bot.entry import bootstrap
+from bot.entry.web import create_app
 from bot.settings import Settings
 from tests.standins.server import serve_asgi
 from tests.standins.slack import TEAM, Call, SlackStandIn, wait_for

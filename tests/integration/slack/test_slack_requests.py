@@ -99,8 +99,8 @@ def test_the_endpoint_is_off_without_slack_settings(standin: SlackStandIn, sqlit
         assert slack.container.slack is not None
     from fastapi.testclient import TestClient
 
-    from bot import bootstrap
-    from bot.app import create_app
+    from bot.entry import bootstrap
+    from bot.entry.web import create_app
     from bot.settings import Settings
 
     settings = Settings(_env_file=None, database_url=sqlite_url, scheduler="off")  # type: ignore[call-arg]

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli.core import _logging, cli, container_or_exit, settings_or_exit
+from bot.entry.cli.core import _logging, cli, container_or_exit, settings_or_exit
 from domain.notifications import OutboxMessage
 
 # Tokens that must never reach a terminal, even inside an error a platform sent back.
@@ -72,7 +72,7 @@ def tick(at: Annotated[str | None, typer.Option(help="ISO-8601 moment to scan as
 @cli.command()
 def scheduler() -> None:
     """The scheduler and the delivery worker alone (no web server)."""
-    from bot.app import delivery_loop
+    from bot.entry.web import delivery_loop
     from scheduler.runner import Runner
 
     settings = settings_or_exit()

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from bot import bootstrap
 from bot.context import Context
+from bot.entry import bootstrap
 from bot.settings import Settings, SettingsError, load
 from domain.errors import PolicyError, TemplateError
 from domain.people import Platform
@@ -70,7 +70,7 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     """The web server: Slack and Feishu endpoints, the REST API, health; runs delivery in-process."""
     import uvicorn
 
-    from bot.app import create_app
+    from bot.entry.web import create_app
 
     settings = settings_or_exit()
     _logging(settings.log_level)

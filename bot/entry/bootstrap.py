@@ -1,5 +1,5 @@
-"""The one composition root: settings in, a wired application out. The only place (with app.py and
-cli.py) that knows which adapters exist."""
+"""The composition root's wiring: settings in, a wired application out. With web.py and cli/, the only place
+that knows which adapters exist."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from bot.cli.core import cli, container_or_exit, settings_or_exit
+from bot.entry.cli.core import cli, container_or_exit, settings_or_exit
 from bot.ingest import FIELDS, Ingest, MetricInput, Principal, Rejected, RowError, parse_row
 
 CHUNK = 2000  # rows per transaction: a crash loses at most one chunk's worth of work, never half a row

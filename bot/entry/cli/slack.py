@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.core import cli
+from bot.entry.cli.core import cli
 from bot.settings import Settings, SettingsError, load
 
 

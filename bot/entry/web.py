@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.bootstrap import Container
+from bot.entry.bootstrap import Container
 from domain.people import Platform
 
 if TYPE_CHECKING:

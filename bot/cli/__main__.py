@@ -1,5 +1,0 @@
-"""`python -m bot.cli` is `mems`."""
-
-from bot.cli import main
-
-main()
