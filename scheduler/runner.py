@@ -5,28 +5,36 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bus import ScanResult
-from bot.entry.bootstrap import Container
+from bot.ports import ScanLock
+from bot.settings import Settings
+from domain import commands as c
+from domain.ports import Clock
 from scheduler.jobs import JOBS, Job
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 10.0
+RunSystem = Callable[[c.SystemCommand], ScanResult]  # the bus's entry for system commands
 
 
-def scan_once(container: Container, at: datetime, jobs: Sequence[Job] = JOBS) -> list[ScanResult]:
+def scan_once(run_system: RunSystem, at: datetime, jobs: Sequence[Job] = JOBS) -> list[ScanResult]:
     """Every scan once, as of `at` (for `mems tick`)."""
-    return [container.bus.run_system(job.command(at)) for job in jobs]
+    return [run_system(job.command(at)) for job in jobs]
 
 
 class Runner:
-    def __init__(self, container: Container, jobs: Sequence[Job] = JOBS) -> None:
-        self.container = container
+    def __init__(self, run_system: RunSystem, scan_lock: ScanLock, clock: Clock, settings: Settings,
+                 jobs: Sequence[Job] = JOBS) -> None:
+        self.run_system = run_system
+        self.scan_lock = scan_lock
+        self.clock = clock
+        self.settings = settings
         self.jobs = jobs
         self.leading = False
         self._lock = threading.Lock()
@@ -39,7 +47,7 @@ class Runner:
         self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat",
                                next_run_time=now)
         for job in self.jobs:
-            self.scheduler.add_job(self.run, job.trigger(self.container.settings), args=[job], id=job.name,
+            self.scheduler.add_job(self.run, job.trigger(self.settings), args=[job], id=job.name,
                                    next_run_time=now)
         self.scheduler.start()
         log.info("scheduler started: %s", ", ".join(job.name for job in self.jobs))
@@ -47,7 +55,7 @@ class Runner:
 
     def heartbeat(self) -> bool:
         with self._lock:
-            leading = self.container.scan_lock.hold()
+            leading = self.scan_lock.hold()
             if leading != self.leading:
                 log.info("this process %s the scanner", "is now" if leading else "is no longer")
             self.leading = leading
@@ -56,7 +64,7 @@ class Runner:
     def run(self, job: Job) -> ScanResult | None:
         if not self.heartbeat():
             return None  # another replica scans; the keys would make a second scan harmless, only wasteful
-        result = self.container.bus.run_system(job.command(self.container.clock.now()))
+        result = self.run_system(job.command(self.clock.now()))
         if result.error:
             log.warning("scan %s failed: %s", job.name, result.error)
         elif result.written:
@@ -65,4 +73,4 @@ class Runner:
 
     def shutdown(self) -> None:
         self.scheduler.shutdown(wait=False)
-        self.container.scan_lock.release()
+        self.scan_lock.release()

@@ -6,17 +6,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.entry import workers
 from bot.entry.bootstrap import Container
 from domain.people import Platform
-
-if TYPE_CHECKING:
-    from scheduler.runner import Runner
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
@@ -64,43 +61,20 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def delivery_loop(container: Container, poll_seconds: float = 5.0) -> None:
-    """Drain the outbox when a commit kicks it, and poll as a safety net."""
-    event = asyncio.Event()
-    container.kicker.bind(asyncio.get_running_loop(), event)
-    while True:
-        try:
-            await container.delivery.drain()
-        except Exception:  # never let one bad batch stop delivery
-            log.exception("delivery loop")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), timeout=poll_seconds)
-        event.clear()
-
-
-def start_scheduler(container: Container) -> Runner:
-    from scheduler.runner import Runner
-
-    return Runner(container).start()
-
-
 def create_app(container: Container, run_workers: bool | None = None) -> FastAPI:
-    workers = container.settings.scheduler == "on" if run_workers is None else run_workers
+    workers_on = container.settings.scheduler == "on" if run_workers is None else run_workers
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(delivery_loop(container))] if workers else []
-        runner = start_scheduler(container) if workers else None
+        delivery = workers.start_delivery(container) if workers_on else None
+        runner = workers.start_scheduler(container) if workers_on else None
         try:
             yield
         finally:
             if runner is not None:
                 runner.shutdown()
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            if delivery is not None:
+                await workers.stop_delivery(delivery)
 
     app = FastAPI(title="MEMS", version="0.1.0", lifespan=lifespan)
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 import signal
 import sys
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.entry import workers
 from bot.entry.cli.core import _logging, cli, container_or_exit, settings_or_exit
 from domain.notifications import OutboxMessage
 
@@ -50,14 +50,12 @@ def tick(at: Annotated[str | None, typer.Option(help="ISO-8601 moment to scan as
                                                       "without an offset, in MEMS_TIMEZONE.")] = None) -> None:
     """Run every scheduled scan once as of that moment, then deliver what is due; running it twice sends
     nothing twice."""
-    from scheduler.runner import scan_once
-
     settings = settings_or_exit()
     _logging("WARNING")
     moment = parse_at(at, settings.timezone)
     container = container_or_exit(settings, clock=OffsetClock(moment))
     try:
-        results = scan_once(container, moment)
+        results = workers.scan_all(container, moment)
         delivered = asyncio.run(container.delivery.drain())
         stats = container.delivery.stats
     finally:
@@ -72,9 +70,6 @@ def tick(at: Annotated[str | None, typer.Option(help="ISO-8601 moment to scan as
 @cli.command()
 def scheduler() -> None:
     """The scheduler and the delivery worker alone (no web server)."""
-    from bot.entry.web import delivery_loop
-    from scheduler.runner import Runner
-
     settings = settings_or_exit()
     _logging(settings.log_level)
     container = container_or_exit(settings)
@@ -84,14 +79,12 @@ def scheduler() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        runner = Runner(container).start()
-        worker = asyncio.create_task(delivery_loop(container))
+        runner = workers.start_scheduler(container)
+        worker = workers.start_delivery(container)
         typer.echo("MEMS scheduler running (scans and delivery); Ctrl-C to stop.")
         await stop.wait()
         runner.shutdown()
-        worker.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await worker
+        await workers.stop_delivery(worker)
 
     try:
         asyncio.run(main())
