@@ -1,13 +1,12 @@
 """Routes of the REST API under /api/v1. Thin: check the token, read the body, call the service, shape
-the answer. Rules (who sees what, what a row must hold) live in bot.api_service and bot.ingest.
+the answer. Rules (who sees what, what a row must hold) live in bot.api_service and bot.ingest. The service
+comes from `request.app.state.api_service`, set by the composition root.
 
-No `from __future__ import annotations` here: FastAPI reads the routes' annotations, which name local
-dependency aliases, at definition time."""
+No `from __future__ import annotations` here: FastAPI reads the routes' annotations at definition time."""
 
 import json
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -17,11 +16,9 @@ from starlette.concurrency import run_in_threadpool
 from adapters.api import models as out
 from bot.api_service import ApiService, CampaignView
 from bot.ingest import Principal, parse_rows
-from bot.settings import Settings
 from domain import refs
 from domain.approval import ApprovalRequest
 from domain.campaign import Campaign
-from domain.ports import Clock, UnitOfWork
 from domain.task import Task
 
 T = TypeVar("T")
@@ -85,83 +82,78 @@ def _rejected(errors: list[out.RowErrorOut]) -> JSONResponse:
     return JSONResponse(out.Rejected(errors=errors).model_dump(), status_code=422)
 
 
-class Parts(Protocol):
-    """What the API needs of bot.bootstrap.Container (named here, not imported: adapters stay apart)."""
-
-    @property
-    def uow_factory(self) -> Callable[[], UnitOfWork]: ...
-    @property
-    def clock(self) -> Clock: ...
-    @property
-    def settings(self) -> Settings: ...
-    @property
-    def kicker(self) -> Any: ...
+def api_service(request: Request) -> ApiService:
+    """The service the composition root put on the app's state (tests may override this dependency)."""
+    service: ApiService = request.app.state.api_service
+    return service
 
 
-def router(container: Parts) -> APIRouter:
-    service = ApiService(container.uow_factory, container.clock, container.settings, container.kicker.kick)
-
-    def caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
-        found = service.principal(credentials.credentials) if credentials else None
-        if found is None:
-            raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-        return found
-
-    api = APIRouter(prefix="/api/v1", tags=["MEMS"], responses={401: {"model": out.Problem}})
-    _metrics(api, service, Annotated[Principal, Depends(caller)])
-    _reads(api, service, Annotated[Principal, Depends(caller)])
-    return api
+Service = Annotated[ApiService, Depends(api_service)]
 
 
-def _metrics(api: APIRouter, service: ApiService, Caller: Any) -> None:
-    @api.post("/metrics", response_model=out.Stored, openapi_extra={"requestBody": {
-        "required": True, "content": {"application/json": {"schema": BATCH_SCHEMA}}}},
-        responses={422: {"model": out.Rejected}, 400: {"model": out.Problem}, 413: {"model": out.Problem}})
-    async def post_metrics(request: Request, who: Caller) -> Any:
-        """Store a batch of daily metrics: all rows or none; a re-posted campaign/date/channel replaces its row."""
-        try:
-            body = json.loads(await request.body(), parse_float=Decimal)  # money stays exact as written
-        except (ValueError, UnicodeDecodeError):
-            return JSONResponse({"error": "the body is not JSON"}, status_code=400)
-        rows = body.get("rows") if isinstance(body, dict) else None
-        if not isinstance(rows, list) or len(rows) > MAX_ROWS:
-            return _rejected([out.RowErrorOut(index=None, field="rows",
-                                              message=f"must be a list of at most {MAX_ROWS} rows")])
-        good, bad = parse_rows(rows)
-        stored, refused = await run_in_threadpool(service.store_metrics, who, good, bool(bad))
-        if not bad and not refused:
-            return out.Stored(stored=stored)
-        bad += refused
-        return _rejected([out.RowErrorOut(index=e.index, field=e.field, message=e.message)
-                          for e in sorted(bad, key=lambda e: e.index)])
+def caller(service: Service,
+           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    found = service.principal(credentials.credentials) if credentials else None
+    if found is None:
+        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+    return found
 
 
-def _reads(api: APIRouter, service: ApiService, Caller: Any) -> None:
-    missing: dict[int | str, dict[str, Any]] = {404: {"model": out.Problem}}
+Caller = Annotated[Principal, Depends(caller)]
+router = APIRouter(prefix="/api/v1", tags=["MEMS"], responses={401: {"model": out.Problem}})
+MISSING: dict[int | str, dict[str, Any]] = {404: {"model": out.Problem}}
 
-    @api.get("/campaigns", response_model=list[out.CampaignOut])
-    def list_campaigns(who: Caller, status: str = "open") -> list[out.CampaignOut]:
-        """Campaigns the token reaches: `status=open` (planning, active, paused) or `all`."""
-        return [campaign_out(c) for c in service.campaigns(who, every=status == "all")]
 
-    @api.get("/campaigns/{ref}", response_model=out.CampaignDetail, responses=missing)
-    def get_campaign(ref: str, who: Caller) -> out.CampaignDetail:
-        """One campaign with its budget ledger and overall KPIs (ratios as decimals, money to the cent)."""
-        return detail_out(_found(service.campaign(who, _number(ref, refs.Kind.CAMPAIGN)), ref))
+@router.post("/metrics", response_model=out.Stored, openapi_extra={"requestBody": {
+    "required": True, "content": {"application/json": {"schema": BATCH_SCHEMA}}}},
+    responses={422: {"model": out.Rejected}, 400: {"model": out.Problem}, 413: {"model": out.Problem}})
+async def post_metrics(request: Request, who: Caller, service: Service) -> Any:
+    """Store a batch of daily metrics: all rows or none; a re-posted campaign/date/channel replaces its row."""
+    try:
+        body = json.loads(await request.body(), parse_float=Decimal)  # money stays exact as written
+    except (ValueError, UnicodeDecodeError):
+        return JSONResponse({"error": "the body is not JSON"}, status_code=400)
+    rows = body.get("rows") if isinstance(body, dict) else None
+    if not isinstance(rows, list) or len(rows) > MAX_ROWS:
+        return _rejected([out.RowErrorOut(index=None, field="rows",
+                                          message=f"must be a list of at most {MAX_ROWS} rows")])
+    good, bad = parse_rows(rows)
+    stored, refused = await run_in_threadpool(service.store_metrics, who, good, bool(bad))
+    if not bad and not refused:
+        return out.Stored(stored=stored)
+    bad += refused
+    return _rejected([out.RowErrorOut(index=e.index, field=e.field, message=e.message)
+                      for e in sorted(bad, key=lambda e: e.index)])
 
-    @api.get("/campaigns/{ref}/tasks", response_model=list[out.TaskOut], responses=missing)
-    def list_tasks(ref: str, who: Caller) -> list[out.TaskOut]:
-        return [task_out(t) for t in _found(service.tasks(who, _number(ref, refs.Kind.CAMPAIGN)), ref)]
 
-    @api.get("/tasks/{ref}", response_model=out.TaskOut, responses=missing)
-    def get_task(ref: str, who: Caller) -> out.TaskOut:
-        return task_out(_found(service.task(who, _number(ref, refs.Kind.TASK)), ref))
+@router.get("/campaigns", response_model=list[out.CampaignOut])
+def list_campaigns(who: Caller, service: Service, status: str = "open") -> list[out.CampaignOut]:
+    """Campaigns the token reaches: `status=open` (planning, active, paused) or `all`."""
+    return [campaign_out(c) for c in service.campaigns(who, every=status == "all")]
 
-    @api.get("/approvals", response_model=list[out.ApprovalOut])
-    def list_approvals(who: Caller, status: str = "pending") -> list[out.ApprovalOut]:
-        """Approval requests: `status=pending` or `all`."""
-        return [approval_out(r) for r in service.approvals(who, pending_only=status != "all")]
 
-    @api.get("/approvals/{ref}", response_model=out.ApprovalOut, responses=missing)
-    def get_approval(ref: str, who: Caller) -> out.ApprovalOut:
-        return approval_out(_found(service.approval(who, _number(ref, refs.Kind.APPROVAL)), ref))
+@router.get("/campaigns/{ref}", response_model=out.CampaignDetail, responses=MISSING)
+def get_campaign(ref: str, who: Caller, service: Service) -> out.CampaignDetail:
+    """One campaign with its budget ledger and overall KPIs (ratios as decimals, money to the cent)."""
+    return detail_out(_found(service.campaign(who, _number(ref, refs.Kind.CAMPAIGN)), ref))
+
+
+@router.get("/campaigns/{ref}/tasks", response_model=list[out.TaskOut], responses=MISSING)
+def list_tasks(ref: str, who: Caller, service: Service) -> list[out.TaskOut]:
+    return [task_out(t) for t in _found(service.tasks(who, _number(ref, refs.Kind.CAMPAIGN)), ref)]
+
+
+@router.get("/tasks/{ref}", response_model=out.TaskOut, responses=MISSING)
+def get_task(ref: str, who: Caller, service: Service) -> out.TaskOut:
+    return task_out(_found(service.task(who, _number(ref, refs.Kind.TASK)), ref))
+
+
+@router.get("/approvals", response_model=list[out.ApprovalOut])
+def list_approvals(who: Caller, service: Service, status: str = "pending") -> list[out.ApprovalOut]:
+    """Approval requests: `status=pending` or `all`."""
+    return [approval_out(r) for r in service.approvals(who, pending_only=status != "all")]
+
+
+@router.get("/approvals/{ref}", response_model=out.ApprovalOut, responses=MISSING)
+def get_approval(ref: str, who: Caller, service: Service) -> out.ApprovalOut:
+    return approval_out(_found(service.approval(who, _number(ref, refs.Kind.APPROVAL)), ref))

@@ -8,7 +8,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
-from typing import Any, Protocol
+from typing import Any
 
 from cachetools import TTLCache
 from fastapi import APIRouter, Response
@@ -17,17 +17,11 @@ from starlette.concurrency import run_in_threadpool
 from adapters.charts.links import SignedLinks
 from adapters.charts.png import families, render_png
 from bot.cards import Chart
-from bot.ports import ChartLinks
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 300  # Slack fetches an image when the message is posted and its proxy may ask again soon after
 CACHE_SIZE = 64
 BROWSER_CACHE = "public, max-age=86400, immutable"  # a token's picture never changes
-
-
-class Container(Protocol):
-    @property
-    def chart_links(self) -> ChartLinks | None: ...
 
 
 class Images:
@@ -53,9 +47,7 @@ class Images:
         return data
 
 
-def router(container: Container) -> APIRouter:
-    links = container.chart_links
-    assert isinstance(links, SignedLinks)
+def router(links: SignedLinks) -> APIRouter:
     images = Images(links)
 
     @contextlib.asynccontextmanager

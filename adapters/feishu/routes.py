@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
-from typing import Any, Protocol
+from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -15,29 +15,15 @@ from adapters.feishu.gateway import FeishuGateway
 from adapters.feishu.listeners import Listeners
 from adapters.feishu.verify import Dispatcher, raw_request
 from bot.bus import Bus
-from bot.ports import ChatGateway, Deduper
+from bot.ports import Deduper
 from bot.settings import Settings
 from domain.people import Platform
 
 
-class Container(Protocol):
-    """What the endpoint takes from bot.bootstrap.Container (named structurally: adapters import no composition)."""
-
-    @property
-    def settings(self) -> Settings: ...
-    @property
-    def bus(self) -> Bus: ...
-    @property
-    def deduper(self) -> Deduper: ...
-    @property
-    def gateways(self) -> Mapping[Platform, ChatGateway]: ...
-
-
-def router(container: Container) -> APIRouter:
-    settings = container.settings
-    gateway = container.gateways[Platform.FEISHU]
-    assert isinstance(gateway, FeishuGateway) and settings.feishu_verification_token is not None
-    listeners = Listeners(container.bus, container.deduper, gateway, settings.lang_for(Platform.FEISHU))
+def router(gateway: FeishuGateway, bus: Bus, deduper: Deduper, settings: Settings) -> APIRouter:
+    """The endpoint for the app in `settings` (whose Feishu settings are complete), answering through `gateway`."""
+    assert settings.feishu_verification_token is not None
+    listeners = Listeners(bus, deduper, gateway, settings.lang_for(Platform.FEISHU))
     encrypt_key = settings.feishu_encrypt_key.get_secret_value() if settings.feishu_encrypt_key else ""
     dispatcher = Dispatcher.build(encrypt_key, settings.feishu_verification_token.get_secret_value(),
                                   listeners.on_message, listeners.on_card)

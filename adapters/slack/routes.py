@@ -24,9 +24,9 @@ from bot.i18n import tr
 log = logging.getLogger(__name__)
 
 
-def bolt_app(container: Core, slack: SlackRuntime) -> AsyncApp:
+def bolt_app(core: Core, slack: SlackRuntime) -> AsyncApp:
     secret = slack.signing_secret
-    lang = container.settings.lang_for(slack.gateway.platform)
+    lang = core.settings.lang_for(slack.gateway.platform)
     # The route below verifies signature and age before bolt sees a request (bolt would log a bad body), so
     # bolt does not check the same HMAC a second time on every request.
     app = AsyncApp(client=slack.client, signing_secret=secret, request_verification_enabled=False,
@@ -34,7 +34,7 @@ def bolt_app(container: Core, slack: SlackRuntime) -> AsyncApp:
                    # bolt checks the token with auth.test before any listener runs; a dead token is told here
                    user_facing_authorize_error_message=tr(lang, "slack.hint.auth", error="auth.test"))
     app.middleware(_skip_retries)
-    Listeners(container, slack).register(app)
+    Listeners(core, slack).register(app)
     return app
 
 
@@ -60,12 +60,10 @@ def _refuse(status: int, error: str) -> JSONResponse:
     return JSONResponse({"error": error}, status_code=status)
 
 
-def router(container: Core) -> APIRouter:
-    """The Slack endpoint and, with MEMS_SLACK_APP_TOKEN, Socket Mode; nothing at all when Slack is not set up."""
-    slack: SlackRuntime | None = getattr(container, "slack", None)
-    if slack is None:
-        return APIRouter()
-    app = bolt_app(container, slack)
+def router(core: Core, slack: SlackRuntime) -> APIRouter:
+    """The Slack endpoint and, with MEMS_SLACK_APP_TOKEN, Socket Mode (the composition root mounts it only when
+    Slack is set up)."""
+    app = bolt_app(core, slack)
     routes = APIRouter(lifespan=_lifespan(app, slack))
     secret = slack.signing_secret
     if not secret:

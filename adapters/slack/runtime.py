@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -27,8 +27,9 @@ T = TypeVar("T")
 WORK_THREADS = 2
 
 
-class Core(Protocol):
-    """What the Slack adapter uses of the application (bot.bootstrap.Container has it all)."""
+@dataclass(frozen=True)
+class Core:
+    """The parts of the application the Slack listeners use, handed over by the composition root."""
 
     settings: Settings
     clock: Clock

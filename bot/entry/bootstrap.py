@@ -25,6 +25,7 @@ from domain.ports import Clock, UnitOfWork
 if TYPE_CHECKING:
     from redis import Redis
 
+    from adapters.feishu.gateway import FeishuGateway
     from adapters.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class Container:
     closers: list[Callable[[], None]] = field(default_factory=list)
     scan_lock: ScanLock = field(default_factory=LocalScanLock)
     slack: SlackRuntime | None = None  # what the Slack router needs, when Slack is set up
+    feishu: FeishuGateway | None = None  # the Feishu gateway carries what its router needs, when Feishu is set up
     chart_links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: chart images served at /charts/<token>.png
 
     def close(self) -> None:
@@ -108,13 +110,15 @@ def build(settings: Settings, *, clock: Clock | None = None,
 
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
     charts, chart_links = _charts(settings, clock)
-    gateways = _feishu(settings, gateways, charts)
+    feishu = _feishu(settings, gateways, charts)
+    if feishu is not None:
+        gateways = {**gateways, Platform.FEISHU: feishu}
     slack = _slack(settings, gateways, closers, chart_links)
     redis = _redis(settings, probes, closers)
     delivery, scan_lock = _alerts(settings, outbox, gateways, clock, redis)
     deduper = _deduper(redis)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
-                     closers, scan_lock, slack=slack, chart_links=chart_links)
+                     closers, scan_lock, slack=slack, feishu=feishu, chart_links=chart_links)
 
 
 def _redis(settings: Settings, probes: dict[str, Probe], closers: list[Callable[[], None]]) -> Redis | None:
@@ -169,13 +173,14 @@ def _deduper(redis: Redis | None) -> Deduper:
 
 
 def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway],
-            charts: ChartImages | None = None) -> dict[Platform, ChatGateway]:
+            charts: ChartImages | None = None) -> FeishuGateway | None:
     """With the Feishu settings complete, the Feishu gateway (which also carries what its endpoint needs)."""
-    if not settings.feishu_enabled or Platform.FEISHU in gateways:
-        return gateways
-    from adapters.feishu.gateway import connect
+    if not settings.feishu_enabled:
+        return None
+    from adapters.feishu.gateway import FeishuGateway, connect
 
-    return {**gateways, Platform.FEISHU: connect(settings, charts)}
+    found = gateways.get(Platform.FEISHU) or connect(settings, charts)
+    return found if isinstance(found, FeishuGateway) else None
 
 
 def _charts(settings: Settings, clock: Clock) -> tuple[ChartImages, ChartLinks | None]:

@@ -1,4 +1,5 @@
-"""The web application: health, readiness, and the platform endpoints mounted from their adapters."""
+"""The web application: health, readiness, the body limit, and each platform's endpoint mounted from its adapter
+with just the parts it uses; while it runs, the delivery loop and the scheduler run beside it."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters.api import routes as api
+from adapters.charts import routes as charts
+from adapters.charts.links import SignedLinks
+from bot.api_service import ApiService
 from bot.entry import workers
-from bot.entry.bootstrap import Container
-from domain.people import Platform
+from bot.entry.bootstrap import Container, Probe
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
@@ -77,15 +81,32 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
                 await workers.stop_delivery(delivery)
 
     app = FastAPI(title="MEMS", version="0.1.0", lifespan=lifespan)
+    app.include_router(health(container.probes))
+    if container.settings.api_token:  # the REST API is off without MEMS_API_TOKEN
+        app.state.api_service = ApiService(container.uow_factory, container.clock, container.settings,
+                                           container.kicker.kick)
+        app.include_router(api.router)
+    for router in (feishu_router(container), slack_router(container)):
+        if router is not None:
+            app.include_router(router)
+    if isinstance(container.chart_links, SignedLinks):  # GET /charts/<token>.png, the chart images Slack fetches
+        app.include_router(charts.router(container.chart_links))
+    app.add_middleware(BodyLimit)
+    return app
 
-    @app.get("/healthz")
+
+def health(probes: dict[str, Probe]) -> APIRouter:
+    """Liveness, and readiness: each probe (the database, Redis) answers in a worker thread."""
+    routes = APIRouter()
+
+    @routes.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz")
+    @routes.get("/readyz")
     async def readyz() -> JSONResponse:
         problems = {}
-        for name, probe in container.probes.items():
+        for name, probe in probes.items():
             reason = await asyncio.to_thread(probe)
             if reason:
                 problems[name] = reason
@@ -93,20 +114,27 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
         return JSONResponse({"status": "unavailable" if problems else "ready", "problems": problems},
                             status_code=status)
 
-    if container.settings.api_token:  # the REST API is off without MEMS_API_TOKEN
-        from adapters.api.routes import router as api_router
+    return routes
 
-        app.include_router(api_router(container))
-    if container.settings.feishu_enabled and Platform.FEISHU in container.gateways:
-        from adapters.feishu.routes import router as feishu_router
 
-        app.include_router(feishu_router(container))
-    from adapters.slack.routes import router as slack_router
+# A chat platform's endpoint is imported only when that platform is set up: lark-oapi takes about 4 s to import
+# and slack-bolt about 0.5 s, which a server (or a test) without them should not pay at start-up.
 
-    app.include_router(slack_router(container))  # POST /slack/events and Socket Mode, when Slack is set up
-    if container.chart_links is not None:  # GET /charts/<token>.png, the chart images Slack fetches
-        from adapters.charts.routes import router as charts_router
 
-        app.include_router(charts_router(container))
-    app.add_middleware(BodyLimit)
-    return app
+def slack_router(container: Container) -> APIRouter | None:
+    """POST /slack/events and Socket Mode, when Slack is set up."""
+    if container.slack is None:
+        return None
+    from adapters.slack import routes, runtime  # only when set up, see above
+
+    core = runtime.Core(container.settings, container.clock, container.deps, container.bus, container.deduper)
+    return routes.router(core, container.slack)
+
+
+def feishu_router(container: Container) -> APIRouter | None:
+    """POST /feishu/events, when the Feishu settings are complete."""
+    if container.feishu is None:
+        return None
+    from adapters.feishu import routes  # only when set up, see above
+
+    return routes.router(container.feishu, container.bus, container.deduper, container.settings)
