@@ -1,5 +1,5 @@
-"""The composition root's wiring: settings in, a wired application out. With web.py and cli/, the only place
-that knows which adapters exist."""
+"""Wiring: settings in, the application's parts out (the bus, the delivery worker, the gateways, the locks, the
+probes). The web app (web.py) and the command line (cli/) take the parts they need from here."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TextIO
 
+from adapters.charts.links import SignedLinks, derive_key
+from adapters.charts.png import PngCharts
+from adapters.console.gateway import ConsoleGateway
+from adapters.db import health as database
+from adapters.db.engine import make_engine, session_factory
+from adapters.db.migrate import ensure_current
+from adapters.db.outbox_store import SqlOutboxStore
+from adapters.db.uow import SqlUnitOfWork
 from bot import catalog, policy
 from bot.bus import Bus
 from bot.delivery import Delivery
@@ -22,9 +30,7 @@ from bot.settings import Settings
 from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
 
-if TYPE_CHECKING:
-    from redis import Redis
-
+if TYPE_CHECKING:  # for the annotations only: a chat platform's adapter is imported once it is set up (below)
     from adapters.feishu.gateway import FeishuGateway
     from adapters.slack.runtime import SlackRuntime
 
@@ -54,6 +60,8 @@ class Kicker:
 
 @dataclass
 class Container:
+    """Every part, for the composition root only: each router and the scheduler get just the few they use."""
+
     settings: Settings
     clock: Clock
     deps: Deps
@@ -78,18 +86,12 @@ class Container:
 
 def _storage(settings: Settings) -> tuple[Callable[[], UnitOfWork], OutboxStore, dict[str, Probe],
                                           list[Callable[[], None]]]:
-    from adapters.db.engine import make_engine, session_factory
-    from adapters.db.health import probe
-    from adapters.db.migrate import ensure_current
-    from adapters.db.outbox_store import SqlOutboxStore
-    from adapters.db.uow import SqlUnitOfWork
-
     engine = make_engine(settings.database_url)
     if engine.dialect.name == "sqlite":
         ensure_current(settings.database_url, engine)  # a laptop's SQLite file is brought up to date on its own
     sessions = session_factory(engine)
-    return (lambda: SqlUnitOfWork(sessions)), SqlOutboxStore(sessions), {"database": lambda: probe(engine)}, \
-        [engine.dispose]
+    return (lambda: SqlUnitOfWork(sessions)), SqlOutboxStore(sessions), \
+        {"database": lambda: database.probe(engine)}, [engine.dispose]
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
@@ -106,49 +108,32 @@ def build(settings: Settings, *, clock: Clock | None = None,
     kicker = Kicker()
     bus = Bus(uow_factory, clock, deps, after_commit=kicker.kick)
     if gateways is None:
-        from adapters.console.gateway import ConsoleGateway
-
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
     charts, chart_links = _charts(settings, clock)
-    feishu = _feishu(settings, gateways, charts)
-    if feishu is not None:
-        gateways = {**gateways, Platform.FEISHU: feishu}
+    feishu_gateway = _feishu(settings, gateways, charts)
+    if feishu_gateway is not None:
+        gateways = {**gateways, Platform.FEISHU: feishu_gateway}
     slack = _slack(settings, gateways, closers, chart_links)
-    redis = _redis(settings, probes, closers)
-    delivery, scan_lock = _alerts(settings, outbox, gateways, clock, redis)
-    deduper = _deduper(redis)
-    return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
-                     closers, scan_lock, slack=slack, feishu=feishu, chart_links=chart_links)
-
-
-def _redis(settings: Settings, probes: dict[str, Probe], closers: list[Callable[[], None]]) -> Redis | None:
-    """One Redis client for the process, when configured; readiness reports it while it is unreachable."""
-    if not settings.redis_url:
-        return None
-    from adapters.redis.client import connect, probe
-
-    client = connect(settings.redis_url)
-    probes["redis"] = lambda: probe(client)
-    closers.append(client.close)
-    return client
-
-
-def _alerts(settings: Settings, outbox: OutboxStore, gateways: dict[Platform, ChatGateway], clock: Clock,
-            redis: Redis | None) -> tuple[Delivery, ScanLock]:
-    """Rate buckets and the scanner lock: in Redis when configured (shared by replicas, each falling back to
-    memory while Redis is down), else in this process."""
-    local = MemoryRateLimiter(clock=lambda: clock.now().timestamp())  # the same clock as the outbox's times
-    limiter: RateLimiter = local
-    scan_lock: ScanLock = LocalScanLock()
-    if redis is not None:
-        from adapters.redis.lock import RedisScanLock
-        from adapters.redis.ratelimit import RedisRateLimiter
-
-        limiter = RedisRateLimiter(redis, fallback=local)
-        scan_lock = RedisScanLock(redis)
+    limiter, scan_lock, deduper = _shared(settings, clock, probes, closers)
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
                         concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
-    return delivery, scan_lock
+    return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
+                     closers, scan_lock, slack=slack, feishu=feishu_gateway, chart_links=chart_links)
+
+
+def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe],
+            closers: list[Callable[[], None]]) -> tuple[RateLimiter, ScanLock, Deduper]:
+    """Rate buckets, the scanner lock and de-duplication: in Redis when configured (shared by replicas, the rate
+    buckets falling back to memory while Redis is down; readiness reports it), else in this process."""
+    local = MemoryRateLimiter(clock=lambda: clock.now().timestamp())  # the same clock as the outbox's times
+    if not settings.redis_url:
+        return local, LocalScanLock(), MemoryDeduper()
+    from adapters.redis import client, dedupe, lock, ratelimit  # only when configured: ~0.08 s to import
+
+    redis = client.connect(settings.redis_url)
+    probes["redis"] = lambda: client.probe(redis)
+    closers.append(redis.close)
+    return ratelimit.RedisRateLimiter(redis, fallback=local), lock.RedisScanLock(redis), dedupe.RedisDeduper(redis)
 
 
 def _slack(settings: Settings, gateways: dict[Platform, ChatGateway], closers: list[Callable[[], None]],
@@ -156,20 +141,12 @@ def _slack(settings: Settings, gateways: dict[Platform, ChatGateway], closers: l
     """Slack over HTTP (bot token + signing secret) or Socket Mode (bot token + app token); off otherwise."""
     if not settings.slack_enabled:
         return None
-    from adapters.slack.runtime import build as build_slack
+    from adapters.slack import runtime  # only when set up: slack_sdk and aiohttp take ~0.2 s to import
 
-    slack = build_slack(settings, chart_links)
+    slack = runtime.build(settings, chart_links)
     gateways.setdefault(Platform.SLACK, slack.gateway)
     closers.append(slack.close)
     return slack
-
-
-def _deduper(redis: Redis | None) -> Deduper:
-    if redis is None:
-        return MemoryDeduper()
-    from adapters.redis.dedupe import RedisDeduper
-
-    return RedisDeduper(redis)
 
 
 def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway],
@@ -177,20 +154,16 @@ def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway],
     """With the Feishu settings complete, the Feishu gateway (which also carries what its endpoint needs)."""
     if not settings.feishu_enabled:
         return None
-    from adapters.feishu.gateway import FeishuGateway, connect
+    from adapters.feishu import gateway as feishu  # only when set up: httpx takes ~0.1 s to import
 
-    found = gateways.get(Platform.FEISHU) or connect(settings, charts)
-    return found if isinstance(found, FeishuGateway) else None
+    found = gateways.get(Platform.FEISHU) or feishu.connect(settings, charts)
+    return found if isinstance(found, feishu.FeishuGateway) else None
 
 
 def _charts(settings: Settings, clock: Clock) -> tuple[ChartImages, ChartLinks | None]:
     """Report charts as images: drawn here for Feishu to upload; and, with MEMS_PUBLIC_URL and Slack on, links that
     Slack fetches them by. The links' key is derived from the Slack bot token, a secret every replica shares."""
-    from adapters.charts.png import PngCharts
-
     if not (settings.public_url and settings.slack_enabled and settings.slack_bot_token):
         return PngCharts(), None
-    from adapters.charts.links import SignedLinks, derive_key
-
     key = derive_key(settings.slack_bot_token.get_secret_value())
     return PngCharts(), SignedLinks(settings.public_url, key, clock)

@@ -1,14 +1,19 @@
-"""The `mems` command line. Each area registers its commands from its own module."""
+"""The `mems` command line. Each area registers its own commands here, explicitly."""
 
 from __future__ import annotations
 
-from bot.entry.cli import alerts as _alerts  # noqa: F401  (tick, scheduler, outbox)
-from bot.entry.cli import core as _core  # noqa: F401  (serve, chat, db upgrade)
-from bot.entry.cli import metrics as _metrics  # noqa: F401  (import-metrics)
-from bot.entry.cli import slack as _slack  # noqa: F401  (slack-manifest)
-from bot.entry.cli.core import cli, db
+import typer
 
-__all__ = ["cli", "db", "main"]
+from bot.entry.cli import alerts, core, metrics, slack
+
+__all__ = ["cli", "main"]
+
+cli = typer.Typer(help="MEMS: run marketing campaigns from Slack, Feishu or this console.", no_args_is_help=True,
+                  add_completion=False)
+core.register(cli)  # serve, chat, db upgrade
+alerts.register(cli)  # tick, scheduler, outbox
+metrics.register(cli)  # import-metrics
+slack.register(cli)  # slack-manifest
 
 
 def main() -> None:

@@ -16,11 +16,17 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.entry import workers
-from bot.entry.cli.core import _logging, cli, container_or_exit, settings_or_exit
+from bot.entry.cli.common import container_or_exit, log_to_stderr, settings_or_exit
 from domain.notifications import OutboxMessage
 
 # Tokens that must never reach a terminal, even inside an error a platform sent back.
 SECRET = re.compile(r"(xox[abprs]-[\w-]+|xapp-[\w-]+|[tu]-[\w.-]{20,}|Bearer\s+\S+)", re.IGNORECASE)
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command()(tick)
+    cli.command()(scheduler)
+    cli.command()(outbox)
 
 
 class OffsetClock:
@@ -45,13 +51,12 @@ def parse_at(text: str | None, default_tz: str) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(default_tz))
 
 
-@cli.command()
 def tick(at: Annotated[str | None, typer.Option(help="ISO-8601 moment to scan as of (default: now); "
                                                       "without an offset, in MEMS_TIMEZONE.")] = None) -> None:
     """Run every scheduled scan once as of that moment, then deliver what is due; running it twice sends
     nothing twice."""
     settings = settings_or_exit()
-    _logging("WARNING")
+    log_to_stderr("WARNING")
     moment = parse_at(at, settings.timezone)
     container = container_or_exit(settings, clock=OffsetClock(moment))
     try:
@@ -67,11 +72,10 @@ def tick(at: Annotated[str | None, typer.Option(help="ISO-8601 moment to scan as
     raise typer.Exit(1 if any(r.error for r in results) else 0)
 
 
-@cli.command()
 def scheduler() -> None:
     """The scheduler and the delivery worker alone (no web server)."""
     settings = settings_or_exit()
-    _logging(settings.log_level)
+    log_to_stderr(settings.log_level)
     container = container_or_exit(settings)
 
     async def main() -> None:
@@ -107,13 +111,12 @@ def _print(title: str, messages: Sequence[OutboxMessage]) -> None:
         typer.echo(line(message))
 
 
-@cli.command()
 def outbox(dead: Annotated[bool, typer.Option("--dead", help="Only the dead (given up) notifications.")] = False,
            replay: Annotated[int | None, typer.Option(help="Put this dead notification back in line.")] = None
            ) -> None:
     """Show undelivered and dead notifications; replay one."""
     settings = settings_or_exit()
-    _logging("WARNING")
+    log_to_stderr("WARNING")
     container = container_or_exit(settings)
     try:
         if replay is not None:

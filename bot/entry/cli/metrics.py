@@ -15,11 +15,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from bot.entry.cli.core import cli, container_or_exit, settings_or_exit
+from bot.entry.cli.common import container_or_exit, settings_or_exit
 from bot.ingest import FIELDS, Ingest, MetricInput, Principal, Rejected, RowError, parse_row
 
 CHUNK = 2000  # rows per transaction: a crash loses at most one chunk's worth of work, never half a row
 REQUIRED = tuple(f for f in FIELDS if f != "channel")
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("import-metrics")(import_metrics)
 
 
 def read(path: Path, progress: Progress) -> tuple[list[MetricInput], list[RowError]]:
@@ -49,7 +53,6 @@ def read(path: Path, progress: Progress) -> tuple[list[MetricInput], list[RowErr
     return good, bad
 
 
-@cli.command("import-metrics")
 def import_metrics(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
                                                         help="CSV: campaign,date,channel,spend,impressions,"
                                                              "clicks,conversions,revenue")]) -> None:

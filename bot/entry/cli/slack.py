@@ -6,9 +6,14 @@ import json
 from typing import Annotated
 
 import typer
+import yaml
 
-from bot.entry.cli.core import cli
+from adapters.slack.manifest import ManifestError, manifest
 from bot.settings import Settings, SettingsError, load
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("slack-manifest")(slack_manifest)
 
 
 def _command() -> str:
@@ -19,7 +24,6 @@ def _command() -> str:
     return settings.slack_command
 
 
-@cli.command("slack-manifest")
 def slack_manifest(
     url: Annotated[str | None, typer.Option(help="The server's public base URL, e.g. https://mems.example.com")] = None,
     socket_mode: Annotated[bool, typer.Option("--socket-mode", help="No public URL: the server dials Slack.")] = False,
@@ -28,8 +32,6 @@ def slack_manifest(
     yaml_out: Annotated[bool, typer.Option("--yaml", help="YAML instead of JSON.")] = False,
 ) -> None:
     """Print a Slack app manifest: scopes, the slash command, interactivity and event URLs."""
-    from adapters.slack.manifest import ManifestError, manifest
-
     if not socket_mode and not url:
         typer.echo("Give --url https://YOUR-HOST (the address Slack can reach), or --socket-mode.", err=True)
         raise typer.Exit(2)
@@ -39,8 +41,6 @@ def slack_manifest(
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     if yaml_out:
-        import yaml
-
         typer.echo(yaml.safe_dump(found, sort_keys=False, allow_unicode=True).rstrip())
     else:
         typer.echo(json.dumps(found, indent=2, ensure_ascii=False))

@@ -1,0 +1,34 @@
+"""What every command starts with: the settings (or a clear exit), the wired parts, logging to stderr."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import typer
+
+from bot.entry import bootstrap
+from bot.settings import Settings, SettingsError, load
+from domain.errors import PolicyError, TemplateError
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return load()
+    except SettingsError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def container_or_exit(settings: Settings, **kwargs: Any) -> bootstrap.Container:
+    try:
+        return bootstrap.build(settings, **kwargs)
+    except (PolicyError, TemplateError) as exc:
+        typer.echo(f"Cannot start: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def log_to_stderr(level: str) -> None:
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
