@@ -35,7 +35,7 @@ class Action:
     ref: str
     reason: str = ""
 
-    def with_reason(self, reason: str) -> Action:
+    def add_reason(self, reason: str) -> Action:
         return Action(self.id, self.ref, reason.strip()[:MAX_REASON])
 
     def to_dict(self) -> dict[str, str]:
@@ -53,7 +53,7 @@ class Action:
         if raw_id not in set(ActionId) or not isinstance(ref, str) or not ref or len(ref) > MAX_REF:
             return None
         action = cls(ActionId(raw_id), ref.strip())
-        return action if command_for(action.with_reason("-")) is not None else None
+        return action if command_for(action.add_reason("-")) is not None else None
 
 
 def _number(ref: str, kind: refs.Kind) -> int | None:

@@ -76,7 +76,7 @@ def click(data: P2CardActionTrigger) -> Click | Refused:
         reason = forms.reason(event.action.form_value)
         if not reason:
             return Refused("feishu.toast.reason_required")
-        action = action.with_reason(reason)
+        action = action.add_reason(reason)
     command = actions.command_for(action)
     if command is None:
         return Refused("feishu.toast.unknown_action")

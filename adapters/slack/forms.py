@@ -169,7 +169,7 @@ def read_new(state: dict[str, Any], now: Now, templates: list[str], lang: str) -
 def read_reason(state: dict[str, Any], origin: Origin, lang: str) -> Command | Submission:
     """The clicked button's command with the typed reason; a form without a reason stays open and says so."""
     found = value(state, "reason")
-    command = command_for(origin.action.with_reason(found)) if origin.action and found else None
+    command = command_for(origin.action.add_reason(found)) if origin.action and found else None
     if command is None:
         key = "slack.field.required" if not found else "slack.stale_button"
         return Submission(errors={"reason": tr(lang, key)})
