@@ -49,7 +49,7 @@ class ApiService:
     def _workspaces(uow: UnitOfWork, who: Principal) -> list[int]:
         if who.workspace_id is not None:
             return [who.workspace_id]
-        return [w.id for w in uow.workspaces.all() if w.id is not None]
+        return [w.pk for w in uow.workspaces.all()]
 
     def campaigns(self, who: Principal, every: bool) -> list[Campaign]:
         with self.uow_factory() as uow:

@@ -42,5 +42,4 @@ class Actor:
 
     @property
     def workspace_id(self) -> int:
-        assert self.workspace.id is not None
-        return self.workspace.id
+        return self.workspace.pk

@@ -11,13 +11,12 @@ from domain.ports import UnitOfWork
 
 
 def ledger_of(uow: UnitOfWork, c: Campaign) -> Ledger:
-    assert c.id is not None
-    requests = uow.approvals.for_campaign(c.id)
+    requests = uow.approvals.for_campaign(c.pk)
     currency = c.currency
     pending = [r.amount for r in requests if r.status is ApprovalStatus.PENDING]
     approved = [r.amount for r in requests if r.status is ApprovalStatus.APPROVED]
-    entries = [e.amount for e in uow.ledger.for_campaign(c.id)]
-    media = totals(uow.metrics.for_campaign(c.id)).spend
+    entries = [e.amount for e in uow.ledger.for_campaign(c.pk)]
+    media = totals(uow.metrics.for_campaign(c.pk)).spend
     return Ledger(planned=c.budget, requested=total(pending, currency), approved=total(approved, currency),
                   spent_entries=total(entries, currency), spent_media=Money(media, currency))
 

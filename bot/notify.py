@@ -32,10 +32,9 @@ def quiet_until(quiet: QuietHours | None, tz: ZoneInfo, now: datetime) -> dateti
 
 def _add(uow: UnitOfWork, workspace: Workspace, kind: str, target: Target, card: Card, entity: str,
          period: str, now: datetime, not_before: datetime, lang: str | None = None) -> bool:
-    assert workspace.id is not None
     # The reader's language rides along, so that a folded burst is headed in it too.
     payload = {**card.to_dict(), "lang": lang or workspace.lang}
-    message = OutboxMessage(key=key(kind, entity, period, target), kind=kind, workspace_id=workspace.id,
+    message = OutboxMessage(key=key(kind, entity, period, target), kind=kind, workspace_id=workspace.pk,
                             target=target, payload=payload, created_at=now, not_before=not_before,
                             entity=entity)
     return uow.outbox.add(message)
@@ -61,9 +60,8 @@ def channels_for(uow: UnitOfWork, workspace: Workspace, home: str, kind: str, ca
                  subscriptions: Sequence[Subscription] | None = None) -> list[str]:
     """The home channel, then every channel subscribed to this kind for this campaign, each once. A scan passes
     the workspace's subscriptions it has already read."""
-    assert workspace.id is not None
     found = [home] if home else []
-    subs = uow.subscriptions.for_workspace(workspace.id) if subscriptions is None else subscriptions
+    subs = uow.subscriptions.for_workspace(workspace.pk) if subscriptions is None else subscriptions
     for sub in subs:
         if sub.wants(kind, campaign_id) and sub.channel_ref not in found:
             found.append(sub.channel_ref)
@@ -83,10 +81,9 @@ def update_copies(env: Env, entity: str, card_for: CardFor, version: int) -> Non
     """Ask the delivery worker to update every copy of this entity's card in place, each in the language it
     was sent in (an approver reading Chinese keeps Chinese after an English-speaking colleague decides)."""
     workspace = env.actor.workspace
-    assert workspace.id is not None
     payload = {**card_for(workspace.lang).to_dict(), "lang": workspace.lang,
                "translations": {lang: card_for(lang).to_dict() for lang in LANGS if lang != workspace.lang}}
     target = Target(TargetKind.CHANNEL, "*")
     env.uow.outbox.add(OutboxMessage(key=key(AlertKind.CARD_UPDATE.value, entity, f"v{version}", target),
-                                     kind=AlertKind.CARD_UPDATE.value, workspace_id=workspace.id, target=target,
+                                     kind=AlertKind.CARD_UPDATE.value, workspace_id=workspace.pk, target=target,
                                      payload=payload, created_at=env.now, not_before=env.now, entity=entity))

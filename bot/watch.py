@@ -49,37 +49,34 @@ def recent_changes(uow: UnitOfWork, campaign_id: int, day: date, now: datetime) 
 def _post(uow: UnitOfWork, workspace: Workspace, channel: str, card: Card, ref: str, day: date,
           campaign: Campaign, now: datetime) -> None:
     """Like notify.to_channel, but the copies are filed under the alert's ref so Acknowledge updates only them."""
-    assert workspace.id is not None
     target = Target(TargetKind.CHANNEL, channel)
     uow.outbox.add(OutboxMessage(key=key(AlertKind.ANOMALY.value, campaign.ref, day.isoformat(), target),
-                                 kind=AlertKind.ANOMALY.value, workspace_id=workspace.id, target=target,
+                                 kind=AlertKind.ANOMALY.value, workspace_id=workspace.pk, target=target,
                                  payload=card.to_dict(), created_at=now, not_before=now, entity=ref))
 
 
 def _outcome(uow: UnitOfWork, campaign: Campaign, moves: list[Move], now: datetime) -> Outcome:
-    assert campaign.id is not None
     if not moves:
         return Outcome.QUIET
     if not campaign.is_open:
         return Outcome.CLOSED
-    until = uow.anomalies.snoozed_until(campaign.id)
+    until = uow.anomalies.snoozed_until(campaign.pk)
     return Outcome.SNOOZED if until is not None and until > now else Outcome.ALERTED
 
 
 def evaluate(uow: UnitOfWork, workspace: Workspace, campaign: Campaign, day: date, now: datetime,
              rows: Sequence[m.DailyMetric]) -> Evaluation:
     """Judge one day; a day that already alerted is left alone, so a re-post never alerts twice."""
-    assert campaign.id is not None and workspace.id is not None
-    existing = uow.anomalies.get(campaign.id, day)
+    existing = uow.anomalies.get(campaign.pk, day)
     if existing is not None and existing.outcome is Outcome.ALERTED:
         return existing
     moves = moves_of(rows, day)
-    found = Evaluation(workspace.id, campaign.id, day, now, _outcome(uow, campaign, moves, now), tuple(moves))
+    found = Evaluation(workspace.pk, campaign.pk, day, now, _outcome(uow, campaign, moves, now), tuple(moves))
     if found.outcome is Outcome.ALERTED:
-        card = view.anomaly_card(campaign, found, recent_changes(uow, campaign.id, day, now), workspace.tz,
+        card = view.anomaly_card(campaign, found, recent_changes(uow, campaign.pk, day, now), workspace.tz,
                                  workspace.lang)
         found.card = card.to_dict()
-        for channel in channels_for(uow, workspace, campaign.home_channel, AlertKind.ANOMALY.value, campaign.id):
+        for channel in channels_for(uow, workspace, campaign.home_channel, AlertKind.ANOMALY.value, campaign.pk):
             _post(uow, workspace, channel, card, found.ref, day, campaign, now)
     uow.anomalies.put(found)
     return found
@@ -110,8 +107,7 @@ def check_budget(uow: UnitOfWork, workspace: Workspace, campaign: Campaign, now:
 def after_ingest(uow: UnitOfWork, workspace: Workspace, campaign: Campaign, days: Iterable[date], now: datetime,
                  settings: Settings) -> list[Evaluation]:
     """What new metrics set off: each recent day judged (oldest first), then the budget levels."""
-    assert campaign.id is not None
-    rows = uow.metrics.for_campaign(campaign.id)
+    rows = uow.metrics.for_campaign(campaign.pk)
     first = first_alert_day(workspace, now, settings)
     found = [evaluate(uow, workspace, campaign, day, now, rows) for day in sorted(set(days)) if day >= first]
     check_budget(uow, workspace, campaign, now, settings)

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from domain import refs
 from domain.errors import InvalidInput, InvalidTransition
+from domain.stored import Stored
 
 
 class TaskStatus(StrEnum):
@@ -28,7 +29,7 @@ MOVES: dict[str, dict[TaskStatus, TaskStatus]] = {
 
 
 @dataclass(slots=True)
-class Task:
+class Task(Stored):
     workspace_id: int
     campaign_id: int
     title: str

@@ -49,11 +49,10 @@ def request(cmd: c.RequestBudget, env: Env) -> Reply:
     steps = env.deps.policy.steps_for(cmd.amount.amount)
     holders = {role: {m.user_ref for m in env.uow.members.holders(env.workspace_id, role)} for role in Role}
     check_staffed(steps, holders, env.actor.user)
-    assert campaign.id is not None
     r = env.uow.approvals.add(ApprovalRequest(
-        workspace_id=env.workspace_id, campaign_id=campaign.id, requester=env.actor.user, amount=cmd.amount,
+        workspace_id=env.workspace_id, campaign_id=campaign.pk, requester=env.actor.user, amount=cmd.amount,
         reason=cmd.reason, steps=steps, created_at=env.now))
-    common.audit(env, r.ref, "approval.requested", campaign.id, amount=r.amount.format(), comment=r.reason)
+    common.audit(env, r.ref, "approval.requested", campaign.pk, amount=r.amount.format(), comment=r.reason)
     announce_step(env, r, campaign)
     summary = _card(env, r, campaign, env.actor.workspace.lang, with_buttons=False)
     to_channel(env.uow, env.actor.workspace, campaign.home_channel, AlertKind.APPROVAL_PENDING.value, summary,

@@ -60,15 +60,13 @@ def _soon(s: Scan, workspace: Workspace, task: Task, campaign: Campaign, soon: t
 def _overdue(s: Scan, workspace: Workspace, task: Task, campaign: Campaign) -> None:
     kind = AlertKind.DEADLINE_OVERDUE.value
     card = view.overdue(task, campaign, s.now, workspace.tz, workspace.lang)
-    assert workspace.id is not None
-    subs = s.subscriptions(workspace.id)
+    subs = s.subscriptions(workspace.pk)
     for channel in channels_for(s.uow, workspace, campaign.home_channel, kind, campaign.id, subs):
         s.count(to_channel(s.uow, workspace, channel, kind, card, task.ref, _period(task, workspace), s.now))
 
 
 def _escalate(s: Scan, workspace: Workspace, task: Task, campaign: Campaign) -> None:
-    assert workspace.id is not None
-    managers = s.managers(workspace.id)
+    managers = s.managers(workspace.pk)
     for user in dict.fromkeys([campaign.owner, *managers]):
         member = s.member(workspace, user)
         card = partial(view.overdue, task, campaign, s.now, member.tz_in(workspace), escalate=True)

@@ -25,8 +25,7 @@ def scan(cmd: c.SendDigests, s: Scan) -> None:
         local = s.now.astimezone(workspace.tz)
         if local.hour < s.deps.settings.digest_hour:
             continue
-        assert workspace.id is not None
-        scopes = _scopes(s.uow.subscriptions.for_workspace(workspace.id))
+        scopes = _scopes(s.uow.subscriptions.for_workspace(workspace.pk))
         if scopes:
             _send(s, workspace, scopes)
 
@@ -46,13 +45,12 @@ def _scopes(subs: Sequence[Subscription]) -> dict[str, set[int] | None]:
 
 
 def _send(s: Scan, workspace: Workspace, scopes: dict[str, set[int] | None]) -> None:
-    assert workspace.id is not None
     tz, lang = workspace.tz, workspace.lang
     day = s.now.astimezone(tz).date()
     end_of_day = datetime.combine(day + timedelta(days=1), time(0), tz)
-    overdue = s.uow.tasks.open_due_before(workspace.id, s.now)
-    today = s.uow.tasks.open_due_between(workspace.id, s.now, end_of_day)
-    pending = s.uow.approvals.list(workspace.id, ApprovalStatus.PENDING)
+    overdue = s.uow.tasks.open_due_before(workspace.pk, s.now)
+    today = s.uow.tasks.open_due_between(workspace.pk, s.now, end_of_day)
+    pending = s.uow.approvals.list(workspace.pk, ApprovalStatus.PENDING)
     ids = [t.campaign_id for t in (*overdue, *today)] + [r.campaign_id for r in pending]
     campaigns = {camp.id: camp for camp in s.uow.campaigns.many(ids) if camp.is_open}
     for channel, scope in scopes.items():
@@ -61,7 +59,7 @@ def _send(s: Scan, workspace: Workspace, scopes: dict[str, set[int] | None]) -> 
 
         card = view.digest(day, _tasks(overdue, keep), _tasks(today, keep),
                            _requests(pending, campaigns, keep), s.now, tz, lang, _label(scope, campaigns, lang))
-        s.count(to_channel(s.uow, workspace, channel, AlertKind.DIGEST.value, card, f"W-{workspace.id}",
+        s.count(to_channel(s.uow, workspace, channel, AlertKind.DIGEST.value, card, f"W-{workspace.pk}",
                            day.isoformat(), s.now))
 
 

@@ -35,14 +35,12 @@ class Scan:
         return self._workspaces[workspace_id]
 
     def env(self, workspace: Workspace) -> Env:
-        assert workspace.id is not None
-        bot = Member(workspace.id, SYSTEM_USER, "MEMS")
+        bot = Member(workspace.pk, SYSTEM_USER, "MEMS")
         return Env(self.uow, Actor(workspace, bot, None), self.now, self.deps)
 
     def member(self, workspace: Workspace, user: str) -> Member:
         """Each person once per scan, however many of their tasks are due."""
-        assert workspace.id is not None
-        key = (workspace.id, user)
+        key = (workspace.pk, user)
         if key not in self._members:
             self._members[key] = ensure_member(self.uow, workspace, user, self.deps.settings, self.now)
         return self._members[key]

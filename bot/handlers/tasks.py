@@ -27,12 +27,11 @@ def _tell_assignee(env: Env, task: Task, campaign: Campaign) -> None:
 def add(cmd: c.AddTask, env: Env) -> Reply:
     campaign = common.open_campaign(env, cmd.campaign)
     authz.require("task add", env.actor.member, authz.RUN_CAMPAIGN, campaign)
-    assert campaign.id is not None
     if cmd.assignee:
         ensure_member(env.uow, env.actor.workspace, cmd.assignee, env.deps.settings, env.now)
-    task = env.uow.tasks.add(Task(workspace_id=env.workspace_id, campaign_id=campaign.id, title=cmd.title,
+    task = env.uow.tasks.add(Task(workspace_id=env.workspace_id, campaign_id=campaign.pk, title=cmd.title,
                                   created_at=env.now, assignee=cmd.assignee, due=cmd.due))
-    common.audit(env, task.ref, "task.added", campaign.id, title=task.title, assignee=task.assignee)
+    common.audit(env, task.ref, "task.added", campaign.pk, title=task.title, assignee=task.assignee)
     _tell_assignee(env, task, campaign)
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_added"), public=True)
 
@@ -94,8 +93,7 @@ def list_(cmd: c.ListTasks, env: Env) -> Reply:
     tz, lang = env.actor.tz, env.lang
     if cmd.scope == "campaign" and cmd.campaign is not None:
         campaign = common.campaign(env, cmd.campaign)
-        assert campaign.id is not None
-        tasks = env.uow.tasks.for_campaign(campaign.id)
+        tasks = env.uow.tasks.for_campaign(campaign.pk)
         title = tr(lang, "title.tasks_of", ref=campaign.ref, name=campaign.name)
     elif cmd.scope == "overdue":
         tasks = env.uow.tasks.open_due_before(env.workspace_id, env.now)
@@ -109,13 +107,11 @@ def list_(cmd: c.ListTasks, env: Env) -> Reply:
 
 def board(cmd: c.Board, env: Env) -> Reply:
     campaign = common.campaign(env, cmd.campaign)
-    assert campaign.id is not None
-    tasks = sorted(env.uow.tasks.for_campaign(campaign.id), key=lambda t: (t.due is None, t.due, t.id))
+    tasks = sorted(env.uow.tasks.for_campaign(campaign.pk), key=lambda t: (t.due is None, t.due, t.id))
     return Reply(view.board(campaign, tasks, env.now, env.actor.tz, env.lang))
 
 
 def timeline(cmd: c.Timeline, env: Env) -> Reply:
     campaign = common.campaign(env, cmd.campaign)
-    assert campaign.id is not None
-    tasks = env.uow.tasks.for_campaign(campaign.id)
+    tasks = env.uow.tasks.for_campaign(campaign.pk)
     return Reply(view.timeline(campaign, tasks, env.now, env.actor.tz, env.lang))

@@ -29,9 +29,9 @@ def create(cmd: c.CreateToken, env: Env) -> Reply:
 def revoke(cmd: c.RevokeToken, env: Env) -> Reply:
     authz.require("token", env.actor.member, authz.ADMIN_ONLY)
     found = next((t for t in env.uow.tokens.active(env.workspace_id) if t.name == cmd.name), None)
-    if found is None or found.id is None:
+    if found is None:
         raise InvalidInput("name", "no_such_token", value=cmd.name)
-    env.uow.tokens.revoke(found.id, env.now)
+    env.uow.tokens.revoke(found.pk, env.now)
     common.audit(env, f"token:{cmd.name}", "token.revoked", None)
     return Reply(Card(title="", tone=Tone.SUCCESS, sections=(Section(tr(env.lang, "label.token_revoked",
                                                                         name=cmd.name)),)))

@@ -83,6 +83,5 @@ def scan_anomalies(cmd: c.ScanAnomalies, scan: Scan) -> None:
 def scan_budgets(cmd: c.ScanBudgets, scan: Scan) -> None:
     """The safety net for budget.threshold: every open campaign, every workspace; keys keep it to once."""
     for workspace in scan.uow.workspaces.all():
-        assert workspace.id is not None
-        for campaign in scan.uow.campaigns.list(workspace.id, OPEN):
+        for campaign in scan.uow.campaigns.list(workspace.pk, OPEN):
             scan.count(watch.check_budget(scan.uow, workspace, campaign, cmd.at, scan.deps.settings) is not None)
