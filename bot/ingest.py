@@ -12,7 +12,7 @@ from typing import Any
 from bot import watch
 from bot.settings import Settings
 from domain import refs
-from domain.audit import AuditEntry
+from domain.audit import AuditAction, AuditEntry
 from domain.campaign import Campaign
 from domain.metrics import DailyMetric
 from domain.people import Workspace
@@ -178,7 +178,7 @@ class Ingest:
             days.setdefault(row.campaign, set()).add(row.day)
         for number, campaign_days in days.items():
             campaign, workspace = places[number]
-            uow.audit.add(AuditEntry(campaign.workspace_id, campaign.ref, "metrics.imported", source, now, number,
-                                     {"rows": str(sum(1 for r in rows if r.campaign == number)),
+            uow.audit.add(AuditEntry(campaign.workspace_id, campaign.ref, AuditAction.METRICS_IMPORTED, source, now,
+                                     number, {"rows": str(sum(1 for r in rows if r.campaign == number)),
                                       "first": str(min(campaign_days)), "last": str(max(campaign_days))}))
             watch.after_ingest(uow, workspace, campaign, campaign_days, now, self.settings)

@@ -10,6 +10,7 @@ from domain.campaign import Action
 from domain.money import Money
 from domain.people import QuietHours, Role
 from domain.refs import Kind
+from domain.task import TaskMove
 
 
 class Command:
@@ -78,7 +79,7 @@ class AssignTask(Command):
 @dataclass(frozen=True)
 class MoveTask(Command):
     task: int
-    verb: str  # start | done | reopen
+    move: TaskMove  # start, done or reopen (a block has its reason: BlockTask)
 
 
 @dataclass(frozen=True)

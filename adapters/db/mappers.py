@@ -21,7 +21,7 @@ from adapters.db.tables import (
     WorkspaceRow,
 )
 from domain.approval import ApprovalRequest, ApprovalStatus, Decision, Outcome
-from domain.audit import AuditEntry
+from domain.audit import AuditAction, AuditEntry
 from domain.campaign import Campaign, Status
 from domain.ledger import SpendEntry
 from domain.metrics import DailyMetric
@@ -146,7 +146,7 @@ def metric_values(m: DailyMetric) -> Values:
 
 
 def audit(row: AuditRow) -> AuditEntry:
-    return AuditEntry(workspace_id=row.workspace_id, entity=row.entity, action=row.action, actor=row.actor,
+    return AuditEntry(workspace_id=row.workspace_id, entity=row.entity, action=AuditAction(row.action), actor=row.actor,
                       at=row.at, campaign_id=row.campaign_id, detail=dict(row.detail), id=row.id)
 
 

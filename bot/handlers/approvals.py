@@ -11,6 +11,7 @@ from bot.presenters import approvals as view
 from domain import authz
 from domain import commands as c
 from domain.approval import ApprovalRequest, ApprovalStatus, check_staffed
+from domain.audit import AuditAction
 from domain.campaign import Campaign
 from domain.notifications import AlertKind
 from domain.people import Role
@@ -52,7 +53,7 @@ def request(cmd: c.RequestBudget, env: Env) -> Reply:
     r = env.uow.approvals.add(ApprovalRequest(
         workspace_id=env.workspace_id, campaign_id=campaign.pk, requester=env.actor.user, amount=cmd.amount,
         reason=cmd.reason, steps=steps, created_at=env.now))
-    common.audit(env, r.ref, "approval.requested", campaign.pk, amount=r.amount.format(), comment=r.reason)
+    common.audit(env, r.ref, AuditAction.APPROVAL_REQUESTED, campaign.pk, amount=r.amount.format(), comment=r.reason)
     announce_step(env, r, campaign)
     summary = _card(env, r, campaign, env.actor.workspace.lang, with_buttons=False)
     to_channel(env.uow, env.actor.workspace, campaign.home_channel, AlertKind.APPROVAL_PENDING.value, summary,
@@ -79,9 +80,11 @@ def approve(cmd: c.Approve, env: Env) -> Reply:
     campaign = common.campaign(env, r.campaign_id)
     decision = r.approve(env.actor.user, env.actor.member.roles, cmd.comment, env.now)
     env.uow.approvals.save(r)
-    common.audit(env, r.ref, "approval.approved", campaign.id, step=decision.step + 1, comment=decision.comment)
+    common.audit(env, r.ref, AuditAction.APPROVAL_APPROVED, campaign.id, step=decision.step + 1,
+                 comment=decision.comment)
     if r.status is ApprovalStatus.APPROVED:
-        common.audit(env, campaign.ref, "budget.approved", campaign.id, amount=r.amount.format(), request=r.ref)
+        common.audit(env, campaign.ref, AuditAction.BUDGET_APPROVED, campaign.id, amount=r.amount.format(),
+                     request=r.ref)
     return _after_decision(env, r, campaign, "approved")
 
 
@@ -90,7 +93,8 @@ def reject(cmd: c.Reject, env: Env) -> Reply:
     campaign = common.campaign(env, r.campaign_id)
     decision = r.reject(env.actor.user, env.actor.member.roles, cmd.reason, env.now)
     env.uow.approvals.save(r)
-    common.audit(env, r.ref, "approval.rejected", campaign.id, step=decision.step + 1, comment=decision.comment)
+    common.audit(env, r.ref, AuditAction.APPROVAL_REJECTED, campaign.id, step=decision.step + 1,
+                 comment=decision.comment)
     return _after_decision(env, r, campaign, "rejected")
 
 
@@ -99,7 +103,7 @@ def withdraw(cmd: c.Withdraw, env: Env) -> Reply:
     campaign = common.campaign(env, r.campaign_id)
     r.withdraw(env.actor.user, env.now)
     env.uow.approvals.save(r)
-    common.audit(env, r.ref, "approval.withdrawn", campaign.id)
+    common.audit(env, r.ref, AuditAction.APPROVAL_WITHDRAWN, campaign.id)
     update_copies(env, r.ref, lambda lang: _card(env, r, campaign, lang, with_buttons=False), r.version)
     return Reply(_card(env, r, campaign, env.lang, with_buttons=False))
 

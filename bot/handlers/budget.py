@@ -10,6 +10,7 @@ from bot.presenters import budget as view
 from bot.presenters import report as report_view
 from domain import authz
 from domain import commands as c
+from domain.audit import AuditAction
 from domain.errors import InvalidInput
 from domain.ledger import SpendEntry
 from domain.metrics import DailyMetric
@@ -21,7 +22,7 @@ def spend(cmd: c.RecordSpend, env: Env) -> Reply:
     common.check_currency(env, cmd.amount)
     entry = env.uow.ledger.add(SpendEntry(env.workspace_id, campaign.pk, cmd.amount, cmd.note, env.actor.user,
                                           env.now))
-    common.audit(env, campaign.ref, "budget.spent", campaign.pk, amount=cmd.amount.format(), comment=cmd.note)
+    common.audit(env, campaign.ref, AuditAction.BUDGET_SPENT, campaign.pk, amount=cmd.amount.format(), comment=cmd.note)
     watch.check_budget(env.uow, env.actor.workspace, campaign, env.now, env.deps.settings)
     return Reply(view.spend_recorded(campaign, entry, common.ledger(env, campaign), env.lang), public=True)
 
@@ -44,7 +45,7 @@ def metrics(cmd: c.RecordMetrics, env: Env) -> Reply:
     base = existing or DailyMetric(env.workspace_id, campaign.pk, day, cmd.channel)
     row = base.merged(cmd.figures)
     env.uow.metrics.put(row)
-    common.audit(env, campaign.ref, "metrics.recorded", campaign.pk, day=day.isoformat(), channel=cmd.channel)
+    common.audit(env, campaign.ref, AuditAction.METRICS_RECORDED, campaign.pk, day=day.isoformat(), channel=cmd.channel)
     watch.after_ingest(env.uow, env.actor.workspace, campaign, [day], env.now, env.deps.settings)
     return Reply(report_view.metrics_recorded(campaign, row, env.lang), public=False)
 

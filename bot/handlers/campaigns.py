@@ -15,6 +15,7 @@ from bot.presenters import campaigns as view
 from bot.presenters import fmt
 from domain import authz
 from domain import commands as c
+from domain.audit import CAMPAIGN_ACTIONS, AuditAction
 from domain.campaign import OPEN, Campaign
 from domain.errors import InvalidInput
 from domain.metrics import totals
@@ -53,7 +54,8 @@ def new(cmd: c.NewCampaign, env: Env) -> Reply:
                 workspace_id=env.workspace_id, campaign_id=campaign.pk, title=item.title_in(env.lang),
                 created_at=env.now, assignee=owner.user_ref, due=due_at(day, env.actor.workspace.tz),
                 from_template=True)))
-    common.audit(env, campaign.ref, "campaign.created", campaign.pk, name=campaign.name, template=campaign.template)
+    common.audit(env, campaign.ref, AuditAction.CAMPAIGN_CREATED, campaign.pk, name=campaign.name,
+                 template=campaign.template)
     card = view.created_card(campaign, common.ledger(env, campaign), tasks, env.now, env.actor.tz, env.lang)
     return Reply(card, public=True)
 
@@ -77,7 +79,7 @@ def change_status(cmd: c.ChangeStatus, env: Env) -> Reply:
     before = campaign.status
     campaign.transition(cmd.action, common.ledger(env, campaign).approved)
     env.uow.campaigns.save(campaign)
-    common.audit(env, campaign.ref, f"campaign.{cmd.action.value}", campaign.id, before=before.value,
+    common.audit(env, campaign.ref, CAMPAIGN_ACTIONS[cmd.action], campaign.id, before=before.value,
                  after=campaign.status.value)
     result = card(env, campaign)
     title = tr(env.lang, "title.status_changed", name=result.title,
@@ -97,6 +99,7 @@ def move(cmd: c.MoveCampaign, env: Env) -> Reply:
             task.shift(shift)
             env.uow.tasks.save(task)
             diff.append((task, old))
-    common.audit(env, campaign.ref, "campaign.moved", campaign.pk, days=shift.days, launch=cmd.launch.isoformat())
+    common.audit(env, campaign.ref, AuditAction.CAMPAIGN_MOVED, campaign.pk, days=shift.days,
+                 launch=cmd.launch.isoformat())
     return Reply(view.moved_card(campaign, diff, env.actor.tz, env.lang), public=True)
 

@@ -11,6 +11,7 @@ from bot.notify import tell
 from bot.presenters import tasks as view
 from domain import authz
 from domain import commands as c
+from domain.audit import TASK_MOVES, AuditAction
 from domain.campaign import Campaign
 from domain.notifications import AlertKind
 from domain.task import Task
@@ -31,7 +32,7 @@ def add(cmd: c.AddTask, env: Env) -> Reply:
         ensure_member(env.uow, env.actor.workspace, cmd.assignee, env.deps.settings, env.now)
     task = env.uow.tasks.add(Task(workspace_id=env.workspace_id, campaign_id=campaign.pk, title=cmd.title,
                                   created_at=env.now, assignee=cmd.assignee, due=cmd.due))
-    common.audit(env, task.ref, "task.added", campaign.pk, title=task.title, assignee=task.assignee)
+    common.audit(env, task.ref, AuditAction.TASK_ADDED, campaign.pk, title=task.title, assignee=task.assignee)
     _tell_assignee(env, task, campaign)
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_added"), public=True)
 
@@ -48,24 +49,19 @@ def assign(cmd: c.AssignTask, env: Env) -> Reply:
     ensure_member(env.uow, env.actor.workspace, cmd.assignee, env.deps.settings, env.now)
     task.assignee = cmd.assignee
     env.uow.tasks.save(task)
-    common.audit(env, task.ref, "task.assigned", campaign.id, assignee=cmd.assignee)
+    common.audit(env, task.ref, AuditAction.TASK_ASSIGNED, campaign.id, assignee=cmd.assignee)
     _tell_assignee(env, task, campaign)
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_assigned"), public=True)
 
 
 def move(cmd: c.MoveTask, env: Env) -> Reply:
     task, campaign = _task_and_campaign(env, cmd.task)
-    authz.require(f"task {cmd.verb}", env.actor.member, authz.WORK_TASK, campaign, task)
+    authz.require(f"task {cmd.move}", env.actor.member, authz.WORK_TASK, campaign, task)
     common.open_campaign(env, task.campaign_id)
-    if cmd.verb == "start":
-        task.start()
-    elif cmd.verb == "done":
-        task.finish(env.now)
-    else:
-        task.reopen()
+    task.move(cmd.move, env.now)
     env.uow.tasks.save(task)
-    common.audit(env, task.ref, f"task.{cmd.verb}", campaign.id, title=task.title)
-    return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, f"title.task_{cmd.verb}"),
+    common.audit(env, task.ref, TASK_MOVES[cmd.move], campaign.id, title=task.title)
+    return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, f"title.task_{cmd.move}"),
                  public=True)
 
 
@@ -75,7 +71,7 @@ def block(cmd: c.BlockTask, env: Env) -> Reply:
     common.open_campaign(env, task.campaign_id)
     task.block(cmd.reason)
     env.uow.tasks.save(task)
-    common.audit(env, task.ref, "task.blocked", campaign.id, comment=cmd.reason)
+    common.audit(env, task.ref, AuditAction.TASK_BLOCKED, campaign.id, comment=cmd.reason)
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_blocked"), public=True)
 
 
@@ -85,7 +81,7 @@ def due(cmd: c.SetTaskDue, env: Env) -> Reply:
     common.open_campaign(env, task.campaign_id)
     task.due = cmd.due
     env.uow.tasks.save(task)
-    common.audit(env, task.ref, "task.due", campaign.id, due=cmd.due.isoformat())
+    common.audit(env, task.ref, AuditAction.TASK_DUE, campaign.id, due=cmd.due.isoformat())
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_due"), public=True)
 
 

@@ -17,6 +17,7 @@ from bot.presenters import watch as view
 from domain import authz
 from domain import commands as c
 from domain.alerts import Evaluation, Outcome, Snooze, alert_ref
+from domain.audit import AuditAction
 from domain.campaign import OPEN
 from domain.errors import InvalidInput
 
@@ -38,7 +39,7 @@ def ack(cmd: c.Acknowledge, env: Env) -> Reply:
                                   at=fmt.moment(found.acknowledged_at, env.actor.tz, env.lang))))
     found.acknowledged_by, found.acknowledged_at = env.actor.user, env.now
     env.uow.anomalies.put(found)
-    common.audit(env, campaign.ref, "anomaly.acknowledged", campaign.id, day=cmd.day.isoformat())
+    common.audit(env, campaign.ref, AuditAction.ANOMALY_ACKNOWLEDGED, campaign.id, day=cmd.day.isoformat())
     workspace = env.actor.workspace
     sent = Card.from_dict(found.card)
     update_copies(env, found.ref, lambda lang: view.acknowledged(sent, env.actor.user, env.now, workspace.tz, lang), 1)
@@ -51,7 +52,7 @@ def snooze(cmd: c.SnoozeAlerts, env: Env) -> Reply:
     authz.require("snooze", env.actor.member, authz.RUN_CAMPAIGN, campaign)
     until = env.now + timedelta(hours=cmd.hours)
     env.uow.anomalies.snooze(Snooze(env.workspace_id, cmd.campaign, until, env.actor.user, env.now))
-    common.audit(env, campaign.ref, "anomaly.snoozed", campaign.id, until=until.isoformat(), hours=cmd.hours)
+    common.audit(env, campaign.ref, AuditAction.ANOMALY_SNOOZED, campaign.id, until=until.isoformat(), hours=cmd.hours)
     workspace = env.actor.workspace
     if cmd.day is not None:
         found = _alerted(env, cmd.campaign, cmd.day)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.parsing import builders as b
 from bot.parsing import builders_watch as w
 from domain.campaign import Action
+from domain.task import TaskMove
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,11 @@ TABLE: tuple[Spec, ...] = (
     Spec("task assign", ("任务 指派",), "task assign <T-id> @user", RUN, "(Re)assign a task; the assignee is told",
          "指派任务，并通知负责人", b.task_assign, examples=("task assign T-3 @li",)),
     Spec("task start", ("任务 开始",), "task start <T-id>", WORK, "Start working on a task", "开始任务",
-         b.task_move("start"), examples=("task start T-3",)),
+         b.task_move(TaskMove.START), examples=("task start T-3",)),
     Spec("task done", ("任务 完成",), "task done <T-id>", WORK, "Mark a task done", "完成任务",
-         b.task_move("done"), examples=("task done T-3",)),
+         b.task_move(TaskMove.DONE), examples=("task done T-3",)),
     Spec("task reopen", ("任务 重开",), "task reopen <T-id>", WORK, "Reopen a finished task", "重新打开任务",
-         b.task_move("reopen"), examples=("task reopen T-3",)),
+         b.task_move(TaskMove.REOPEN), examples=("task reopen T-3",)),
     Spec("task block", ("任务 阻塞",), "task block <T-id> <reason>", WORK, "Mark a task blocked, with the reason",
          "标记任务受阻并说明原因", b.task_block, examples=('task block T-3 "waiting for the venue contract"',)),
     Spec("task due", ("任务 截止",), "task due <T-id> <date>", RUN, "Change a task's due date", "修改任务截止日期",
