@@ -43,3 +43,11 @@ class Actor:
     @property
     def workspace_id(self) -> int:
         return self.workspace.pk
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who calls without being a chat member: the operator (every workspace) or one workspace's API token."""
+
+    workspace_id: int | None
+    name: str

@@ -1,5 +1,6 @@
 """Routes of the REST API under /api/v1. Thin: check the token, read the body, call the service, shape
-the answer. Rules (who sees what, what a row must hold) live in bot.api_service and bot.ingest.
+the answer. Rules (who sees what, what a row must hold) live in bot.api_service and bot.ingest; metrics go to the
+bus as a command, like a chat's.
 
 No `from __future__ import annotations` here: FastAPI reads the routes' annotations, which name local
 dependency aliases, at definition time."""
@@ -16,12 +17,14 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.api import models as out
 from bot.api_service import ApiService, CampaignView
-from bot.ingest import Principal, parse_rows
+from bot.bus import Bus
+from bot.context import Principal
+from bot.ingest import parse_rows
 from bot.settings import Settings
 from domain import refs
 from domain.approval import ApprovalRequest
 from domain.campaign import Campaign
-from domain.ports import Clock, UnitOfWork
+from domain.ports import UnitOfWork
 from domain.task import Task
 
 T = TypeVar("T")
@@ -91,15 +94,13 @@ class Parts(Protocol):
     @property
     def uow_factory(self) -> Callable[[], UnitOfWork]: ...
     @property
-    def clock(self) -> Clock: ...
-    @property
     def settings(self) -> Settings: ...
     @property
-    def kicker(self) -> Any: ...
+    def bus(self) -> Bus: ...
 
 
 def router(container: Parts) -> APIRouter:
-    service = ApiService(container.uow_factory, container.clock, container.settings, container.kicker.kick)
+    service = ApiService(container.uow_factory, container.settings, container.bus)
 
     def caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
         found = service.principal(credentials.credentials) if credentials else None

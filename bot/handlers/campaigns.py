@@ -15,6 +15,7 @@ from bot.presenters import campaigns as view
 from bot.presenters import fmt
 from domain import authz
 from domain import commands as c
+from domain import events as e
 from domain.audit import CAMPAIGN_ACTIONS, AuditAction
 from domain.campaign import OPEN, Campaign
 from domain.errors import InvalidInput
@@ -101,5 +102,6 @@ def move(cmd: c.MoveCampaign, env: Env) -> Reply:
             diff.append((task, old))
     common.audit(env, campaign.ref, AuditAction.CAMPAIGN_MOVED, campaign.pk, days=shift.days,
                  launch=cmd.launch.isoformat())
+    env.record(e.CampaignMoved(campaign, shift, env.actor.user))
     return Reply(view.moved_card(campaign, diff, env.actor.tz, env.lang), public=True)
 

@@ -7,22 +7,13 @@ from bot.env import Env
 from bot.handlers import common
 from bot.i18n import tr
 from bot.identity import ensure_member
-from bot.notify import tell
 from bot.presenters import tasks as view
 from domain import authz
 from domain import commands as c
+from domain import events as e
 from domain.audit import TASK_MOVES, AuditAction
 from domain.campaign import Campaign
-from domain.notifications import AlertKind
-from domain.task import Task
-
-
-def _tell_assignee(env: Env, task: Task, campaign: Campaign) -> None:
-    if task.assignee:
-        tz = env.actor.workspace.tz
-        tell(env, [task.assignee], AlertKind.NOTICE.value,
-             lambda lang: view.task_card(task, campaign, env.now, tz, lang, "title.assigned_to_you"),
-             task.ref, f"assigned:{task.assignee}:{task.version}")
+from domain.task import Task, TaskMove
 
 
 def add(cmd: c.AddTask, env: Env) -> Reply:
@@ -33,7 +24,8 @@ def add(cmd: c.AddTask, env: Env) -> Reply:
     task = env.uow.tasks.add(Task(workspace_id=env.workspace_id, campaign_id=campaign.pk, title=cmd.title,
                                   created_at=env.now, assignee=cmd.assignee, due=cmd.due))
     common.audit(env, task.ref, AuditAction.TASK_ADDED, campaign.pk, title=task.title, assignee=task.assignee)
-    _tell_assignee(env, task, campaign)
+    if task.assignee:
+        env.record(e.TaskAssigned(task, campaign, env.actor.user))
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_added"), public=True)
 
 
@@ -50,7 +42,7 @@ def assign(cmd: c.AssignTask, env: Env) -> Reply:
     task.assignee = cmd.assignee
     env.uow.tasks.save(task)
     common.audit(env, task.ref, AuditAction.TASK_ASSIGNED, campaign.id, assignee=cmd.assignee)
-    _tell_assignee(env, task, campaign)
+    env.record(e.TaskAssigned(task, campaign, env.actor.user))
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_assigned"), public=True)
 
 
@@ -61,6 +53,7 @@ def move(cmd: c.MoveTask, env: Env) -> Reply:
     task.move(cmd.move, env.now)
     env.uow.tasks.save(task)
     common.audit(env, task.ref, TASK_MOVES[cmd.move], campaign.id, title=task.title)
+    env.record(e.TaskMoved(task, campaign, cmd.move, env.actor.user))
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, f"title.task_{cmd.move}"),
                  public=True)
 
@@ -69,9 +62,10 @@ def block(cmd: c.BlockTask, env: Env) -> Reply:
     task, campaign = _task_and_campaign(env, cmd.task)
     authz.require("task block", env.actor.member, authz.WORK_TASK, campaign, task)
     common.open_campaign(env, task.campaign_id)
-    task.block(cmd.reason)
+    task.move(TaskMove.BLOCK, env.now, cmd.reason)
     env.uow.tasks.save(task)
     common.audit(env, task.ref, AuditAction.TASK_BLOCKED, campaign.id, comment=cmd.reason)
+    env.record(e.TaskMoved(task, campaign, TaskMove.BLOCK, env.actor.user))
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_blocked"), public=True)
 
 
