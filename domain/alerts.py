@@ -1,4 +1,4 @@
-"""Alert state the campaign watch keeps: each day's anomaly evaluation (acknowledged or not), snoozes,
+"""Alert state kept for metrics: each day's anomaly evaluation (acknowledged or not), snoozes,
 and the budget levels a campaign's spend has crossed."""
 
 from __future__ import annotations

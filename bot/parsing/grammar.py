@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.parsing import builders as b
-from bot.parsing import builders_watch as w
+from bot.parsing import builders_anomalies as anomalies
+from bot.parsing import builders_tokens as tokens
 from domain.campaign import Action
 from domain.task import TaskMove
 
@@ -118,20 +119,20 @@ TABLE: tuple[Spec, ...] = (
     Spec("settings", ("设置",), "settings [tz=Area/City] [lang=en|zh] [quiet=22:00-08:00]", "anyone (own)",
          "Your personal settings", "个人设置", b.settings, ("tz", "lang", "quiet"),
          ("settings tz=Asia/Shanghai lang=zh quiet=22:00-08:00", "settings quiet=off")),
-    # --- metrics and alerts (issue 6) ---
+    # Anomaly alerts and API tokens.
     Spec("ack", ("确认",), "ack <alert-ref>", "anyone", "Acknowledge an anomaly alert; its copies say who did",
-         "确认异常提醒，各处的提醒卡片会显示确认人", w.ack, examples=("ack anomaly:C-1:2026-12-05",)),
+         "确认异常提醒，各处的提醒卡片会显示确认人", anomalies.ack, examples=("ack anomaly:C-1:2026-12-05",)),
     Spec("snooze", ("暂停提醒",), "snooze <alert-ref|C-id> [24h]", RUN,
          "Hold a campaign's anomaly alerts for a while (default 24 h, at most 7 days)",
-         "暂停活动的异常提醒（默认 24 小时，最长 7 天）", w.snooze,
+         "暂停活动的异常提醒（默认 24 小时，最长 7 天）", anomalies.snooze,
          examples=("snooze anomaly:C-1:2026-12-05 24h", "snooze C-1 2d", "暂停提醒 C-1 48小时")),
     Spec("token create", ("令牌 创建",), "token create [name]", "admin",
-         "Create an API token for this workspace (shown once)", "为本工作区创建 API 令牌（只显示一次）", w.token_create,
-         examples=("token create ci", "令牌 创建 dashboard")),
+         "Create an API token for this workspace (shown once)", "为本工作区创建 API 令牌（只显示一次）",
+         tokens.token_create, examples=("token create ci", "令牌 创建 dashboard")),
     Spec("token revoke", ("令牌 撤销",), "token revoke <name>", "admin", "Revoke an API token", "撤销 API 令牌",
-         w.token_revoke, examples=("token revoke ci",)),
+         tokens.token_revoke, examples=("token revoke ci",)),
     Spec("token list", ("令牌 列表",), "token list", "admin", "This workspace's API tokens (names only)",
-         "本工作区的 API 令牌（仅名称）", w.token_list, examples=("token list",)),
+         "本工作区的 API 令牌（仅名称）", tokens.token_list, examples=("token list",)),
 )
 
 # Groups that need a second word ("task add"); the first word alone is not a command.
