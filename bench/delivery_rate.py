@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import bootstrap
-from bot.cards import ActionId, Button, Card
+from bot.actions import Action, ActionId
+from bot.cards import Button, Card
 from bot.settings import Settings
 from domain.notifications import OutboxMessage, Target, TargetKind
 from domain.people import Platform, Workspace
@@ -36,7 +37,7 @@ def gateway_factory(spec: str) -> Any:
 
 
 def seed(container: bootstrap.Container, alerts: int, channels: int) -> None:
-    card = Card("Budget request", buttons=(Button("Approve", ActionId.APPROVE, "A-1", "approve A-1"),)).to_dict()
+    card = Card("Budget request", buttons=(Button("Approve", Action(ActionId.APPROVE, "A-1")),)).to_dict()
     order = [n % channels for n in range(alerts)]
     random.Random(7).shuffle(order)
     now = datetime.now(UTC)

@@ -1,11 +1,14 @@
-"""The neutral Card: what every surface renders natively. Buttons carry typed actions and the command
-they stand for, so a console user types what a Slack or Feishu user clicks."""
+"""The neutral Card: what every surface renders natively. Buttons carry typed actions (bot.actions); the console
+shows each as the command a person would type for the same thing."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from bot import actions
+from bot.actions import Action, ActionId
 
 
 class Tone(StrEnum):
@@ -14,16 +17,6 @@ class Tone(StrEnum):
     SUCCESS = "success"
     WARNING = "warning"
     DANGER = "danger"
-
-
-class ActionId(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-    TASK_START = "task_start"
-    TASK_DONE = "task_done"
-    ACK = "ack"
-    SNOOZE = "snooze"
-    SHOW = "show"
 
 
 class Style(StrEnum):
@@ -35,11 +28,35 @@ class Style(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str
-    action: ActionId
-    ref: str  # the entity the action applies to: A-3, T-7, an alert key
-    command: str  # what a console user types, e.g. "approve A-3"
+    action: Action
     style: Style = Style.DEFAULT
-    needs_reason: bool = False  # Reject: the surface asks for a reason (modal, card form, typed text)
+
+    @property
+    def id(self) -> ActionId:
+        return self.action.id
+
+    @property
+    def ref(self) -> str:
+        """The entity the action applies to: A-3, T-7, an alert ref."""
+        return self.action.ref
+
+    @property
+    def command(self) -> str:
+        """What a console user types for the same thing, e.g. `approve A-3`."""
+        return actions.typed(self.action)
+
+    @property
+    def needs_reason(self) -> bool:
+        """Reject: the surface asks for a reason first (a modal, a card form, typed text)."""
+        return actions.needs_reason(self.action.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, **self.action.to_dict(), "style": self.style.value}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Button:
+        action = Action(ActionId(data["action"]), data["ref"])
+        return cls(label=data["label"], action=action, style=Style(data.get("style", "default")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +92,9 @@ class Card:
     entity: str | None = None  # C-1 / T-3 / A-2 when the card shows one thing
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["buttons"] = [b.to_dict() for b in self.buttons]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Card:
@@ -84,9 +103,7 @@ class Card:
             title=data["title"], tone=Tone(data.get("tone", "neutral")),
             fields=tuple(Field(**f) for f in data.get("fields", ())),
             sections=tuple(Section(**s) for s in data.get("sections", ())),
-            buttons=tuple(Button(label=b["label"], action=ActionId(b["action"]), ref=b["ref"],
-                                 command=b["command"], style=Style(b.get("style", "default")),
-                                 needs_reason=b.get("needs_reason", False)) for b in data.get("buttons", ())),
+            buttons=tuple(Button.from_dict(b) for b in data.get("buttons", ())),
             footer=data.get("footer", ""),
             chart=Chart(chart["title"], tuple(chart["labels"]),
                         tuple((name, tuple(values)) for name, values in chart["series"])) if chart else None,

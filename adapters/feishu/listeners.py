@@ -85,10 +85,7 @@ class Listeners:
 
     async def _run(self, click: translate.Click) -> tuple[Reply, dict[str, Any] | None]:
         """The reply, and the card that replaces the clicked one (rendered here: a chart is uploaded first)."""
-        if click.command is not None:
-            reply = await asyncio.to_thread(self.bus.handle, click.ctx, click.command)
-        else:
-            reply = await asyncio.to_thread(self.bus.execute, click.ctx, click.text)
+        reply = await asyncio.to_thread(self.bus.handle, click.ctx, click.command)
         if reply.is_error:  # it changed nothing (not allowed, wrong state...): the button may be tried again
             await asyncio.to_thread(self.deduper.forget, click.key)
             return reply, None

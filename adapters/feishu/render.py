@@ -56,8 +56,8 @@ def plain(text: str) -> str:
 
 
 def callback_value(button: Button) -> Json:
-    """What a click sends back: the typed action, the entity, and the command a console user would type."""
-    return {"action": button.action.value, "ref": button.ref, "command": button.command}
+    """What a click sends back: the typed action and the entity it acts on."""
+    return button.action.to_dict()
 
 
 def callback_response(kind: str, text: str, card: Json | None = None) -> Json:

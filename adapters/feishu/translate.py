@@ -12,11 +12,10 @@ from lark_oapi.api.im.v1 import P2ImMessageReceiveV1
 from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTrigger
 
 from adapters.feishu import forms
-from bot.cards import ActionId
+from bot import actions
+from bot.actions import Action
 from bot.context import Context
 from domain import commands as c
-from domain import refs
-from domain.errors import InvalidInput
 from domain.people import Platform
 
 
@@ -31,8 +30,8 @@ class Message:
 @dataclass(frozen=True, slots=True)
 class Click:
     ctx: Context
-    text: str  # the command line the button stands for, e.g. "approve A-3"
-    command: c.Command | None  # typed instead when the card's form supplied free text (a reject reason)
+    action: Action  # what the button carries, with the reason typed into the card's form when it needs one
+    command: c.Command  # the domain command the action stands for (bot.actions)
     message_id: str  # the clicked card
     event_id: str
     key: str  # the same click twice (a double click) has the same key
@@ -69,27 +68,24 @@ def click(data: P2CardActionTrigger) -> Click | Refused:
     if header is None or event is None or event.action is None or event.operator is None:
         return Refused("feishu.toast.unknown_action")
     value: dict[str, Any] = event.action.value if isinstance(event.action.value, dict) else {}
-    command, ref = value.get("command"), value.get("ref")
-    if value.get("action") not in set(ActionId) or not isinstance(command, str) or not command.strip() \
-            or not header.tenant_key or not event.operator.open_id:
+    action = Action.from_dict(value)
+    if action is None or not header.tenant_key or not event.operator.open_id:
         return Refused("feishu.toast.unknown_action")
-    typed: c.Command | None = None
     reason = ""
-    if value["action"] == ActionId.REJECT:
+    if actions.needs_reason(action.id):
         reason = forms.reason(event.action.form_value)
         if not reason:
             return Refused("feishu.toast.reason_required")
-        try:
-            typed = c.Reject(refs.parse(str(ref), refs.Kind.APPROVAL)[1], reason)
-        except InvalidInput:
-            return Refused("feishu.toast.unknown_action")
-        command = f"reject {ref} {reason}"
+        action = action.add_reason(reason)
+    command = actions.command_for(action)
+    if command is None:
+        return Refused("feishu.toast.unknown_action")
     message_id = event.context.open_message_id if event.context else None
     chat = event.context.open_chat_id if event.context else None
     ctx = Context(Platform.FEISHU, header.tenant_key, event.operator.open_id, chat)
     key = json.dumps([header.tenant_key, event.operator.open_id, message_id, value, reason], sort_keys=True,
                      ensure_ascii=False)
-    return Click(ctx, command, typed, message_id or "", header.event_id or "",
+    return Click(ctx, action, command, message_id or "", header.event_id or "",
                  "feishu:click:" + hashlib.sha256(key.encode()).hexdigest())
 
 

@@ -1,5 +1,5 @@
-"""Slack modals: the campaign creation form and the reason for a rejection; each submission is checked
-field by field with the real parser, and becomes the same command text a user would type."""
+"""Slack modals: the campaign creation form and the reason a button needs (Reject); each submission is checked
+field by field by the real parser's builder and becomes a typed command."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.slack.translate import quote
+from bot.actions import Action, command_for
 from bot.i18n import tr
-from bot.parsing import ParseError, parse
+from bot.parsing import ParseError, build
 from bot.parsing.values import Now
 from bot.presenters.errors import parse_error
+from domain.commands import Command
 
 NEW = "mems_new"
 REASON = "mems_reason"
@@ -21,33 +22,36 @@ DATES = ("start", "end", "launch")
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Where a modal came from, carried in private_metadata: the channel, and the response_url to answer on."""
+    """Where a modal came from, carried in private_metadata: the channel, the response_url to answer on, and for a
+    reason modal the clicked button's action."""
 
     channel: str | None = None
     response_url: str | None = None
-    command: str = ""  # the button's command, for a reason modal
-    ref: str = ""
+    action: Action | None = None
 
     def encode(self) -> str:
-        return json.dumps({"c": self.channel, "u": self.response_url, "cmd": self.command, "ref": self.ref},
+        action = self.action.to_dict() if self.action else None
+        return json.dumps({"c": self.channel, "u": self.response_url, "a": action},
                           separators=(",", ":"))[:MAX_METADATA]
 
     @classmethod
-    def decode(cls, raw: str | None) -> Origin:
+    def decode(cls, raw: Any) -> Origin:
         try:
-            data = json.loads(raw or "{}")
+            data = json.loads(raw or "{}") if isinstance(raw, str) else None
         except ValueError:
             return cls()
         if not isinstance(data, dict):
             return cls()
-        return cls(data.get("c"), data.get("u"), str(data.get("cmd") or ""), str(data.get("ref") or ""))
+        channel, url = data.get("c"), data.get("u")
+        return cls(channel if isinstance(channel, str) else None, url if isinstance(url, str) else None,
+                   Action.from_dict(data.get("a")))
 
 
 @dataclass
 class Submission:
     """A checked form: the command to run, or the errors to show on their fields."""
 
-    command: str = ""
+    command: Command | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -108,25 +112,29 @@ def value(state: dict[str, Any], block: str) -> str:
     return str(found).strip()
 
 
-def _kpi_options(raw: str) -> list[str]:
-    words = raw.replace(",", " ").replace("，", " ").split()
-    return [word if word.lower().startswith("kpi.") else f"kpi.{word}" for word in words]
+def _kpi_options(raw: str) -> dict[str, str]:
+    """`roi=3, ctr=2%` → {"kpi.roi": "3", "kpi.ctr": "2%"}; a word without `=` is a KPI with no target (an error)."""
+    found: dict[str, str] = {}
+    for word in raw.replace(",", " ").replace("，", " ").split():
+        key, _, target = word.partition("=")
+        found[key if key.lower().startswith("kpi.") else f"kpi.{key}"] = target
+    return found
 
 
-def _options(state: dict[str, Any]) -> dict[str, list[str]]:
-    """Each filled field as the command words it stands for."""
-    words: dict[str, list[str]] = {}
+def _options(state: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each filled field as the options it stands for."""
+    options: dict[str, dict[str, str]] = {}
     for key in ("budget", *DATES, "template"):
         found = value(state, key)
         if found:
-            words[key] = [f"{key}={quote(found)}"]
+            options[key] = {key: found}
     owner = value(state, "owner")
     if owner:
-        words["owner"] = [f"owner=<@{owner}>"]
+        options["owner"] = {"owner": f"<@{owner}>"}
     kpis = value(state, "kpis")
     if kpis:
-        words["kpis"] = _kpi_options(kpis)
-    return words
+        options["kpis"] = _kpi_options(kpis)
+    return options
 
 
 def _first_line(exc: ParseError, lang: str) -> str:
@@ -134,30 +142,35 @@ def _first_line(exc: ParseError, lang: str) -> str:
 
 
 def read_new(state: dict[str, Any], now: Now, templates: list[str], lang: str) -> Submission:
-    """Check each field with the parser on its own, so an error lands on the field that caused it."""
+    """Check each field with the parser's builder on its own, so an error lands on the field that caused it."""
     name = value(state, "name")
     if not name:
         return Submission(errors={"name": tr(lang, "slack.field.required")})
-    head = f"new {quote(name)}"
-    options = _options(state)
-    result = Submission(command=" ".join([head, *(w for words in options.values() for w in words)]))
-    for block, words in (("name", []), *options.items()):
+    fields = _options(state)
+    result = Submission()
+    for block, options in (("name", {}), *fields.items()):
         try:
-            parse(" ".join([head, *words]), now)
+            build("new", [name], options, now)
         except ParseError as exc:
             result.errors[block] = _first_line(exc, lang)
     chosen = value(state, "template")
     if chosen and chosen.lower() not in templates:
         result.errors["template"] = tr(lang, "slack.field.unknown_template", value=chosen,
                                        allowed=", ".join(templates))
-    if not result.errors:
-        try:  # options that are fine alone but not together
-            parse(result.command, now)
-        except ParseError as exc:
-            result.errors["name"] = _first_line(exc, lang)
+    if result.errors:
+        return result
+    try:  # options that are fine alone but not together
+        result.command = build("new", [name], {k: v for options in fields.values() for k, v in options.items()}, now)
+    except ParseError as exc:
+        result.errors["name"] = _first_line(exc, lang)
     return result
 
 
-def read_reason(state: dict[str, Any], lang: str) -> str | Submission:
+def read_reason(state: dict[str, Any], origin: Origin, lang: str) -> Command | Submission:
+    """The clicked button's command with the typed reason; a form without a reason stays open and says so."""
     found = value(state, "reason")
-    return found if found else Submission(errors={"reason": tr(lang, "slack.field.required")})
+    command = command_for(origin.action.add_reason(found)) if origin.action and found else None
+    if command is None:
+        key = "slack.field.required" if not found else "slack.stale_button"
+        return Submission(errors={"reason": tr(lang, key)})
+    return command

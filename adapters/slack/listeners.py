@@ -1,5 +1,5 @@
-"""Slack listeners: ack at once → translate → the bus → answer. Commands, button clicks, modal
-submissions and app mentions all become the command text a console user would type."""
+"""Slack listeners: ack at once → translate → the bus → answer. A slash command or a mention is command text for
+the parser; a button click or a modal submission is a typed command (bot.actions, the forms)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,19 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from adapters.slack import errors, forms, translate
 from adapters.slack.answer import Answer
 from adapters.slack.runtime import Core, SlackRuntime
-from adapters.slack.translate import ButtonValue
-from bot.cards import ActionId, Reply, Tone, text_card
+from bot import actions
+from bot.actions import Action, ActionId
+from bot.cards import Reply, Tone, text_card
 from bot.context import Context
 from bot.i18n import tr
 from bot.parsing.values import Now
 from bot.presenters.errors import internal_error
+from domain.commands import Command
 
 log = logging.getLogger(__name__)
 DEDUPE_SECONDS = 2 * 3600  # Slack retries for about 5 minutes; people double-click within seconds
 ACTIONS = re.compile(r"^(" + "|".join(a.value for a in ActionId) + r")(\.\d+)?$")
 NEW_WORDS = frozenset({"new", "新建"})
-# Clicks that change what the clicked card shows: its answer takes the card's place. Others (Show) answer apart.
-REPLACES = frozenset({ActionId.APPROVE, ActionId.REJECT, ActionId.TASK_START, ActionId.TASK_DONE, ActionId.ACK,
-                      ActionId.SNOOZE})
 
 
 class Listeners:
@@ -61,26 +60,24 @@ class Listeners:
     async def click(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         async with self.slack.work.track():
             await ack()
-            action = (body.get("actions") or [{}])[0]
-            value = ButtonValue.decode(action.get("value"))
+            element = (body.get("actions") or [{}])[0]
+            action = translate.action_of(element)
             team, user = translate.team_of(body), translate.user_of(body)
-            if value is not None and value.needs_reason:
-                origin = forms.Origin(translate.action_channel(body), body.get("response_url"), value.command,
-                                      value.ref)
-                title = f"{(action.get('text') or {}).get('text', '')} {value.ref}".strip()
+            if action is not None and actions.needs_reason(action.id):
+                origin = forms.Origin(translate.action_channel(body), body.get("response_url"), action)
+                title = f"{(element.get('text') or {}).get('text', '')} {action.ref}".strip()
                 await self._open(body, forms.reason(self._lang(team, user), title, origin))
                 return
             ctx = translate.interaction_context(body, await self.slack.users.get(team, user))
             answer = self._answer(ctx, body.get("response_url"))
-            if value is None:
+            command = actions.command_for(action) if action is not None else None
+            if action is None or command is None:
                 await answer.private(text_card(tr(answer.lang, "slack.stale_button"), Tone.WARNING))
-            elif not await self._first(key := translate.click_key(body, action)):
-                await self._already(ctx, value, answer)
-            else:
-                replace = str(action.get("action_id", "")).split(".")[0] in REPLACES
-                if not await self._run(ctx, value.command, answer, replace=replace):
-                    # It changed nothing (not allowed, wrong state...): the same button may be tried again.
-                    await self.slack.work.run(self.container.deduper.forget, key)
+            elif not await self._first(key := translate.click_key(body, element)):
+                await self._already(ctx, action, answer)
+            elif not await self._run(ctx, command, answer, replace=actions.replaces(action.id)):
+                # It changed nothing (not allowed, wrong state...): the same button may be tried again.
+                await self.slack.work.run(self.container.deduper.forget, key)
 
     async def new_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         async with self.slack.work.track():
@@ -92,12 +89,12 @@ class Listeners:
     async def reason_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         async with self.slack.work.track():
             lang = self._lang(translate.team_of(body), translate.user_of(body))
-            found = forms.read_reason(view.get("state") or {}, lang)
             origin = forms.Origin.decode(view.get("private_metadata"))
+            found = forms.read_reason(view.get("state") or {}, origin, lang)
             if isinstance(found, forms.Submission):
-                await self._close(ack, body, view, found.errors, "", replace=False)
+                await self._close(ack, body, view, found.errors, None, replace=False)
                 return
-            await self._close(ack, body, view, {}, translate.with_reason(origin.command, found), replace=True)
+            await self._close(ack, body, view, {}, found, replace=True)
 
     async def mention(self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext) -> None:
         async with self.slack.work.track():  # events are acknowledged by bolt before this runs
@@ -114,9 +111,9 @@ class Listeners:
     # -- shared steps ----------------------------------------------------------------------------------------
 
     async def _close(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], problems: dict[str, str],
-                     command: str, replace: bool) -> None:
+                     command: Command | None, replace: bool) -> None:
         """A modal submission: errors keep it open on their fields; otherwise close it and run the command."""
-        if problems:
+        if problems or command is None:
             await ack(response_action="errors", errors=problems)
             return
         await ack()
@@ -127,10 +124,13 @@ class Listeners:
         ctx = translate.interaction_context(body, await self.slack.users.get(team, user), origin.channel)
         await self._run(ctx, command, self._answer(ctx, origin.response_url), replace=replace)
 
-    async def _run(self, ctx: Context, text: str, answer: Answer, replace: bool = False) -> bool:
-        """Run the command and answer; False when the command was refused (and so changed nothing)."""
+    async def _run(self, ctx: Context, command: str | Command, answer: Answer, replace: bool = False) -> bool:
+        """Run the command (text to parse, or typed) and answer; False when it was refused (and so changed nothing)."""
         try:
-            reply = await self.slack.work.run(self.container.bus.execute, ctx, text)
+            if isinstance(command, str):
+                reply = await self.slack.work.run(self.container.bus.execute, ctx, command)
+            else:
+                reply = await self.slack.work.run(self.container.bus.handle, ctx, command)
             await answer.reply(reply, replace=replace and not reply.is_error)
         except Exception:  # the bus never raises; this is Slack refusing the answer, or a bug here
             ref = uuid.uuid4().hex[:8]
@@ -139,10 +139,14 @@ class Listeners:
             return True
         return not reply.is_error
 
-    async def _already(self, ctx: Context, value: ButtonValue, answer: Answer) -> None:
+    async def _already(self, ctx: Context, action: Action, answer: Answer) -> None:
         """A repeated click acts never twice; it shows where things stand (who decided, when)."""
         notice = tr(answer.lang, "slack.already_handled")
-        shown = await self.slack.work.run(self.container.bus.execute, ctx, f"show {value.ref}")
+        show = actions.command_for(Action(ActionId.SHOW, action.ref))
+        shown = await self.slack.work.run(self.container.bus.handle, ctx, show) if show else None
+        if shown is None:
+            await self._quietly(answer, Reply(text_card(notice, Tone.INFO)))
+            return
         card = text_card(notice, Tone.INFO) if shown.is_error else dataclasses.replace(
             shown.card, footer=notice, buttons=())
         await self._quietly(answer, Reply(card))

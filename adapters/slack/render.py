@@ -3,10 +3,10 @@ image block when the caller has a URL for it, sparklines otherwise."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
-from adapters.slack.translate import ButtonValue
 from bot.cards import Button, Card, Chart, Field, Section, Style, Tone
 from bot.charts import alt_text, caption, sparklines
 
@@ -105,7 +105,7 @@ def _image(chart: Chart, url: str) -> dict[str, Any]:
 def _button(button: Button, action_id: str) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "button", "action_id": action_id, "text": _plain(button.label, MAX_BUTTON),
-        "value": ButtonValue(button.ref, button.command, button.needs_reason).encode(),
+        "value": json.dumps(button.action.to_dict(), ensure_ascii=False, separators=(",", ":")),
     }
     if button.style is not Style.DEFAULT:
         element["style"] = button.style.value
@@ -119,9 +119,9 @@ def _actions(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
         seen: dict[str, int] = {}
         elements = []
         for button in buttons[start:start + MAX_BUTTONS]:
-            seen[button.action] = seen.get(button.action, 0) + 1
-            suffix = f".{seen[button.action]}" if seen[button.action] > 1 else ""
-            elements.append(_button(button, f"{button.action.value}{suffix}"))
+            seen[button.id] = seen.get(button.id, 0) + 1
+            suffix = f".{seen[button.id]}" if seen[button.id] > 1 else ""
+            elements.append(_button(button, f"{button.id.value}{suffix}"))
         blocks.append({"type": "actions", "block_id": f"mems_actions_{start // MAX_BUTTONS}", "elements": elements})
     return blocks
 

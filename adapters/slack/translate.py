@@ -1,4 +1,5 @@
-"""Inbound Slack payloads → who is asking (Context) and what they asked for (command text). Pure."""
+"""Inbound Slack payloads → who is asking (Context) and what they asked for (command text, or a button's typed
+action). Pure."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from bot.actions import Action
 from bot.context import Context
 from domain.people import Platform
 
-MAX_VALUE = 2000  # Block Kit's limit on a button value
 FORM = "application/x-www-form-urlencoded"
 # Parts of an interactivity payload that must be objects when present (bolt reads into them unguarded).
 OBJECTS = ("user", "container", "channel", "message", "state")
@@ -24,32 +25,6 @@ class Profile:
     name: str = ""
     timezone: str | None = None
     locale: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ButtonValue:
-    """The typed context a button carries: the entity, the command it stands for, whether it needs a reason."""
-
-    ref: str
-    command: str
-    needs_reason: bool = False
-
-    def encode(self) -> str:
-        data: dict[str, Any] = {"ref": self.ref, "cmd": self.command}
-        if self.needs_reason:
-            data["reason"] = 1
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))[:MAX_VALUE]
-
-    @classmethod
-    def decode(cls, raw: str | None) -> ButtonValue | None:
-        """None for a value MEMS did not write (an old or foreign button)."""
-        try:
-            data = json.loads(raw or "")
-        except ValueError:
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("ref"), str) or not isinstance(data.get("cmd"), str):
-            return None
-        return cls(data["ref"], data["cmd"], bool(data.get("reason")))
 
 
 def profile(user: dict[str, Any] | None) -> Profile:
@@ -107,6 +82,17 @@ def event_context(body: dict[str, Any], who: Profile) -> Context:
                     event.get("channel"), "", who)
 
 
+def action_of(element: dict[str, Any]) -> Action | None:
+    """The typed action a clicked button carries: its action_id names the action, its value the entity. None for a
+    button MEMS did not write (an old or foreign value)."""
+    try:
+        value = json.loads(element.get("value") or "")
+    except (TypeError, ValueError):
+        return None
+    action_id = element.get("action_id")
+    return Action.from_dict(value, action_id if isinstance(action_id, str) else None)
+
+
 def click_key(body: dict[str, Any], action: dict[str, Any]) -> str:
     """What makes two clicks the same click: team, user, message, button and its value."""
     container = body.get("container") or {}
@@ -115,23 +101,6 @@ def click_key(body: dict[str, Any], action: dict[str, Any]) -> str:
              str(action.get("value", "")))
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
     return f"slack:click:{digest}"
-
-
-def with_reason(command: str, reason: str) -> str:
-    """The button's command with the typed reason in place of `<reason>`, quoted so it stays one phrase."""
-    quoted = quote(reason.strip())
-    return command.replace("<reason>", quoted) if "<reason>" in command else f"{command} {quoted}"
-
-
-QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("「", "」"), ("『", "』"))
-
-
-def quote(text: str) -> str:
-    """Quote a phrase with a quote mark it does not contain, so the parser reads it as one word."""
-    for opening, closing in QUOTE_PAIRS:
-        if closing not in text:
-            return f"{opening}{text}{closing}"
-    return '"' + text.replace('"', "'") + '"'
 
 
 def well_formed(content_type: str, body: bytes) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -119,4 +120,18 @@ def parse(text: str, now: Now | None = None) -> Command:
     except ParseError as exc:
         raise exc.with_usage(spec.usage) from None
     except MemsError as exc:  # a value the domain refuses while building (e.g. a bad currency code)
+        raise ParseError("invalid_value", usage=spec.usage, **exc.params) from None
+
+
+def build(verb: str, words: Sequence[str], options: Mapping[str, str], now: Now) -> Command:
+    """A command from a form's fields rather than a line of text: the same builder and checks as `parse`, with each
+    field taken as it was typed (nothing to quote). Raises ParseError naming the field (`key`) when it can."""
+    spec = INDEX[tuple(verb.split())]
+    tokens = [Token(word, quoted=True) for word in words]
+    tokens += [Token(value, quoted=True, key=key) for key, value in options.items()]
+    try:
+        return spec.build(Args(tokens, now, spec.options))
+    except ParseError as exc:
+        raise exc.with_usage(spec.usage) from None
+    except MemsError as exc:
         raise ParseError("invalid_value", usage=spec.usage, **exc.params) from None

@@ -9,7 +9,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from bot.cards import ActionId, Button, Card, Section, Style, Tone
+from bot.actions import Action, ActionId
+from bot.cards import Button, Card, Section, Style, Tone
 from bot.i18n import tr
 from bot.presenters import fmt
 from domain.alerts import Evaluation
@@ -44,8 +45,8 @@ def change_line(entry: AuditEntry, tz: ZoneInfo, lang: str) -> str:
 
 
 def anomaly_buttons(ref: str, campaign: Campaign, lang: str) -> tuple[Button, ...]:
-    return (Button(tr(lang, "button.ack"), ActionId.ACK, ref, f"ack {ref}", Style.PRIMARY),
-            Button(tr(lang, "button.snooze"), ActionId.SNOOZE, ref, f"snooze {ref} 24h"))
+    return (Button(tr(lang, "button.ack"), Action(ActionId.ACK, ref), Style.PRIMARY),
+            Button(tr(lang, "button.snooze"), Action(ActionId.SNOOZE, ref)))
 
 
 def anomaly_card(c: Campaign, e: Evaluation, changes: Sequence[AuditEntry], tz: ZoneInfo, lang: str) -> Card:

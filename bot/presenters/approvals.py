@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.cards import ActionId, Button, Card, Field, Section, Style, Tone
+from bot.actions import Action, ActionId
+from bot.cards import Button, Card, Field, Section, Style, Tone
 from bot.i18n import tr
 from bot.presenters import fmt
 from domain.approval import ApprovalRequest, ApprovalStatus, Outcome
@@ -57,9 +58,8 @@ def outcome_lines(r: ApprovalRequest, tz: ZoneInfo, lang: str) -> list[str]:
 def decision_buttons(r: ApprovalRequest, lang: str) -> tuple[Button, ...]:
     if r.status is not ApprovalStatus.PENDING:
         return ()
-    return (Button(tr(lang, "button.approve"), ActionId.APPROVE, r.ref, f"approve {r.ref}", Style.PRIMARY),
-            Button(tr(lang, "button.reject"), ActionId.REJECT, r.ref, f"reject {r.ref} <reason>", Style.DANGER,
-                   needs_reason=True))
+    return (Button(tr(lang, "button.approve"), Action(ActionId.APPROVE, r.ref), Style.PRIMARY),
+            Button(tr(lang, "button.reject"), Action(ActionId.REJECT, r.ref), Style.DANGER))
 
 
 def approval_card(r: ApprovalRequest, c: Campaign, ledger: Ledger, pacing: Pacing | None, tz: ZoneInfo,

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.cards import ActionId, Button, Card, Field, Section, Style, Tone
+from bot.actions import Action, ActionId
+from bot.cards import Button, Card, Field, Section, Style, Tone
 from bot.i18n import tr
 from bot.presenters import fmt
 from domain.campaign import Campaign
@@ -20,10 +21,9 @@ COLUMNS = (TaskStatus.TODO, TaskStatus.DOING, TaskStatus.BLOCKED, TaskStatus.DON
 def buttons(t: Task, lang: str) -> tuple[Button, ...]:
     result = []
     if t.status in (TaskStatus.TODO, TaskStatus.BLOCKED):
-        result.append(Button(tr(lang, "button.start"), ActionId.TASK_START, t.ref, f"task start {t.ref}"))
+        result.append(Button(tr(lang, "button.start"), Action(ActionId.TASK_START, t.ref)))
     if t.is_open:
-        result.append(Button(tr(lang, "button.done"), ActionId.TASK_DONE, t.ref, f"task done {t.ref}",
-                             Style.PRIMARY))
+        result.append(Button(tr(lang, "button.done"), Action(ActionId.TASK_DONE, t.ref), Style.PRIMARY))
     return tuple(result)
 
 

@@ -19,8 +19,9 @@ from sqlmodel import Session
 
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.uow import SqlUnitOfWork
+from bot.actions import Action, ActionId
 from bot.bootstrap import SystemClock
-from bot.cards import ActionId, Button, Card
+from bot.cards import Button, Card
 from bot.delivery import Delivery
 from domain.notifications import OutboxMessage, Target, TargetKind
 from domain.people import Platform
@@ -36,7 +37,7 @@ def seed(new_uow: UowFactory, count: int, channels: int) -> int:
     with new_uow() as uow:
         workspace = uow.workspaces.add(build.workspace("T1", Platform.SLACK))
         assert workspace.id is not None
-        card = Card("Budget request", buttons=(Button("Approve", ActionId.APPROVE, "A-1", "approve A-1"),))
+        card = Card("Budget request", buttons=(Button("Approve", Action(ActionId.APPROVE, "A-1")),))
         now = datetime.now(UTC)
         for n in range(count):
             target = Target(TargetKind.CHANNEL, f"C{n % channels}")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from adapters.console.render import render
-from bot.cards import ActionId, Button, Card, Field, Section, Style, Tone, text_card
+from bot.actions import Action, ActionId
+from bot.cards import Button, Card, Field, Section, Style, Tone, text_card
 
 
 def test_buttons_show_as_the_command_to_type_and_mentions_as_at_names() -> None:
     card = Card(title="Budget request A-3: ¥20,000.00 (pending)", tone=Tone.WARNING,
                 fields=(Field("Requested by", "<@olive>"), Field("Step", "1 of 2: manager")),
-                buttons=(Button("Approve", ActionId.APPROVE, "A-3", "approve A-3", Style.PRIMARY),
-                         Button("Reject", ActionId.REJECT, "A-3", "reject A-3 <reason>", Style.DANGER, True)))
+                buttons=(Button("Approve", Action(ActionId.APPROVE, "A-3"), Style.PRIMARY),
+                         Button("Reject", Action(ActionId.REJECT, "A-3"), Style.DANGER)))
     assert render(card).splitlines() == [
         "! Budget request A-3: ¥20,000.00 (pending)",
         "  Requested by  @olive",

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.cards import ActionId, Button, Card
+from bot.actions import Action, ActionId
+from bot.cards import Button, Card
 from bot.delivery import Delivery, backoff
 from bot.inprocess.ratelimit import MemoryRateLimiter
 from bot.ports import DeliveryError, Limit
@@ -31,7 +32,7 @@ class World:
         rows = self.store.table("outbox")
         for _ in range(n):
             i = self.store.next_id("outbox")
-            card = Card(title=f"alert {i}", buttons=(Button("Approve", ActionId.APPROVE, "A-1", "approve A-1"),)
+            card = Card(title=f"alert {i}", buttons=(Button("Approve", Action(ActionId.APPROVE, "A-1")),)
                         if buttons else ())
             rows[i] = OutboxMessage(key=f"{kind}:X-{i}:p:channel:{channel}", kind=kind, workspace_id=1,
                                     target=Target(TargetKind.CHANNEL, channel), payload=card.to_dict(),

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from adapters.feishu.render import MAX_BYTES, callback_response, markdown, render
-from bot.cards import ActionId, Button, Card, Chart, Field, Section, Style, Tone
+from bot.actions import Action, ActionId
+from bot.cards import Button, Card, Chart, Field, Section, Style, Tone
 from tests.builders import TestBot
 from tests.standins.feishu_events import buttons, value
 
@@ -95,8 +96,8 @@ def test_every_card_is_json_2_with_update_multi(story: TestBot) -> None:
 def test_reject_is_a_form_with_a_reason_input_and_a_submit_button(story: TestBot) -> None:
     out = render(approver_card(story))
     approve, reject = buttons(out)
-    assert value(approve) == {"action": "approve", "ref": "A-1", "command": "approve A-1"}
-    assert value(reject) == {"action": "reject", "ref": "A-1", "command": "reject A-1 <reason>"}
+    assert value(approve) == {"action": "approve", "ref": "A-1"}
+    assert value(reject) == {"action": "reject", "ref": "A-1"}
     form = next(e for e in out["body"]["elements"] if e["tag"] == "form")
     reason, submit = form["elements"]
     assert reason == {"tag": "input", "name": "reason", "required": True, "max_length": 500,
@@ -114,8 +115,8 @@ def test_mentions_become_at_tags_and_markup_is_escaped() -> None:
     assert markdown("<@ou_x|李娜> *a*") == "<at id=ou_x></at> &#42;a&#42;"
 
 
-CHART_CARD = Card(title="报告", buttons=(Button("确认", ActionId.ACK, "anomaly:C-1:2026-12-01", "ack anomaly:C-1",
-                                                  Style.PRIMARY), Button("稍后", ActionId.SNOOZE, "x", "snooze x")),
+CHART_CARD = Card(title="报告", buttons=(Button("确认", Action(ActionId.ACK, "anomaly:C-1:2026-12-01"),
+                                                  Style.PRIMARY), Button("稍后", Action(ActionId.SNOOZE, "x"))),
                   chart=Chart("每日花费与转化", ("12-01", "12-02"), (("花费", (100.0, 250.5)), ("转化", (3.0, 1.0)))))
 
 

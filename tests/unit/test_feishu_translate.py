@@ -108,7 +108,7 @@ def test_an_approve_click_is_the_command_on_the_button(feishu: Feishu) -> None:
     value = {"action": "approve", "ref": "A-3", "command": "approve A-3"}
     found = translate.click(as_click(feishu.click("王", "om_card", value, "oc_home")))
     assert isinstance(found, translate.Click)
-    assert found.text == "approve A-3" and found.command is None and found.message_id == "om_card"
+    assert found.command == c.Approve(3) and found.message_id == "om_card"
     assert found.ctx == Context(Platform.FEISHU, feishu.tenant, "ou_wang", "oc_home")
 
 

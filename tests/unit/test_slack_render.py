@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from adapters.slack import render
-from adapters.slack.translate import ButtonValue
-from bot.cards import ActionId, Button, Card, Chart, Field, Section, Style, Tone, text_card
+from adapters.slack import render, translate
+from bot.actions import Action, ActionId, needs_reason
+from bot.cards import Button, Card, Chart, Field, Section, Style, Tone, text_card
 from tests.golden import assert_golden
 
 APPROVAL = Card(
@@ -18,8 +18,8 @@ APPROVAL = Card(
             Field("Amount", "¥20,000.00"), Field("Reason", "KOL fees for week 2 & <b>bonus</b>"),
             Field("Step", "1 of 2: manager"), Field("Budget before", "approved ¥0.00 · spent ¥0.00"),
             Field("Budget after", "approved ¥20,000.00 · remaining ¥20,000.00"), Field("Pacing", "n/a")),
-    buttons=(Button("Approve", ActionId.APPROVE, "A-3", "approve A-3", Style.PRIMARY),
-             Button("Reject", ActionId.REJECT, "A-3", "reject A-3 <reason>", Style.DANGER, needs_reason=True)),
+    buttons=(Button("Approve", Action(ActionId.APPROVE, "A-3"), Style.PRIMARY),
+             Button("Reject", Action(ActionId.REJECT, "A-3"), Style.DANGER)),
     entity="A-3")
 DECIDED = Card(
     title="A-3 · ¥20,000.00 · rejected", tone=Tone.DANGER, fields=APPROVAL.fields[:5],
@@ -29,8 +29,8 @@ DECIDED = Card(
 TASK = Card(title="Task added: T-7 Book venue", tone=Tone.INFO,
             fields=(Field("Campaign", "C-1 Spring"), Field("Assignee", "<@UMGR>"),
                     Field("Due", "2026-12-05 Sat 18:00"), Field("Status", "todo")),
-            buttons=(Button("Start", ActionId.TASK_START, "T-7", "task start T-7"),
-                     Button("Done", ActionId.TASK_DONE, "T-7", "task done T-7", Style.PRIMARY)), entity="T-7")
+            buttons=(Button("Start", Action(ActionId.TASK_START, "T-7")),
+                     Button("Done", Action(ActionId.TASK_DONE, "T-7"), Style.PRIMARY)), entity="T-7")
 BOARD = Card(title="Board C-1 双十一大促", sections=(
     Section("待办 (1)\n• T-1 预订场地 (<@UMGR>, 2026-11-05 周四 18:00)"),
     Section("      11-01          11-11\n  T-1 ● |        11-05  预订场地\n"
@@ -80,12 +80,12 @@ def test_buttons_carry_their_typed_context() -> None:
     actions = next(b for b in render.blocks(APPROVAL) if b["type"] == "actions")
     approve, reject = actions["elements"]
     assert approve["action_id"] == "approve" and approve["style"] == "primary"
-    assert ButtonValue.decode(approve["value"]) == ButtonValue("A-3", "approve A-3")
-    assert ButtonValue.decode(reject["value"]) == ButtonValue("A-3", "reject A-3 <reason>", needs_reason=True)
+    assert translate.action_of(approve) == Action(ActionId.APPROVE, "A-3")
+    assert translate.action_of(reject) == Action(ActionId.REJECT, "A-3") and needs_reason(ActionId.REJECT)
 
 
 def test_same_action_twice_in_one_block_gets_unique_ids() -> None:
-    card = Card(title="Tasks", buttons=tuple(Button("Done", ActionId.TASK_DONE, f"T-{n}", f"task done T-{n}")
+    card = Card(title="Tasks", buttons=tuple(Button("Done", Action(ActionId.TASK_DONE, f"T-{n}"))
                                              for n in range(1, 4)))
     ids = [e["action_id"] for e in render.blocks(card)[-1]["elements"]]
     assert ids == ["task_done", "task_done.2", "task_done.3"]
@@ -94,7 +94,7 @@ def test_same_action_twice_in_one_block_gets_unique_ids() -> None:
 def test_a_huge_card_stays_within_block_kit_limits() -> None:
     card = Card(title="T" * 400, fields=tuple(Field(f"f{n}", "v" * 3000) for n in range(23)),
                 sections=tuple(Section(f"line {n}\n" + "x" * 5000) for n in range(60)),
-                buttons=tuple(Button("B" * 100, ActionId.SHOW, f"C-{n}", f"show C-{n}") for n in range(30)),
+                buttons=tuple(Button("B" * 100, Action(ActionId.SHOW, f"C-{n}")) for n in range(30)),
                 footer="the end")
     blocks = render.blocks(card)
     assert len(blocks) <= render.MAX_BLOCKS

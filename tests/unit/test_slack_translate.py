@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.slack import forms, translate
-from adapters.slack.translate import ButtonValue, Profile
+from adapters.slack.translate import Profile
+from bot.actions import Action, ActionId
 from bot.parsing import parse
 from bot.parsing.values import Now
 from domain import commands as c
@@ -67,16 +68,25 @@ def test_click_keys_differ_by_message_button_and_user() -> None:
     assert same != translate.click_key({**body, "container": {"message_ts": "1.2"}}, action)
 
 
-@pytest.mark.parametrize("raw", [None, "", "clicked", "[1]", '{"ref": 3}', '{"cmd": "approve A-1"}'])
+@pytest.mark.parametrize("raw", [None, "", "clicked", "[1]", '{"ref": 3}', '{"cmd": "approve A-1"}',
+                                 '{"ref": "T-1"}', '{"ref": "A-1' + "1" * 80 + '"}'])
 def test_a_value_mems_did_not_write_is_none(raw: str | None) -> None:
-    assert ButtonValue.decode(raw) is None
+    assert translate.action_of({"action_id": "approve", "value": raw}) is None
+
+
+def test_a_button_carries_its_action_and_ref_and_a_legacy_value_still_reads() -> None:
+    assert translate.action_of({"action_id": "approve.2", "value": '{"action":"approve","ref":"A-3"}'}) \
+        == Action(ActionId.APPROVE, "A-3")
+    legacy = '{"ref":"T-7","cmd":"task done T-7"}'  # a card sent before buttons carried typed actions
+    assert translate.action_of({"action_id": "task_done", "value": legacy}) == Action(ActionId.TASK_DONE, "T-7")
 
 
 @pytest.mark.parametrize("reason", ['over plan', 'keep "week 2" low', 'budget=20k please', '“quoted” and "mixed"',
                                     '超出预算「第二周」'])
-def test_a_typed_reason_survives_the_parser_whole(reason: str) -> None:
-    command = parse(translate.with_reason("reject A-3 <reason>", reason), NOW)
-    assert command == c.Reject(3, reason)
+def test_a_typed_reason_survives_whole(reason: str) -> None:
+    origin = forms.Origin.decode(forms.Origin("C1", None, Action(ActionId.REJECT, "A-3")).encode())
+    state = {"values": {"reason": {"value": {"type": "plain_text_input", "value": reason}}}}
+    assert forms.read_reason(state, origin, "en") == c.Reject(3, reason)
 
 
 def _state(**values: Any) -> dict[str, Any]:
@@ -89,7 +99,9 @@ def test_a_good_form_is_the_command_a_user_would_type() -> None:
                                     template={"selected_option": {"value": "product-launch"}},
                                     owner={"selected_user": "U2"}, kpis="roi=3 kpi.ctr=2%"), NOW, TEMPLATES, "en")
     assert checked.errors == {}
-    command = parse(checked.command, NOW)
+    command = checked.command
+    assert command == parse('new Spring budget=50k launch=2027-03-01 template=product-launch owner=<@U2> kpi.roi=3 '
+                            'kpi.ctr=2%', NOW)
     assert isinstance(command, c.NewCampaign)
     assert (command.name, command.template, command.owner) == ("Spring", "product-launch", "U2")
     assert str(command.budget.amount) == "50000.00" and set(command.kpis) == {"roi", "ctr"}  # type: ignore[union-attr]
@@ -103,13 +115,14 @@ def test_every_bad_field_is_reported_at_once_in_the_readers_language() -> None:
 
 
 def test_an_empty_reason_is_an_error_on_its_field() -> None:
-    found = forms.read_reason(_state(reason="  "), "en")
+    origin = forms.Origin("C1", None, Action(ActionId.REJECT, "A-3"))
+    found = forms.read_reason(_state(reason="  "), origin, "en")
     assert isinstance(found, forms.Submission) and list(found.errors) == ["reason"]
-    assert forms.read_reason(_state(reason=" ok "), "en") == "ok"
+    assert forms.read_reason(_state(reason=" ok "), origin, "en") == c.Reject(3, "ok")
 
 
 def test_origin_survives_private_metadata() -> None:
-    origin = forms.Origin("C1", "https://hooks.slack.com/x", "reject A-3 <reason>", "A-3")
+    origin = forms.Origin("C1", "https://hooks.slack.com/x", Action(ActionId.REJECT, "A-3"))
     assert forms.Origin.decode(origin.encode()) == origin
     assert forms.Origin.decode("not json") == forms.Origin()
 

@@ -8,6 +8,9 @@ import logging
 
 import pytest
 
+from adapters.slack import render
+from bot.actions import Action, ActionId
+from bot.cards import Button, Card
 from tests.integration.slack.harness import SECRET, TOKEN, SlackWorkspace, buttons, fixture, text_of
 from tests.standins.slack import TEAM
 
@@ -125,11 +128,9 @@ def test_no_secret_reaches_the_logs_even_at_debug(slack: SlackWorkspace, caplog:
 
 
 def test_a_show_button_answers_apart_and_leaves_the_card(slack: SlackWorkspace) -> None:
-    from adapters.slack import render
-    from bot.cards import ActionId, Button, Card
 
     slack.command("UADMIN", 'new "Spring"')
-    alert = render.message(Card(title="Digest", buttons=(Button("Show", ActionId.SHOW, "C-1", "show C-1"),)))
+    alert = render.message(Card(title="Digest", buttons=(Button("Show", Action(ActionId.SHOW, "C-1")),)))
     slack.click("UMGR", alert, "CHOME", "1700000000.000999", "show")
     answer = slack.answers()[-1]
     assert answer["replace_original"] is False and answer["response_type"] == "ephemeral"

@@ -1,0 +1,132 @@
+"""Typed actions: what a button carries (an ActionId, the entity's ref, and the few typed fields a person adds, such as
+a reason), and the one table that turns an action into the domain command it stands for. Slack, Feishu, the web
+dashboard and the console all reach the bus through `command_for`; none of them builds command text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from domain import commands as c
+from domain import refs
+from domain.alerts import parse_alert_ref
+from domain.task import TaskMove
+
+MAX_REF = 64  # refs are short (A-3, anomaly:C-1:2026-12-05); anything longer was not written by MEMS
+MAX_REASON = 1000
+
+
+class ActionId(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    TASK_START = "task_start"
+    TASK_DONE = "task_done"
+    ACK = "ack"
+    SNOOZE = "snooze"
+    SHOW = "show"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One click: which action, on which entity, with what the person typed (a reason) if the action needs it."""
+
+    id: ActionId
+    ref: str
+    reason: str = ""
+
+    def add_reason(self, reason: str) -> Action:
+        return Action(self.id, self.ref, reason.strip()[:MAX_REASON])
+
+    def to_dict(self) -> dict[str, str]:
+        """What a button carries (a Slack button value, a Feishu callback value, a web form)."""
+        return {"action": self.id.value, "ref": self.ref}
+
+    @classmethod
+    def from_dict(cls, data: Any, action_id: str | None = None) -> Action | None:
+        """The action a button sent back, or None when MEMS did not write it (a foreign or forged value). Slack
+        names the action in the button's action_id (`approve`, `approve.2`), Feishu in the value itself."""
+        if not isinstance(data, Mapping):
+            return None
+        raw_id = action_id.split(".", 1)[0] if action_id else data.get("action")
+        ref = data.get("ref")
+        if raw_id not in set(ActionId) or not isinstance(ref, str) or not ref or len(ref) > MAX_REF:
+            return None
+        action = cls(ActionId(raw_id), ref.strip())
+        return action if command_for(action.add_reason("-")) is not None else None
+
+
+def _number(ref: str, kind: refs.Kind) -> int | None:
+    found = refs.match(ref)
+    return found[1] if found is not None and found[0] is kind else None
+
+
+def _approve(a: Action) -> c.Command | None:
+    number = _number(a.ref, refs.Kind.APPROVAL)
+    return None if number is None else c.Approve(number)
+
+
+def _reject(a: Action) -> c.Command | None:
+    number = _number(a.ref, refs.Kind.APPROVAL)
+    return None if number is None or not a.reason else c.Reject(number, a.reason)
+
+
+def _task(move: TaskMove) -> Callable[[Action], c.Command | None]:
+    def build(a: Action) -> c.Command | None:
+        number = _number(a.ref, refs.Kind.TASK)
+        return None if number is None else c.MoveTask(number, move)
+    return build
+
+
+def _ack(a: Action) -> c.Command | None:
+    found = parse_alert_ref(a.ref)
+    return None if found is None else c.Acknowledge(*found)
+
+
+def _snooze(a: Action) -> c.Command | None:
+    found = parse_alert_ref(a.ref)
+    return None if found is None else c.SnoozeAlerts(found[0], 24, found[1])
+
+
+def _show(a: Action) -> c.Command | None:
+    found = refs.match(a.ref)
+    return None if found is None else c.Show(*found)
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    build: Callable[[Action], c.Command | None]
+    typed: str  # what a console user types for the same thing; `{ref}` is the entity
+    needs_reason: bool = False  # the surface asks for a reason first (a Slack modal, a Feishu card form)
+    replaces: bool = True  # the answer takes the clicked card's place (its state changed)
+
+
+# The action table: one line per button. A new button for an existing command is one line here and one in a presenter.
+ACTIONS: dict[ActionId, Spec] = {
+    ActionId.APPROVE: Spec(_approve, "approve {ref}"),
+    ActionId.REJECT: Spec(_reject, "reject {ref} <reason>", needs_reason=True),
+    ActionId.TASK_START: Spec(_task(TaskMove.START), "task start {ref}"),
+    ActionId.TASK_DONE: Spec(_task(TaskMove.DONE), "task done {ref}"),
+    ActionId.ACK: Spec(_ack, "ack {ref}"),
+    ActionId.SNOOZE: Spec(_snooze, "snooze {ref} 24h"),
+    ActionId.SHOW: Spec(_show, "show {ref}", replaces=False),
+}
+
+
+def command_for(action: Action) -> c.Command | None:
+    """The domain command an action stands for; None when its ref does not name what the action acts on, or a
+    reason it needs is missing."""
+    return ACTIONS[action.id].build(action)
+
+
+def typed(action: Action) -> str:
+    return ACTIONS[action.id].typed.format(ref=action.ref)
+
+
+def needs_reason(action_id: ActionId) -> bool:
+    return ACTIONS[action_id].needs_reason
+
+
+def replaces(action_id: ActionId) -> bool:
+    return ACTIONS[action_id].replaces
