@@ -26,9 +26,8 @@ def tell_assignee(event: e.TaskAssigned, txn: Txn) -> None:
     workspace = txn.workspace_of(task.workspace_id)
     if not task.assignee:
         return
-    notice = Notice(AlertKind.NOTICE, lambda lang: view.task_card(task, campaign, txn.now, workspace.tz, lang,
-                                                                  "title.assigned_to_you"),
-                    task.ref, f"assigned:{task.assignee}:{task.version}")
+    card = partial(view.task_card, task, campaign, txn.now, workspace.tz, title_key="title.assigned_to_you")
+    notice = Notice(AlertKind.NOTICE, card, task.ref, f"assigned:{task.assignee}:{task.version}")
     post_all(txn, workspace, people(txn, workspace, [task.assignee], but=event.by), notice)
 
 
