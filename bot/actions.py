@@ -12,6 +12,7 @@ from typing import Any
 from domain import commands as c
 from domain import refs
 from domain.alerts import parse_alert_ref
+from domain.task import TaskMove
 
 MAX_REF = 64  # refs are short (A-3, anomaly:C-1:2026-12-05); anything longer was not written by MEMS
 MAX_REASON = 1000
@@ -71,7 +72,7 @@ def _reject(a: Action) -> c.Command | None:
     return None if number is None or not a.reason else c.Reject(number, a.reason)
 
 
-def _task(move: str) -> Callable[[Action], c.Command | None]:
+def _task(move: TaskMove) -> Callable[[Action], c.Command | None]:
     def build(a: Action) -> c.Command | None:
         number = _number(a.ref, refs.Kind.TASK)
         return None if number is None else c.MoveTask(number, move)
@@ -105,8 +106,8 @@ class Spec:
 ACTIONS: dict[ActionId, Spec] = {
     ActionId.APPROVE: Spec(_approve, "approve {ref}"),
     ActionId.REJECT: Spec(_reject, "reject {ref} <reason>", needs_reason=True),
-    ActionId.TASK_START: Spec(_task("start"), "task start {ref}"),
-    ActionId.TASK_DONE: Spec(_task("done"), "task done {ref}"),
+    ActionId.TASK_START: Spec(_task(TaskMove.START), "task start {ref}"),
+    ActionId.TASK_DONE: Spec(_task(TaskMove.DONE), "task done {ref}"),
     ActionId.ACK: Spec(_ack, "ack {ref}"),
     ActionId.SNOOZE: Spec(_snooze, "snooze {ref} 24h"),
     ActionId.SHOW: Spec(_show, "show {ref}", replaces=False),

@@ -7,14 +7,16 @@ import hmac
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.ingest import Ingest, MetricInput, Principal, RowError
+from bot.bus import Bus
+from bot.context import Principal
 from bot.ledgers import ledger_of
 from bot.settings import Settings
 from domain.approval import ApprovalRequest, ApprovalStatus
 from domain.campaign import OPEN, Campaign
+from domain.commands import IngestMetrics
 from domain.ledger import Ledger
-from domain.metrics import Kpis, totals
-from domain.ports import Clock, UnitOfWork
+from domain.metrics import Kpis, MetricInput, RowError, totals
+from domain.ports import UnitOfWork
 from domain.task import Task
 from domain.tokens import digest
 
@@ -27,10 +29,8 @@ class CampaignView:
 
 
 class ApiService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings,
-                 after_commit: Callable[[], None] = lambda: None) -> None:
-        self.uow_factory, self.settings = uow_factory, settings
-        self.ingest = Ingest(uow_factory, clock, settings, after_commit)
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], settings: Settings, bus: Bus) -> None:
+        self.uow_factory, self.settings, self.bus = uow_factory, settings, bus
 
     def principal(self, token: str) -> Principal | None:
         operator = self.settings.api_token.get_secret_value() if self.settings.api_token else ""
@@ -43,13 +43,14 @@ class ApiService:
     def store_metrics(self, who: Principal, rows: Sequence[MetricInput],
                       check_only: bool = False) -> tuple[int, list[RowError]]:
         """All or nothing. `check_only` when other rows were already refused: report, store nothing."""
-        return self.ingest(who, rows, f"api:{who.name}", check_only=check_only)
+        done = self.bus.handle_as(who, IngestMetrics(tuple(rows), f"api:{who.name}", check_only=check_only))
+        return done.stored, list(done.errors)
 
     @staticmethod
     def _workspaces(uow: UnitOfWork, who: Principal) -> list[int]:
         if who.workspace_id is not None:
             return [who.workspace_id]
-        return [w.id for w in uow.workspaces.all() if w.id is not None]
+        return [w.pk for w in uow.workspaces.all()]
 
     def campaigns(self, who: Principal, every: bool) -> list[Campaign]:
         with self.uow_factory() as uow:

@@ -1,5 +1,6 @@
 """The message bus: one command in, one reply out. Resolves the actor, parses, runs the handler inside a
-unit of work, commits, and turns every error into a message for the user (never a traceback)."""
+unit of work, runs the reactions to the events it recorded, commits, and turns every error into a message for the
+user (never a traceback)."""
 
 from __future__ import annotations
 
@@ -7,24 +8,24 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from bot.cards import Reply
-from bot.context import Context
-from bot.env import Deps, Env
-from bot.handlers import HANDLERS, SYSTEM_HANDLERS
-from bot.handlers.system import Scan
+from bot.context import Context, Principal
+from bot.env import Deps, Env, Txn
+from bot.handlers import HANDLERS, SERVICE_HANDLERS, SYSTEM_HANDLERS, Handler
 from bot.identity import WorkspaceCache, resolve
 from bot.parsing import ParseError, parse
 from bot.parsing.values import Now
 from bot.presenters.errors import domain_error, internal_error, parse_error
-from domain.commands import Command, SystemCommand
+from bot.reactions import settle
+from domain.commands import Command, ServiceCommand, SystemCommand
 from domain.errors import ConcurrencyConflict, MemsError
 from domain.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Any, Env], Reply]
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,27 @@ class Bus:
         """Run an already-typed command (REST API, scheduler, buttons)."""
         return self._run(ctx, lambda env: command)
 
+    def handle_as(self, who: Principal, command: ServiceCommand[R]) -> R:
+        """Run a command for a principal that is not a chat member (a REST API token, the CSV import) as one unit
+        of work with its reactions, run again once on fresh data if it raced another writer. Its answer is the
+        handler's (per-row errors, not a card); any other failure reaches the caller."""
+        handler = SERVICE_HANDLERS[type(command)]
+        for attempt in (1, 2):
+            try:
+                with self.uow_factory() as uow:
+                    txn = Txn(uow, self.clock.now(), self.deps)
+                    answer = handler(command, txn, who)
+                    settle(txn)
+                    uow.commit()
+            except ConcurrencyConflict:
+                if attempt == 2:
+                    raise
+                log.info("%s for %s raced another writer; running it again", type(command).__name__, who.name)
+                continue
+            self.after_commit()
+            return cast(R, answer)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def run_system(self, command: SystemCommand, attempts: int = 3) -> ScanResult:
         """Run a scan without a user, as one unit of work. A scan racing another (a second scheduler, a user
         creating the same member) is run again on fresh data; the natural keys make that safe. Never raises."""
@@ -68,8 +90,9 @@ class Bus:
         for attempt in range(1, attempts + 1):
             try:
                 with self.uow_factory() as uow:
-                    scan = Scan(uow, command.at, self.deps)
-                    SYSTEM_HANDLERS[type(command)](command, scan)
+                    txn = Txn(uow, command.at, self.deps)
+                    SYSTEM_HANDLERS[type(command)](command, txn)
+                    settle(txn)
                     uow.commit()
             except Exception as exc:
                 if attempt < attempts:
@@ -79,7 +102,7 @@ class Bus:
                 log.exception("scan %s failed (ref %s)", name, ref)
                 return ScanResult(name, error=f"{type(exc).__name__} (ref {ref})")
             self.after_commit()
-            return ScanResult(name, scan.written)
+            return ScanResult(name, txn.written)
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
@@ -120,12 +143,14 @@ class Bus:
 
     def _attempt(self, ctx: Context, make: Callable[[Env], Command], reader: Reader) -> Reply:
         with self.uow_factory() as uow:
-            now = self.clock.now()
-            actor = resolve(uow, ctx, self.deps.settings, now, self.workspaces)
+            txn = Txn(uow, self.clock.now(), self.deps)
+            actor = resolve(uow, ctx, self.deps.settings, txn.now, self.workspaces)
+            txn.knows(actor.workspace)
             reader.lang, reader.tz = actor.lang, actor.tz
-            env = Env(uow, actor, now, self.deps)
+            env = Env(txn, actor)
             command = make(env)
             handler: Handler = HANDLERS[type(command)]
             reply = handler(command, env)
+            settle(txn)
             uow.commit()
             return reply

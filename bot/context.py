@@ -42,5 +42,12 @@ class Actor:
 
     @property
     def workspace_id(self) -> int:
-        assert self.workspace.id is not None
-        return self.workspace.id
+        return self.workspace.pk
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who calls without being a chat member: the operator (every workspace) or one workspace's API token."""
+
+    workspace_id: int | None
+    name: str

@@ -198,7 +198,7 @@ class Delivery:
 
     async def _send(self, group: Group, workspace: Workspace, gateway: ChatGateway) -> None:
         message = group.messages[0]
-        if message.kind == AlertKind.CARD_UPDATE.value:
+        if message.kind == AlertKind.CARD_UPDATE:
             translations = message.payload.get("translations") or {}
             for copy in await asyncio.to_thread(self.store.copies, message.entity or ""):
                 payload = translations.get(copy.lang) or message.payload

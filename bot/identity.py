@@ -37,10 +37,9 @@ def _locale_lang(locale: str | None) -> str | None:
 def ensure_member(uow: UnitOfWork, workspace: Workspace, user: str, settings: Settings, now: datetime,
                   name: str = "") -> Member:
     """Everyone the workspace hears of is a member; seeded admins get their role on sight."""
-    assert workspace.id is not None
-    member = uow.members.get(workspace.id, user)
+    member = uow.members.get(workspace.pk, user)
     if member is None:
-        member = uow.members.add(Member(workspace.id, user, name, joined_at=now))
+        member = uow.members.add(Member(workspace.pk, user, name, joined_at=now))
     if (workspace.platform.value, user) in settings.admin_set() and member.grant(Role.ADMIN):
         uow.members.save(member)
     return member

@@ -1,22 +1,19 @@
-"""Daily metrics in bulk, for the REST API and `mems import-metrics`: every row checked with a reason a
-person can act on, the good ones stored in one transaction together with the alerts they set off."""
+"""Daily metrics in bulk, for the REST API and `mems import-metrics`: every row's form checked here with a reason
+a person can act on; the rows then go to the bus as one IngestMetrics command (bot/handlers/metrics.py), which
+stores them in one transaction together with the alerts they set off."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot import watch
-from bot.settings import Settings
+from bot.context import Principal
 from domain import refs
-from domain.audit import AuditEntry
-from domain.campaign import Campaign
-from domain.metrics import DailyMetric
-from domain.people import Workspace
-from domain.ports import Clock, UnitOfWork
+from domain.metrics import MetricInput, RowError
+
+__all__ = ["FIELDS", "MetricInput", "Principal", "Rejected", "RowError", "parse_row", "parse_rows"]
 
 MONEY = ("spend", "revenue")
 COUNTS = ("impressions", "clicks", "conversions")
@@ -25,34 +22,10 @@ MAX_MONEY = Decimal("1e13")
 MAX_COUNT = 10**15
 
 
-@dataclass(frozen=True, slots=True)
-class RowError:
-    index: int  # position in the batch (API) or line number (CSV)
-    field: str
-    message: str
-
-
 class Rejected(Exception):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field, self.message = field, message
-
-
-@dataclass(frozen=True, slots=True)
-class MetricInput:
-    index: int
-    campaign: int
-    day: date
-    channel: str
-    figures: dict[str, Decimal | int]
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who calls: the operator (every workspace) or one workspace's token."""
-
-    workspace_id: int | None
-    name: str
 
 
 def _money(name: str, raw: Any) -> Decimal:
@@ -118,67 +91,3 @@ def parse_rows(rows: Sequence[Any], first: int = 0) -> tuple[list[MetricInput], 
         except Rejected as exc:
             bad.append(RowError(n, exc.field, exc.message))
     return good, bad
-
-
-class Ingest:
-    """Store checked rows: all or nothing (the API) or the good ones (an import), each in one transaction."""
-
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings,
-                 after_commit: Callable[[], None] = lambda: None) -> None:
-        self.uow_factory, self.clock, self.settings, self.after_commit = uow_factory, clock, settings, after_commit
-
-    def __call__(self, who: Principal, rows: Sequence[MetricInput], source: str, partial: bool = False,
-                 check_only: bool = False) -> tuple[int, list[RowError]]:
-        """Returns (rows stored, rows refused). `check_only`: find every problem, store nothing."""
-        with self.uow_factory() as uow:
-            now = self.clock.now()
-            places = self._places(uow, who, {r.campaign for r in rows})
-            kept: list[MetricInput] = []
-            errors: list[RowError] = []
-            for row in rows:
-                problem = self._problem(row, places, now)
-                if problem is None:
-                    kept.append(row)
-                else:
-                    errors.append(problem)
-            if check_only or (errors and not partial):
-                return 0, errors
-            self._store(uow, places, kept, now, source)
-            uow.commit()
-        self.after_commit()
-        return len(kept), errors
-
-    @staticmethod
-    def _places(uow: UnitOfWork, who: Principal, ids: set[int]) -> dict[int, tuple[Campaign, Workspace]]:
-        """The campaigns the caller may reach, with their workspaces; another workspace's are not there."""
-        found: dict[int, tuple[Campaign, Workspace]] = {}
-        for number in ids:
-            campaign = uow.campaigns.get(number, who.workspace_id)
-            workspace = uow.workspaces.get(campaign.workspace_id) if campaign else None
-            if campaign is not None and workspace is not None:
-                found[number] = (campaign, workspace)
-        return found
-
-    @staticmethod
-    def _problem(row: MetricInput, places: dict[int, tuple[Campaign, Workspace]], now: datetime) -> RowError | None:
-        if row.campaign not in places:
-            return RowError(row.index, "campaign", f"{refs.campaign(row.campaign)} was not found")
-        workspace = places[row.campaign][1]
-        today = now.astimezone(workspace.tz).date()
-        if row.day > today:
-            return RowError(row.index, "date", f"{row.day} is in the future (today is {today} in {workspace.timezone})")
-        return None
-
-    def _store(self, uow: UnitOfWork, places: dict[int, tuple[Campaign, Workspace]], rows: Sequence[MetricInput],
-               now: datetime, source: str) -> None:
-        uow.metrics.put_many([DailyMetric(places[r.campaign][0].workspace_id, r.campaign, r.day, r.channel,
-                                          **r.figures) for r in rows])  # type: ignore[arg-type]
-        days: dict[int, set[date]] = {}
-        for row in rows:
-            days.setdefault(row.campaign, set()).add(row.day)
-        for number, campaign_days in days.items():
-            campaign, workspace = places[number]
-            uow.audit.add(AuditEntry(campaign.workspace_id, campaign.ref, "metrics.imported", source, now, number,
-                                     {"rows": str(sum(1 for r in rows if r.campaign == number)),
-                                      "first": str(min(campaign_days)), "last": str(max(campaign_days))}))
-            watch.after_ingest(uow, workspace, campaign, campaign_days, now, self.settings)

@@ -52,9 +52,9 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(default=60, ge=1)
     delivery_concurrency: int = Field(default=16, ge=1, le=256)
     delivery_backoff_seconds: float = Field(default=5, gt=0)
-    # metrics and alerts (issue 6): days before today that an arriving day may still alert about
+    # anomaly alerts: days before today that an arriving day may still alert about
     anomaly_lookback_days: int = Field(default=7, ge=0, le=366)
-    # report charts (issue 6): this server's public base URL; Slack then shows chart images it fetches from here
+    # report charts: this server's public base URL; Slack then shows chart images it fetches from here
     public_url: str | None = None
 
     @field_validator("timezone")

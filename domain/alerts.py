@@ -1,4 +1,4 @@
-"""Alert state the campaign watch keeps: each day's anomaly evaluation (acknowledged or not), snoozes,
+"""Alert state kept for metrics: each day's anomaly evaluation (acknowledged or not), snoozes,
 and the budget levels a campaign's spend has crossed."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from domain import refs
 from domain.anomaly import Move
+from domain.stored import Stored
 
 
 class Outcome(StrEnum):
@@ -41,7 +42,7 @@ def parse_alert_ref(text: str) -> tuple[int, date] | None:
 
 
 @dataclass(slots=True)
-class Evaluation:
+class Evaluation(Stored):
     """How one campaign-day was judged. The alert card is kept so its copies can be updated later."""
 
     workspace_id: int

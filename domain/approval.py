@@ -21,6 +21,7 @@ from domain.errors import (
 )
 from domain.money import Money
 from domain.people import Role
+from domain.stored import Stored
 
 
 class ApprovalStatus(StrEnum):
@@ -103,7 +104,7 @@ class Decision:
 
 
 @dataclass(slots=True)
-class ApprovalRequest:
+class ApprovalRequest(Stored):
     workspace_id: int
     campaign_id: int
     requester: str

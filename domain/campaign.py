@@ -10,6 +10,7 @@ from enum import StrEnum
 from domain import refs
 from domain.errors import BudgetNotApproved, InvalidInput, InvalidTransition
 from domain.money import Money
+from domain.stored import Stored
 
 
 class Status(StrEnum):
@@ -43,7 +44,7 @@ def allowed_actions(status: Status) -> tuple[str, ...]:
 
 
 @dataclass(slots=True)
-class Campaign:
+class Campaign(Stored):
     workspace_id: int
     name: str
     owner: str

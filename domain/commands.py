@@ -5,17 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from domain.campaign import Action
+from domain.metrics import Ingested, MetricInput
 from domain.money import Money
 from domain.people import QuietHours, Role
 from domain.refs import Kind
+from domain.task import TaskMove
 
 
 class Command:
     """Base of every command; `writes` tells the bus whether it may change data."""
 
     writes = True
+
+
+R = TypeVar("R")
+
+
+class ServiceCommand(Command, Generic[R]):
+    """A command run for a principal that is not a chat member (`bus.handle_as`): the operator, a workspace's API
+    token, the CSV import. Its handler answers with an R instead of a card."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,7 @@ class AssignTask(Command):
 @dataclass(frozen=True)
 class MoveTask(Command):
     task: int
-    verb: str  # start | done | reopen
+    move: TaskMove  # start, done or reopen (a block has its reason: BlockTask)
 
 
 @dataclass(frozen=True)
@@ -164,6 +175,16 @@ class RecordMetrics(Command):
 
 
 @dataclass(frozen=True)
+class IngestMetrics(ServiceCommand[Ingested]):
+    """Daily metrics in bulk (the REST API, `mems import-metrics`), each row's form already checked."""
+
+    rows: tuple[MetricInput, ...]
+    source: str  # for the audit trail: api:<token name>, import:<file name>
+    partial: bool = False  # store the good rows even when some are refused (an import); else all or nothing
+    check_only: bool = False  # find every problem, store nothing
+
+
+@dataclass(frozen=True)
 class Report(Command):
     campaign: int
     writes = False
@@ -230,7 +251,7 @@ class SendDigests(SystemCommand):
     """The daily digest to subscribed channels, once per workspace-local day, at or after the digest hour."""
 
 
-# --- metrics and alerts (issue 6) -------------------------------------------------------------------
+# Anomaly alerts and API tokens.
 @dataclass(frozen=True)
 class Acknowledge(Command):
     campaign: int

@@ -9,10 +9,11 @@ from enum import StrEnum
 
 from domain.errors import InvalidInput
 from domain.money import Money
+from domain.stored import Stored
 
 
 @dataclass(slots=True)
-class SpendEntry:
+class SpendEntry(Stored):
     workspace_id: int
     campaign_id: int
     amount: Money

@@ -42,6 +42,32 @@ class DailyMetric:
         return replace(self, **figures)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True, slots=True)
+class MetricInput:
+    """One row of a bulk load, its form checked: `index` is its place in the batch (API) or its line (CSV)."""
+
+    index: int
+    campaign: int
+    day: date
+    channel: str
+    figures: dict[str, Decimal | int]
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """Why a row of a bulk load was refused, naming the field a person should fix."""
+
+    index: int
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    stored: int
+    errors: tuple[RowError, ...] = ()
+
+
 def _div(num: Decimal, den: Decimal) -> Decimal | None:
     return None if den == 0 else num / den
 

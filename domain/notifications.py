@@ -22,13 +22,14 @@ class AlertKind(StrEnum):
     CARD_UPDATE = "card.update"
     NOTICE = "notice"
 
+    @property
+    def family(self) -> str:
+        """What a channel subscribes to: deadline.overdue is of the `deadline` family."""
+        return self.value.split(".", 1)[0]
+
 
 # The subscription families of `subscribe alerts=...`.
 FAMILIES = ("deadline", "approval", "budget", "anomaly", "digest")
-
-
-def family(kind: str) -> str:
-    return kind.split(".", 1)[0]
 
 
 class TargetKind(StrEnum):
@@ -56,7 +57,7 @@ class OutboxMessage:
     """One message to deliver, written in the same transaction as the change that caused it."""
 
     key: str  # natural key, unique in storage: e.g. deadline.overdue:T-7:2026-12-05:channel:C1
-    kind: str
+    kind: AlertKind
     workspace_id: int
     target: Target
     payload: dict[str, Any]  # a serialised neutral Card
@@ -71,7 +72,7 @@ class OutboxMessage:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def key(kind: str, entity: str, period: str, target: Target) -> str:
+def key(kind: AlertKind, entity: str, period: str, target: Target) -> str:
     """The natural key: one message per kind, entity, period and recipient."""
     return f"{kind}:{entity}:{period}:{target}"
 
@@ -83,6 +84,6 @@ class Subscription:
     campaign_id: int | None  # None: every campaign of the workspace
     kinds: frozenset[str]
 
-    def wants(self, kind: str, campaign_id: int | None) -> bool:
+    def wants(self, kind: AlertKind, campaign_id: int | None) -> bool:
         scope_ok = self.campaign_id is None or self.campaign_id == campaign_id
-        return scope_ok and family(kind) in self.kinds
+        return scope_ok and kind.family in self.kinds

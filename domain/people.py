@@ -8,6 +8,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import InvalidInput
+from domain.stored import Stored
 
 
 class Platform(StrEnum):
@@ -55,7 +56,7 @@ class QuietHours:
 
 
 @dataclass(slots=True)
-class Workspace:
+class Workspace(Stored):
     platform: Platform
     external_id: str
     name: str

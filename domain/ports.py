@@ -102,7 +102,7 @@ class SubscriptionRepository(Protocol):
     def for_workspace(self, workspace_id: int) -> Sequence[Subscription]: ...
 
 
-# --- metrics and alerts (issue 6) -------------------------------------------------------------------
+# --- anomaly alerts and API tokens --------------------------------------------------------------------
 class AnomalyRepository(Protocol):
     def get(self, campaign_id: int, day: date) -> Evaluation | None: ...
     def put(self, evaluation: Evaluation) -> None:

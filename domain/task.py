@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from domain import refs
 from domain.errors import InvalidInput, InvalidTransition
+from domain.stored import Stored
 
 
 class TaskStatus(StrEnum):
@@ -17,18 +18,25 @@ class TaskStatus(StrEnum):
     DONE = "done"
 
 
-MOVES: dict[str, dict[TaskStatus, TaskStatus]] = {
-    "start": {TaskStatus.TODO: TaskStatus.DOING, TaskStatus.BLOCKED: TaskStatus.DOING},
-    "done": {TaskStatus.TODO: TaskStatus.DONE, TaskStatus.DOING: TaskStatus.DONE,
-             TaskStatus.BLOCKED: TaskStatus.DONE},
-    "reopen": {TaskStatus.DONE: TaskStatus.TODO},
-    "block": {TaskStatus.TODO: TaskStatus.BLOCKED, TaskStatus.DOING: TaskStatus.BLOCKED,
-              TaskStatus.BLOCKED: TaskStatus.BLOCKED},
+class TaskMove(StrEnum):
+    START = "start"
+    DONE = "done"
+    REOPEN = "reopen"
+    BLOCK = "block"
+
+
+MOVES: dict[TaskMove, dict[TaskStatus, TaskStatus]] = {
+    TaskMove.START: {TaskStatus.TODO: TaskStatus.DOING, TaskStatus.BLOCKED: TaskStatus.DOING},
+    TaskMove.DONE: {TaskStatus.TODO: TaskStatus.DONE, TaskStatus.DOING: TaskStatus.DONE,
+                    TaskStatus.BLOCKED: TaskStatus.DONE},
+    TaskMove.REOPEN: {TaskStatus.DONE: TaskStatus.TODO},
+    TaskMove.BLOCK: {TaskStatus.TODO: TaskStatus.BLOCKED, TaskStatus.DOING: TaskStatus.BLOCKED,
+                     TaskStatus.BLOCKED: TaskStatus.BLOCKED},
 }
 
 
 @dataclass(slots=True)
-class Task:
+class Task(Stored):
     workspace_id: int
     campaign_id: int
     title: str
@@ -65,30 +73,41 @@ class Task:
             return None
         return self.done_at <= self.due
 
-    def _move(self, verb: str) -> None:
-        moves = MOVES[verb]
+    def _move(self, move: TaskMove) -> None:
+        moves = MOVES[move]
         if self.status not in moves:
-            allowed = tuple(v for v, m in MOVES.items() if self.status in m)
-            raise InvalidTransition(self.ref, self.status.value, verb, allowed)
+            allowed = tuple(m.value for m, found in MOVES.items() if self.status in found)
+            raise InvalidTransition(self.ref, self.status.value, move.value, allowed)
         self.status = moves[self.status]
 
+    def move(self, move: TaskMove, now: datetime, reason: str = "") -> None:
+        """Any move by name; a block needs its reason."""
+        if move is TaskMove.START:
+            self.start()
+        elif move is TaskMove.DONE:
+            self.finish(now)
+        elif move is TaskMove.REOPEN:
+            self.reopen()
+        else:
+            self.block(reason)
+
     def start(self) -> None:
-        self._move("start")
+        self._move(TaskMove.START)
         self.blocked_reason = None
 
     def finish(self, now: datetime) -> None:
-        self._move("done")
+        self._move(TaskMove.DONE)
         self.blocked_reason = None
         self.done_at = now
 
     def reopen(self) -> None:
-        self._move("reopen")
+        self._move(TaskMove.REOPEN)
         self.done_at = None
 
     def block(self, reason: str) -> None:
         if not reason.strip():
             raise InvalidInput("reason", "reason_required")
-        self._move("block")
+        self._move(TaskMove.BLOCK)
         self.blocked_reason = reason.strip()
 
     def shift(self, delta: timedelta) -> None:

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.stored import Stored
+
 PREFIX = "mems_"
 
 
@@ -15,7 +17,7 @@ def digest(token: str) -> str:
 
 
 @dataclass(slots=True)
-class ApiToken:
+class ApiToken(Stored):
     workspace_id: int
     name: str
     token_hash: str

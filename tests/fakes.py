@@ -246,7 +246,7 @@ class FakeSubscriptions(_Repo):
         return [s for s in self.rows.values() if s.workspace_id == workspace_id]
 
 
-# --- metrics and alerts (issue 6) -------------------------------------------------------------------
+# --- anomaly alerts and API tokens --------------------------------------------------------------------
 class FakeAnomalies(_Repo):
     name = "anomalies"
 

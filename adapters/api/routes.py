@@ -1,6 +1,7 @@
 """Routes of the REST API under /api/v1. Thin: check the token, read the body, call the service, shape
-the answer. Rules (who sees what, what a row must hold) live in bot.api_service and bot.ingest. The service
-comes from `request.app.state.api_service`, set by the composition root.
+the answer. Rules (who sees what, what a row must hold) live in bot.api_service and bot.ingest; metrics go to the
+bus as a command, like a chat's. The service comes from `request.app.state.api_service`, set by the composition
+root.
 
 No `from __future__ import annotations` here: FastAPI reads the routes' annotations at definition time."""
 
@@ -15,7 +16,8 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.api import models as out
 from bot.api_service import ApiService, CampaignView
-from bot.ingest import Principal, parse_rows
+from bot.context import Principal
+from bot.ingest import parse_rows
 from domain import refs
 from domain.approval import ApprovalRequest
 from domain.campaign import Campaign

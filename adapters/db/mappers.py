@@ -21,12 +21,12 @@ from adapters.db.tables import (
     WorkspaceRow,
 )
 from domain.approval import ApprovalRequest, ApprovalStatus, Decision, Outcome
-from domain.audit import AuditEntry
+from domain.audit import AuditAction, AuditEntry
 from domain.campaign import Campaign, Status
 from domain.ledger import SpendEntry
 from domain.metrics import DailyMetric
 from domain.money import Money
-from domain.notifications import DeliveryStatus, OutboxMessage, Subscription, Target, TargetKind
+from domain.notifications import AlertKind, DeliveryStatus, OutboxMessage, Subscription, Target, TargetKind
 from domain.people import Member, Platform, QuietHours, Role, Workspace
 from domain.task import Task, TaskStatus
 
@@ -146,7 +146,7 @@ def metric_values(m: DailyMetric) -> Values:
 
 
 def audit(row: AuditRow) -> AuditEntry:
-    return AuditEntry(workspace_id=row.workspace_id, entity=row.entity, action=row.action, actor=row.actor,
+    return AuditEntry(workspace_id=row.workspace_id, entity=row.entity, action=AuditAction(row.action), actor=row.actor,
                       at=row.at, campaign_id=row.campaign_id, detail=dict(row.detail), id=row.id)
 
 
@@ -159,7 +159,7 @@ def outbox(row: OutboxRow) -> OutboxMessage:
     """Delivery bookkeeping the dataclass has no field for travels in `meta`."""
     extra = {"next_attempt_at": row.next_attempt_at, "lease_owner": row.lease_owner,
              "lease_until": row.lease_until, "dead_at": row.dead_at}
-    return OutboxMessage(key=row.key, kind=row.kind, workspace_id=row.workspace_id,
+    return OutboxMessage(key=row.key, kind=AlertKind(row.kind), workspace_id=row.workspace_id,
                          target=Target(TargetKind(row.target_kind), row.target_ref), payload=row.payload,
                          created_at=row.created_at, not_before=row.not_before, entity=row.entity,
                          status=DeliveryStatus(row.status), attempts=row.attempts, last_error=row.last_error,

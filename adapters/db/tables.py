@@ -298,7 +298,7 @@ class ApiTokenRow(Base, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
-# --- metrics and alerts (issue 6) -------------------------------------------------------------------
+# --- anomaly alerts and API tokens --------------------------------------------------------------------
 class AnomalyEvaluationRow(Base, table=True):
     __tablename__ = "anomaly_evaluations"
     # One evaluation per campaign and day; also the lookup index of the scan's anti-join.

@@ -83,8 +83,7 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
     app = FastAPI(title="MEMS", version="0.1.0", lifespan=lifespan)
     app.include_router(health(container.probes))
     if container.settings.api_token:  # the REST API is off without MEMS_API_TOKEN
-        app.state.api_service = ApiService(container.uow_factory, container.clock, container.settings,
-                                           container.kicker.kick)
+        app.state.api_service = ApiService(container.uow_factory, container.settings, container.bus)
         app.include_router(api.router)
     for router in (feishu_router(container), slack_router(container)):
         if router is not None:

@@ -1,4 +1,5 @@
-"""Command handlers: load → domain method → notifications; the bus commits. One entry per command."""
+"""Command handlers: load → domain method → record events; the bus runs the reactions and commits. One entry per
+command, in three tables by who sends it: a chat member, a principal that is not one, or the scheduler."""
 
 from __future__ import annotations
 
@@ -6,23 +7,29 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.cards import Reply
+from bot.context import Principal
+from bot.env import Env, Txn
 from bot.handlers import (
     admin,
+    anomalies,
     approvals,
     budget,
     campaigns,
     deadlines,
     digest,
+    metrics,
     reminders,
     tasks,
     tokens,
     views,
-    watch,
 )
-from bot.handlers.system import SystemHandler
 from domain import commands as c
 
-HANDLERS: dict[type[c.Command], Callable[[Any, Any], Reply]] = {
+Handler = Callable[[Any, Env], Reply]
+ServiceHandler = Callable[[Any, Txn, Principal], Any]
+SystemHandler = Callable[[Any, Txn], None]
+
+HANDLERS: dict[type[c.Command], Handler] = {
     c.Help: admin.help_,
     c.NewCampaign: campaigns.new,
     c.ListCampaigns: campaigns.list_,
@@ -44,20 +51,24 @@ HANDLERS: dict[type[c.Command], Callable[[Any, Any], Reply]] = {
     c.Approve: approvals.approve,
     c.Reject: approvals.reject,
     c.Withdraw: approvals.withdraw,
-    c.RecordMetrics: budget.metrics,
-    c.Report: budget.report,
+    c.RecordMetrics: metrics.record,
+    c.Report: metrics.report,
     c.ListTemplates: admin.templates,
     c.Subscribe: admin.subscribe,
     c.Unsubscribe: admin.unsubscribe,
     c.ChangeRole: admin.change_role,
     c.ListRoles: admin.roles,
     c.UpdateSettings: admin.settings,
-    # metrics and alerts (issue 6)
-    c.Acknowledge: watch.ack,
-    c.SnoozeAlerts: watch.snooze,
+    c.Acknowledge: anomalies.ack,
+    c.SnoozeAlerts: anomalies.snooze,
     c.CreateToken: tokens.create,
     c.RevokeToken: tokens.revoke,
     c.ListTokens: tokens.list_,
+}
+
+# For a principal that is not a chat member (bus.handle_as): the REST API's tokens, the CSV import.
+SERVICE_HANDLERS: dict[type[c.Command], ServiceHandler] = {
+    c.IngestMetrics: metrics.ingest,
 }
 
 # Scans the scheduler sends (bus.run_system): no user, one unit of work each.
@@ -65,6 +76,6 @@ SYSTEM_HANDLERS: dict[type[c.SystemCommand], SystemHandler] = {
     c.ScanDeadlines: deadlines.scan,
     c.ScanApprovals: reminders.scan,
     c.SendDigests: digest.scan,
-    c.ScanBudgets: watch.scan_budgets,
-    c.ScanAnomalies: watch.scan_anomalies,
+    c.ScanBudgets: budget.scan,
+    c.ScanAnomalies: anomalies.scan,
 }

@@ -10,6 +10,7 @@ from bot.identity import ensure_member
 from bot.presenters import admin as view
 from domain import authz
 from domain import commands as c
+from domain.audit import AuditAction
 from domain.errors import InvalidInput, NotAllowed
 from domain.notifications import Subscription
 from domain.people import Role, check_lang, check_timezone
@@ -36,8 +37,8 @@ def change_role(cmd: c.ChangeRole, env: Env) -> Reply:
     changed = member.grant(cmd.role) if cmd.grant else member.revoke(cmd.role)
     if changed:
         env.uow.members.save(member)
-        common.audit(env, f"@{member.user_ref}", "role.granted" if cmd.grant else "role.revoked", None,
-                     role=cmd.role.value)
+        action = AuditAction.ROLE_GRANTED if cmd.grant else AuditAction.ROLE_REVOKED
+        common.audit(env, f"@{member.user_ref}", action, None, role=cmd.role.value)
     return Reply(view.role_changed(member, cmd.role, cmd.grant, changed, env.lang), public=changed)
 
 
@@ -70,7 +71,8 @@ def subscribe(cmd: c.Subscribe, env: Env) -> Reply:
         raise NotAllowed("subscribe", ("a channel",))
     sub = Subscription(env.workspace_id, env.actor.channel, campaign_id, cmd.kinds)
     env.uow.subscriptions.put(sub)
-    common.audit(env, f"#{env.actor.channel}", "subscription.added", campaign_id, kinds=",".join(sorted(cmd.kinds)))
+    common.audit(env, f"#{env.actor.channel}", AuditAction.SUBSCRIPTION_ADDED, campaign_id,
+                 kinds=",".join(sorted(cmd.kinds)))
     return Reply(view.subscription_card(sub, scope, False, env.lang), public=True)
 
 
@@ -79,5 +81,5 @@ def unsubscribe(cmd: c.Unsubscribe, env: Env) -> Reply:
     removed = bool(env.actor.channel) and env.uow.subscriptions.remove(env.workspace_id, env.actor.channel or "",
                                                                        campaign_id)
     if removed:
-        common.audit(env, f"#{env.actor.channel}", "subscription.removed", campaign_id)
+        common.audit(env, f"#{env.actor.channel}", AuditAction.SUBSCRIPTION_REMOVED, campaign_id)
     return Reply(view.subscription_card(None, scope, removed, env.lang), public=removed)

@@ -1,60 +1,42 @@
-"""Handlers for spend and the ledger, daily metrics and the report."""
+"""Handlers for spend and the budget ledger, and the scan behind the budget alerts."""
 
 from __future__ import annotations
 
-from bot import watch
 from bot.cards import Reply
-from bot.env import Env
+from bot.env import Env, Txn
 from bot.handlers import common
+from bot.ledgers import check_thresholds
 from bot.presenters import budget as view
-from bot.presenters import report as report_view
 from domain import authz
 from domain import commands as c
-from domain.errors import InvalidInput
+from domain import events as e
+from domain.audit import AuditAction
+from domain.campaign import OPEN
 from domain.ledger import SpendEntry
-from domain.metrics import DailyMetric
 
 
 def spend(cmd: c.RecordSpend, env: Env) -> Reply:
     campaign = common.open_campaign(env, cmd.campaign)
     authz.require("budget spend", env.actor.member, authz.RECORD_SPEND, campaign)
     common.check_currency(env, cmd.amount)
-    assert campaign.id is not None
-    entry = env.uow.ledger.add(SpendEntry(env.workspace_id, campaign.id, cmd.amount, cmd.note, env.actor.user,
+    entry = env.uow.ledger.add(SpendEntry(env.workspace_id, campaign.pk, cmd.amount, cmd.note, env.actor.user,
                                           env.now))
-    common.audit(env, campaign.ref, "budget.spent", campaign.id, amount=cmd.amount.format(), comment=cmd.note)
-    watch.check_budget(env.uow, env.actor.workspace, campaign, env.now, env.deps.settings)
+    common.audit(env, campaign.ref, AuditAction.BUDGET_SPENT, campaign.pk, amount=cmd.amount.format(),
+                 comment=cmd.note)
+    env.record(e.SpendRecorded(campaign, entry))
     return Reply(view.spend_recorded(campaign, entry, common.ledger(env, campaign), env.lang), public=True)
 
 
 def show(cmd: c.ShowBudget, env: Env) -> Reply:
     campaign = common.campaign(env, cmd.campaign)
-    assert campaign.id is not None
-    entries = env.uow.ledger.for_campaign(campaign.id)
-    requests = env.uow.approvals.for_campaign(campaign.id)
+    entries = env.uow.ledger.for_campaign(campaign.pk)
+    requests = env.uow.approvals.for_campaign(campaign.pk)
     return Reply(view.ledger_card(campaign, common.ledger(env, campaign), entries, requests, env.today,
                                   env.actor.tz, env.lang))
 
 
-def metrics(cmd: c.RecordMetrics, env: Env) -> Reply:
-    campaign = common.campaign(env, cmd.campaign)
-    authz.require("metrics", env.actor.member, authz.RUN_CAMPAIGN, campaign)
-    day = cmd.day or env.today
-    if day > env.today:
-        raise InvalidInput("date", "future_date", value=day.isoformat())
-    assert campaign.id is not None
-    existing = env.uow.metrics.get(campaign.id, day, cmd.channel)
-    base = existing or DailyMetric(env.workspace_id, campaign.id, day, cmd.channel)
-    row = base.merged(cmd.figures)
-    env.uow.metrics.put(row)
-    common.audit(env, campaign.ref, "metrics.recorded", campaign.id, day=day.isoformat(), channel=cmd.channel)
-    watch.after_ingest(env.uow, env.actor.workspace, campaign, [day], env.now, env.deps.settings)
-    return Reply(report_view.metrics_recorded(campaign, row, env.lang), public=False)
-
-
-def report(cmd: c.Report, env: Env) -> Reply:
-    campaign = common.campaign(env, cmd.campaign)
-    assert campaign.id is not None
-    rows = env.uow.metrics.for_campaign(campaign.id)
-    tasks = env.uow.tasks.for_campaign(campaign.id)
-    return Reply(report_view.report_card(campaign, rows, common.ledger(env, campaign), tasks, env.today, env.lang))
+def scan(cmd: c.ScanBudgets, txn: Txn) -> None:
+    """The safety net behind the budget alerts: every open campaign of every workspace; keys keep each once."""
+    for workspace in txn.uow.workspaces.all():
+        for campaign in txn.uow.campaigns.list(workspace.pk, OPEN):
+            check_thresholds(txn, campaign)

@@ -15,6 +15,8 @@ from bot.presenters import campaigns as view
 from bot.presenters import fmt
 from domain import authz
 from domain import commands as c
+from domain import events as e
+from domain.audit import CAMPAIGN_ACTIONS, AuditAction
 from domain.campaign import OPEN, Campaign
 from domain.errors import InvalidInput
 from domain.metrics import totals
@@ -45,16 +47,16 @@ def new(cmd: c.NewCampaign, env: Env) -> Reply:
         workspace_id=env.workspace_id, name=cmd.name, owner=owner.user_ref, home_channel=env.actor.channel or "",
         created_by=env.actor.user, created_at=env.now, currency=env.actor.workspace.currency, budget=cmd.budget,
         start=cmd.start, end=cmd.end, launch=cmd.launch, template=plan[0].name if plan else None, kpis=cmd.kpis))
-    assert campaign.id is not None
     tasks = []
     if plan:
         template, anchor = plan
         for item, day in template.schedule(anchor):
             tasks.append(env.uow.tasks.add(Task(
-                workspace_id=env.workspace_id, campaign_id=campaign.id, title=item.title_in(env.lang),
+                workspace_id=env.workspace_id, campaign_id=campaign.pk, title=item.title_in(env.lang),
                 created_at=env.now, assignee=owner.user_ref, due=due_at(day, env.actor.workspace.tz),
                 from_template=True)))
-    common.audit(env, campaign.ref, "campaign.created", campaign.id, name=campaign.name, template=campaign.template)
+    common.audit(env, campaign.ref, AuditAction.CAMPAIGN_CREATED, campaign.pk, name=campaign.name,
+                 template=campaign.template)
     card = view.created_card(campaign, common.ledger(env, campaign), tasks, env.now, env.actor.tz, env.lang)
     return Reply(card, public=True)
 
@@ -67,9 +69,8 @@ def list_(cmd: c.ListCampaigns, env: Env) -> Reply:
 
 
 def card(env: Env, campaign: Campaign) -> Card:
-    assert campaign.id is not None
-    tasks = env.uow.tasks.for_campaign(campaign.id)
-    kpis = totals(env.uow.metrics.for_campaign(campaign.id)) if campaign.kpis else None
+    tasks = env.uow.tasks.for_campaign(campaign.pk)
+    kpis = totals(env.uow.metrics.for_campaign(campaign.pk)) if campaign.kpis else None
     return view.campaign_card(campaign, common.ledger(env, campaign), tasks, kpis, env.now, env.lang)
 
 
@@ -79,7 +80,7 @@ def change_status(cmd: c.ChangeStatus, env: Env) -> Reply:
     before = campaign.status
     campaign.transition(cmd.action, common.ledger(env, campaign).approved)
     env.uow.campaigns.save(campaign)
-    common.audit(env, campaign.ref, f"campaign.{cmd.action.value}", campaign.id, before=before.value,
+    common.audit(env, campaign.ref, CAMPAIGN_ACTIONS[cmd.action], campaign.id, before=before.value,
                  after=campaign.status.value)
     result = card(env, campaign)
     title = tr(env.lang, "title.status_changed", name=result.title,
@@ -92,14 +93,15 @@ def move(cmd: c.MoveCampaign, env: Env) -> Reply:
     authz.require("move", env.actor.member, authz.RUN_CAMPAIGN, campaign)
     shift = campaign.move_to(cmd.launch)
     env.uow.campaigns.save(campaign)
-    assert campaign.id is not None
     diff = []
-    for task in env.uow.tasks.for_campaign(campaign.id):
+    for task in env.uow.tasks.for_campaign(campaign.pk):
         if task.is_open and task.from_template and shift.days:
             old = task.due
             task.shift(shift)
             env.uow.tasks.save(task)
             diff.append((task, old))
-    common.audit(env, campaign.ref, "campaign.moved", campaign.id, days=shift.days, launch=cmd.launch.isoformat())
+    common.audit(env, campaign.ref, AuditAction.CAMPAIGN_MOVED, campaign.pk, days=shift.days,
+                 launch=cmd.launch.isoformat())
+    env.record(e.CampaignMoved(campaign, shift, env.actor.user))
     return Reply(view.moved_card(campaign, diff, env.actor.tz, env.lang), public=True)
 

@@ -8,7 +8,7 @@ from bot.env import Env
 from bot.ledgers import ledger_of
 from domain import refs
 from domain.approval import ApprovalRequest
-from domain.audit import AuditEntry
+from domain.audit import AuditAction, AuditEntry
 from domain.campaign import Campaign
 from domain.errors import CurrencyMismatch, InvalidInput, NotFound
 from domain.ledger import Ledger
@@ -48,7 +48,7 @@ def ledger(env: Env, c: Campaign) -> Ledger:
     return ledger_of(env.uow, c)
 
 
-def audit(env: Env, entity: str, action: str, campaign_id: int | None, **detail: Any) -> None:
+def audit(env: Env, entity: str, action: AuditAction, campaign_id: int | None, **detail: Any) -> None:
     env.uow.audit.add(AuditEntry(workspace_id=env.workspace_id, entity=entity, action=action, actor=env.actor.user,
                                  at=env.now, campaign_id=campaign_id,
                                  detail={k: str(v) for k, v in detail.items() if v not in (None, "")}))

@@ -1,76 +1,46 @@
-"""The deadline scan: deadline.soon to the assignee, deadline.overdue to the campaign's channels, and
-deadline.escalate to the owner and the managers. It reads a window of open tasks by due time (an index range),
-never the whole table; each alert's period is the task's due date, so a re-dated task is alerted anew."""
+"""The deadline scan: which open tasks are due soon (on the assignee's own clock), overdue, or overdue long enough
+to escalate. It reads a window of open tasks by due time (an index range), never the whole table; who hears of
+each finding is the reactions' business (bot/reactions/tasks.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
-from bot.handlers.system import Scan
-from bot.notify import channels_for, to_channel, to_user
-from bot.presenters import alerts as view
+from bot.env import Txn
 from domain import commands as c
-from domain.campaign import Campaign
-from domain.notifications import AlertKind
+from domain import events as e
 from domain.people import Workspace
 from domain.task import Task
 
 DST_SLACK = timedelta(hours=1)  # a local day can be 25 hours long
 
 
-def scan(cmd: c.ScanDeadlines, s: Scan) -> None:
-    settings = s.deps.settings
+def scan(cmd: c.ScanDeadlines, txn: Txn) -> None:
+    settings = txn.deps.settings
     soon = timedelta(hours=settings.deadline_soon_hours)
     escalate = timedelta(hours=settings.escalate_after_hours)
     lookback = timedelta(hours=settings.alert_lookback_hours)
-    tasks = s.uow.tasks.open_due_between(None, s.now - lookback, s.now + soon + DST_SLACK)
-    campaigns = {camp.id: camp for camp in s.uow.campaigns.many([t.campaign_id for t in tasks])}
+    tasks = txn.uow.tasks.open_due_between(None, txn.now - lookback, txn.now + soon + DST_SLACK)
+    campaigns = {camp.pk: camp for camp in txn.uow.campaigns.many([t.campaign_id for t in tasks])}
     for task in tasks:
         campaign = campaigns.get(task.campaign_id)
-        workspace = s.workspace(task.workspace_id)
+        workspace = txn.workspace(task.workspace_id)
         if campaign is None or not campaign.is_open or workspace is None or task.due is None:
             continue
-        if task.due >= s.now:
-            _soon(s, workspace, task, campaign, soon)
+        if task.due >= txn.now:
+            if _due_soon(txn, workspace, task, soon):
+                txn.record(e.TaskDueSoon(task, campaign))
             continue
-        _overdue(s, workspace, task, campaign)
-        if s.now - task.due >= escalate:
-            _escalate(s, workspace, task, campaign)
+        txn.record(e.TaskOverdue(task, campaign))
+        if txn.now - task.due >= escalate:
+            txn.record(e.TaskEscalated(task, campaign))
 
 
-def _period(task: Task, workspace: Workspace) -> str:
-    assert task.due is not None
-    return task.due.astimezone(workspace.tz).date().isoformat()
-
-
-def _soon(s: Scan, workspace: Workspace, task: Task, campaign: Campaign, soon: timedelta) -> None:
+def _due_soon(txn: Txn, workspace: Workspace, task: Task, soon: timedelta) -> bool:
     """Within the next `soon` hours of the assignee's own clock: across a DST change that is 23 or 25 hours."""
     if not task.assignee or task.due is None:
-        return
-    member = s.member(workspace, task.assignee)
-    tz = member.tz_in(workspace)
-    if task.due >= s.now.astimezone(tz) + soon:  # aware + timedelta moves the wall clock
-        return
-    s.count(to_user(s.uow, workspace, member, AlertKind.DEADLINE_SOON.value,
-                    lambda lang: view.deadline_soon(task, campaign, s.now, tz, lang), task.ref,
-                    _period(task, workspace), s.now))
+        return False
+    tz = txn.member(workspace, task.assignee).tz_in(workspace)
+    return task.due < txn.now.astimezone(tz) + soon  # aware + timedelta moves the wall clock
 
 
-def _overdue(s: Scan, workspace: Workspace, task: Task, campaign: Campaign) -> None:
-    kind = AlertKind.DEADLINE_OVERDUE.value
-    card = view.overdue(task, campaign, s.now, workspace.tz, workspace.lang)
-    assert workspace.id is not None
-    subs = s.subscriptions(workspace.id)
-    for channel in channels_for(s.uow, workspace, campaign.home_channel, kind, campaign.id, subs):
-        s.count(to_channel(s.uow, workspace, channel, kind, card, task.ref, _period(task, workspace), s.now))
-
-
-def _escalate(s: Scan, workspace: Workspace, task: Task, campaign: Campaign) -> None:
-    assert workspace.id is not None
-    managers = s.managers(workspace.id)
-    for user in dict.fromkeys([campaign.owner, *managers]):
-        member = s.member(workspace, user)
-        card = partial(view.overdue, task, campaign, s.now, member.tz_in(workspace), escalate=True)
-        s.count(to_user(s.uow, workspace, member, AlertKind.DEADLINE_ESCALATE.value, card,
-                        task.ref, _period(task, workspace), s.now))

@@ -7,33 +7,25 @@ from bot.env import Env
 from bot.handlers import common
 from bot.i18n import tr
 from bot.identity import ensure_member
-from bot.notify import tell
 from bot.presenters import tasks as view
 from domain import authz
 from domain import commands as c
+from domain import events as e
+from domain.audit import TASK_MOVES, AuditAction
 from domain.campaign import Campaign
-from domain.notifications import AlertKind
-from domain.task import Task
-
-
-def _tell_assignee(env: Env, task: Task, campaign: Campaign) -> None:
-    if task.assignee:
-        tz = env.actor.workspace.tz
-        tell(env, [task.assignee], AlertKind.NOTICE.value,
-             lambda lang: view.task_card(task, campaign, env.now, tz, lang, "title.assigned_to_you"),
-             task.ref, f"assigned:{task.assignee}:{task.version}")
+from domain.task import Task, TaskMove
 
 
 def add(cmd: c.AddTask, env: Env) -> Reply:
     campaign = common.open_campaign(env, cmd.campaign)
     authz.require("task add", env.actor.member, authz.RUN_CAMPAIGN, campaign)
-    assert campaign.id is not None
     if cmd.assignee:
         ensure_member(env.uow, env.actor.workspace, cmd.assignee, env.deps.settings, env.now)
-    task = env.uow.tasks.add(Task(workspace_id=env.workspace_id, campaign_id=campaign.id, title=cmd.title,
+    task = env.uow.tasks.add(Task(workspace_id=env.workspace_id, campaign_id=campaign.pk, title=cmd.title,
                                   created_at=env.now, assignee=cmd.assignee, due=cmd.due))
-    common.audit(env, task.ref, "task.added", campaign.id, title=task.title, assignee=task.assignee)
-    _tell_assignee(env, task, campaign)
+    common.audit(env, task.ref, AuditAction.TASK_ADDED, campaign.pk, title=task.title, assignee=task.assignee)
+    if task.assignee:
+        env.record(e.TaskAssigned(task, campaign, env.actor.user))
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_added"), public=True)
 
 
@@ -49,24 +41,20 @@ def assign(cmd: c.AssignTask, env: Env) -> Reply:
     ensure_member(env.uow, env.actor.workspace, cmd.assignee, env.deps.settings, env.now)
     task.assignee = cmd.assignee
     env.uow.tasks.save(task)
-    common.audit(env, task.ref, "task.assigned", campaign.id, assignee=cmd.assignee)
-    _tell_assignee(env, task, campaign)
+    common.audit(env, task.ref, AuditAction.TASK_ASSIGNED, campaign.id, assignee=cmd.assignee)
+    env.record(e.TaskAssigned(task, campaign, env.actor.user))
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_assigned"), public=True)
 
 
 def move(cmd: c.MoveTask, env: Env) -> Reply:
     task, campaign = _task_and_campaign(env, cmd.task)
-    authz.require(f"task {cmd.verb}", env.actor.member, authz.WORK_TASK, campaign, task)
+    authz.require(f"task {cmd.move}", env.actor.member, authz.WORK_TASK, campaign, task)
     common.open_campaign(env, task.campaign_id)
-    if cmd.verb == "start":
-        task.start()
-    elif cmd.verb == "done":
-        task.finish(env.now)
-    else:
-        task.reopen()
+    task.move(cmd.move, env.now)
     env.uow.tasks.save(task)
-    common.audit(env, task.ref, f"task.{cmd.verb}", campaign.id, title=task.title)
-    return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, f"title.task_{cmd.verb}"),
+    common.audit(env, task.ref, TASK_MOVES[cmd.move], campaign.id, title=task.title)
+    env.record(e.TaskMoved(task, campaign, cmd.move, env.actor.user))
+    return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, f"title.task_{cmd.move}"),
                  public=True)
 
 
@@ -74,9 +62,10 @@ def block(cmd: c.BlockTask, env: Env) -> Reply:
     task, campaign = _task_and_campaign(env, cmd.task)
     authz.require("task block", env.actor.member, authz.WORK_TASK, campaign, task)
     common.open_campaign(env, task.campaign_id)
-    task.block(cmd.reason)
+    task.move(TaskMove.BLOCK, env.now, cmd.reason)
     env.uow.tasks.save(task)
-    common.audit(env, task.ref, "task.blocked", campaign.id, comment=cmd.reason)
+    common.audit(env, task.ref, AuditAction.TASK_BLOCKED, campaign.id, comment=cmd.reason)
+    env.record(e.TaskMoved(task, campaign, TaskMove.BLOCK, env.actor.user))
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_blocked"), public=True)
 
 
@@ -86,7 +75,7 @@ def due(cmd: c.SetTaskDue, env: Env) -> Reply:
     common.open_campaign(env, task.campaign_id)
     task.due = cmd.due
     env.uow.tasks.save(task)
-    common.audit(env, task.ref, "task.due", campaign.id, due=cmd.due.isoformat())
+    common.audit(env, task.ref, AuditAction.TASK_DUE, campaign.id, due=cmd.due.isoformat())
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_due"), public=True)
 
 
@@ -94,8 +83,7 @@ def list_(cmd: c.ListTasks, env: Env) -> Reply:
     tz, lang = env.actor.tz, env.lang
     if cmd.scope == "campaign" and cmd.campaign is not None:
         campaign = common.campaign(env, cmd.campaign)
-        assert campaign.id is not None
-        tasks = env.uow.tasks.for_campaign(campaign.id)
+        tasks = env.uow.tasks.for_campaign(campaign.pk)
         title = tr(lang, "title.tasks_of", ref=campaign.ref, name=campaign.name)
     elif cmd.scope == "overdue":
         tasks = env.uow.tasks.open_due_before(env.workspace_id, env.now)
@@ -109,13 +97,11 @@ def list_(cmd: c.ListTasks, env: Env) -> Reply:
 
 def board(cmd: c.Board, env: Env) -> Reply:
     campaign = common.campaign(env, cmd.campaign)
-    assert campaign.id is not None
-    tasks = sorted(env.uow.tasks.for_campaign(campaign.id), key=lambda t: (t.due is None, t.due, t.id))
+    tasks = sorted(env.uow.tasks.for_campaign(campaign.pk), key=lambda t: (t.due is None, t.due, t.id))
     return Reply(view.board(campaign, tasks, env.now, env.actor.tz, env.lang))
 
 
 def timeline(cmd: c.Timeline, env: Env) -> Reply:
     campaign = common.campaign(env, cmd.campaign)
-    assert campaign.id is not None
-    tasks = env.uow.tasks.for_campaign(campaign.id)
+    tasks = env.uow.tasks.for_campaign(campaign.pk)
     return Reply(view.timeline(campaign, tasks, env.now, env.actor.tz, env.lang))

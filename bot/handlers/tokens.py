@@ -11,6 +11,7 @@ from bot.i18n import tr
 from bot.presenters import fmt
 from domain import authz
 from domain import commands as c
+from domain.audit import AuditAction
 from domain.errors import InvalidInput
 from domain.tokens import PREFIX, ApiToken, digest
 
@@ -21,7 +22,7 @@ def create(cmd: c.CreateToken, env: Env) -> Reply:
         raise InvalidInput("name", "token_exists", value=cmd.name)
     token = PREFIX + secrets.token_urlsafe(32)
     env.uow.tokens.add(ApiToken(env.workspace_id, cmd.name, digest(token), env.actor.user, env.now))
-    common.audit(env, f"token:{cmd.name}", "token.created", None)
+    common.audit(env, f"token:{cmd.name}", AuditAction.TOKEN_CREATED, None)
     return Reply(Card(title=tr(env.lang, "title.token_created", name=cmd.name), tone=Tone.SUCCESS,
                       sections=(Section(token, mono=True), Section(tr(env.lang, "label.token_once")))))
 
@@ -29,10 +30,10 @@ def create(cmd: c.CreateToken, env: Env) -> Reply:
 def revoke(cmd: c.RevokeToken, env: Env) -> Reply:
     authz.require("token", env.actor.member, authz.ADMIN_ONLY)
     found = next((t for t in env.uow.tokens.active(env.workspace_id) if t.name == cmd.name), None)
-    if found is None or found.id is None:
+    if found is None:
         raise InvalidInput("name", "no_such_token", value=cmd.name)
-    env.uow.tokens.revoke(found.id, env.now)
-    common.audit(env, f"token:{cmd.name}", "token.revoked", None)
+    env.uow.tokens.revoke(found.pk, env.now)
+    common.audit(env, f"token:{cmd.name}", AuditAction.TOKEN_REVOKED, None)
     return Reply(Card(title="", tone=Tone.SUCCESS, sections=(Section(tr(env.lang, "label.token_revoked",
                                                                         name=cmd.name)),)))
 

@@ -1,17 +1,36 @@
-"""Words shown to people, in English and Chinese. `tr(lang, key, **params)` is the only way in."""
+"""Words shown to people, in English and Chinese. `tr(lang, key, **params)` is the only way in.
+
+Every table of words is registered here, from wherever it lives (a platform's wording may live in its adapter):
+`register` refuses a key that is already taken, and `CATALOG` is the whole registry the tests check."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.i18n.alerts import ALERTS
+from bot.i18n.anomalies import ANOMALIES
 from bot.i18n.errors import ERRORS
 from bot.i18n.feishu import FEISHU
 from bot.i18n.labels import LABELS
 from bot.i18n.metrics import METRICS
 from bot.i18n.slack import SLACK
+from bot.i18n.tokens import TOKENS
 
-CATALOG: dict[str, tuple[str, str]] = {**ERRORS, **LABELS, **ALERTS, **METRICS, **FEISHU, **SLACK}
+Words = Mapping[str, tuple[str, str]]  # key -> (English, Chinese)
+CATALOG: dict[str, tuple[str, str]] = {}
+
+
+def register(words: Words) -> None:
+    """Add a table of words; a key registered twice would make one of its texts silently lost, so it is refused."""
+    taken = sorted(CATALOG.keys() & words.keys())
+    if taken:
+        raise ValueError(f"translation keys registered twice: {', '.join(taken)}")
+    CATALOG.update(words)
+
+
+for _table in (ERRORS, LABELS, ALERTS, METRICS, ANOMALIES, TOKENS, FEISHU, SLACK):
+    register(_table)
 
 
 class _Params(dict[str, Any]):

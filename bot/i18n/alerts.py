@@ -1,4 +1,5 @@
-"""Words of the alerts: deadlines, approval reminders, the daily digest, folded bursts, `mems outbox`."""
+"""Words of the alerts: deadlines, approval reminders, budget thresholds, the daily digest, folded bursts,
+`mems outbox`."""
 
 ALERTS: dict[str, tuple[str, str]] = {
     "alert.soon_title": ("Due soon: {title}", "即将到期：{title}"),
@@ -26,4 +27,6 @@ ALERTS: dict[str, tuple[str, str]] = {
     "span.hours": ("{h} h", "{h} 小时"),
     "span.days": ("{d} d", "{d} 天"),
     "span.days_hours": ("{d} d {h} h", "{d} 天 {h} 小时"),
+    "title.budget_threshold": ("{ref} {name} has spent {level}% of its approved budget", "{ref} {name} 已花费批准预算的 {level}%"),
+    "label.used_value": ("{share} of {approved}", "已用 {share}（批准 {approved}）"),
 }

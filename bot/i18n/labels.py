@@ -41,6 +41,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "audit.budget.approved": ("budget approved", "预算获批"), "audit.budget.spent": ("recorded spend", "记录了支出"),
     "audit.metrics.recorded": ("recorded metrics", "录入了数据"),
     "audit.task.added": ("added a task", "添加了任务"), "audit.task.done": ("finished a task", "完成了任务"),
+    "audit.task.assigned": ("assigned a task", "分配了任务"), "audit.task.start": ("started a task", "开始了任务"),
+    "audit.task.reopen": ("reopened a task", "重开了任务"), "audit.task.blocked": ("marked a task blocked", "标记任务受阻"),
+    "audit.task.due": ("re-dated a task", "修改了任务截止时间"),
+    "audit.role.granted": ("granted a role", "授予了角色"), "audit.role.revoked": ("took a role away", "移除了角色"),
+    "audit.subscription.added": ("subscribed a channel to alerts", "为频道订阅了提醒"),
+    "audit.subscription.removed": ("unsubscribed a channel", "取消了频道的提醒订阅"),
     # field labels
     "label.status": ("Status", "状态"), "label.owner": ("Owner", "负责人"), "label.dates": ("Dates", "日期"),
     "label.launch_on": ("launch {day}", "发布日 {day}"), "label.planned": ("Planned budget", "计划预算"),

@@ -13,6 +13,7 @@ from domain.campaign import KPI_METRICS, Action
 from domain.notifications import FAMILIES
 from domain.people import LANGS, Role
 from domain.refs import Kind
+from domain.task import TaskMove
 
 CAMPAIGN, TASK, APPROVAL = Kind.CAMPAIGN, Kind.TASK, Kind.APPROVAL
 LIST_SCOPES = {"mine": "mine", "active": "active", "all": "all", "我的": "mine", "进行中": "active", "全部": "all"}
@@ -116,11 +117,11 @@ def task_assign(a: Args) -> c.Command:
     return c.AssignTask(number, user)
 
 
-def task_move(verb: str) -> Builder:
+def task_move(move: TaskMove) -> Builder:
     def build(a: Args) -> c.Command:
         number = a.ref(TASK, "task")
         a.done()
-        return c.MoveTask(number, verb)
+        return c.MoveTask(number, move)
     return build
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.parsing import builders as b
-from bot.parsing import builders_watch as w
+from bot.parsing import builders_anomalies as anomalies
+from bot.parsing import builders_tokens as tokens
 from domain.campaign import Action
+from domain.task import TaskMove
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,11 @@ TABLE: tuple[Spec, ...] = (
     Spec("task assign", ("任务 指派",), "task assign <T-id> @user", RUN, "(Re)assign a task; the assignee is told",
          "指派任务，并通知负责人", b.task_assign, examples=("task assign T-3 @li",)),
     Spec("task start", ("任务 开始",), "task start <T-id>", WORK, "Start working on a task", "开始任务",
-         b.task_move("start"), examples=("task start T-3",)),
+         b.task_move(TaskMove.START), examples=("task start T-3",)),
     Spec("task done", ("任务 完成",), "task done <T-id>", WORK, "Mark a task done", "完成任务",
-         b.task_move("done"), examples=("task done T-3",)),
+         b.task_move(TaskMove.DONE), examples=("task done T-3",)),
     Spec("task reopen", ("任务 重开",), "task reopen <T-id>", WORK, "Reopen a finished task", "重新打开任务",
-         b.task_move("reopen"), examples=("task reopen T-3",)),
+         b.task_move(TaskMove.REOPEN), examples=("task reopen T-3",)),
     Spec("task block", ("任务 阻塞",), "task block <T-id> <reason>", WORK, "Mark a task blocked, with the reason",
          "标记任务受阻并说明原因", b.task_block, examples=('task block T-3 "waiting for the venue contract"',)),
     Spec("task due", ("任务 截止",), "task due <T-id> <date>", RUN, "Change a task's due date", "修改任务截止日期",
@@ -117,20 +119,20 @@ TABLE: tuple[Spec, ...] = (
     Spec("settings", ("设置",), "settings [tz=Area/City] [lang=en|zh] [quiet=22:00-08:00]", "anyone (own)",
          "Your personal settings", "个人设置", b.settings, ("tz", "lang", "quiet"),
          ("settings tz=Asia/Shanghai lang=zh quiet=22:00-08:00", "settings quiet=off")),
-    # --- metrics and alerts (issue 6) ---
+    # Anomaly alerts and API tokens.
     Spec("ack", ("确认",), "ack <alert-ref>", "anyone", "Acknowledge an anomaly alert; its copies say who did",
-         "确认异常提醒，各处的提醒卡片会显示确认人", w.ack, examples=("ack anomaly:C-1:2026-12-05",)),
+         "确认异常提醒，各处的提醒卡片会显示确认人", anomalies.ack, examples=("ack anomaly:C-1:2026-12-05",)),
     Spec("snooze", ("暂停提醒",), "snooze <alert-ref|C-id> [24h]", RUN,
          "Hold a campaign's anomaly alerts for a while (default 24 h, at most 7 days)",
-         "暂停活动的异常提醒（默认 24 小时，最长 7 天）", w.snooze,
+         "暂停活动的异常提醒（默认 24 小时，最长 7 天）", anomalies.snooze,
          examples=("snooze anomaly:C-1:2026-12-05 24h", "snooze C-1 2d", "暂停提醒 C-1 48小时")),
     Spec("token create", ("令牌 创建",), "token create [name]", "admin",
-         "Create an API token for this workspace (shown once)", "为本工作区创建 API 令牌（只显示一次）", w.token_create,
-         examples=("token create ci", "令牌 创建 dashboard")),
+         "Create an API token for this workspace (shown once)", "为本工作区创建 API 令牌（只显示一次）",
+         tokens.token_create, examples=("token create ci", "令牌 创建 dashboard")),
     Spec("token revoke", ("令牌 撤销",), "token revoke <name>", "admin", "Revoke an API token", "撤销 API 令牌",
-         w.token_revoke, examples=("token revoke ci",)),
+         tokens.token_revoke, examples=("token revoke ci",)),
     Spec("token list", ("令牌 列表",), "token list", "admin", "This workspace's API tokens (names only)",
-         "本工作区的 API 令牌（仅名称）", w.token_list, examples=("token list",)),
+         "本工作区的 API 令牌（仅名称）", tokens.token_list, examples=("token list",)),
 )
 
 # Groups that need a second word ("task add"); the first word alone is not a command.

@@ -1,4 +1,4 @@
-"""Cards for the budget ledger and recorded spend."""
+"""Cards for the budget ledger, recorded spend, and the alert when spend reaches a share of the approved budget."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.presenters.approvals import pacing_text
 from bot.presenters.campaigns import ledger_fields
 from domain.approval import ApprovalRequest
 from domain.campaign import Campaign
-from domain.ledger import Ledger, Pace, SpendEntry
+from domain.ledger import Ledger, Pace, Pacing, SpendEntry
 
 PACE_TONES = {Pace.UNDER: Tone.WARNING, Pace.AT_RISK: Tone.WARNING, Pace.ON_TRACK: Tone.SUCCESS,
               Pace.OVER: Tone.DANGER, Pace.NOT_STARTED: Tone.INFO}
@@ -49,3 +49,14 @@ def spend_recorded(c: Campaign, entry: SpendEntry, ledger: Ledger, lang: str) ->
         if ledger.remaining.amount < 0 else ()
     return Card(title=tr(lang, "title.spend_recorded", amount=fmt.money(entry.amount, lang), ref=c.ref),
                 tone=tone, fields=ledger_fields(ledger, lang), sections=sections, entity=c.ref)
+
+
+def threshold_card(c: Campaign, ledger: Ledger, pacing: Pacing | None, level: int, lang: str) -> Card:
+    used = ledger.used_share
+    fields = (*ledger_fields(ledger, lang),
+              Field(tr(lang, "label.used"), tr(lang, "label.used_value", share=fmt.percent(used, lang, "1"),
+                                               approved=fmt.money(ledger.approved, lang))),
+              Field(tr(lang, "label.pacing"), pacing_text(pacing, lang)))
+    return Card(title=tr(lang, "title.budget_threshold", ref=c.ref, name=c.name, level=level),
+                tone=Tone.DANGER if level >= 100 else Tone.WARNING, fields=fields, entity=c.ref,
+                footer=tr(lang, "hint.campaign", ref=c.ref))

@@ -59,10 +59,8 @@ class World:
 def world(new_uow: UowFactory, external_id: str = "T1") -> World:
     with new_uow() as uow:
         ws = uow.workspaces.add(workspace(external_id))
-        assert ws.id is not None
         for user, roles in (("U1", set()), ("M1", {Role.MANAGER}), ("M2", {Role.MANAGER})):
-            uow.members.add(Member(ws.id, user, roles=roles, joined_at=NOW))
-        c = uow.campaigns.add(campaign(ws.id))
-        assert c.id is not None
+            uow.members.add(Member(ws.pk, user, roles=roles, joined_at=NOW))
+        c = uow.campaigns.add(campaign(ws.pk))
         uow.commit()
-    return World(ws.id, c.id)
+    return World(ws.pk, c.pk)

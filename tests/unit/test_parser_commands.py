@@ -120,7 +120,7 @@ BOTH_LANGUAGES = [
     ("settings lang=zh quiet=off", "设置 语言=中文 免打扰=关", c.UpdateSettings(lang="zh", quiet_off=True)),
 ]
 
-# metrics and alerts (issue 6)
+# anomaly alerts and API tokens
 BOTH_LANGUAGES += [
     ("ack anomaly:C-1:2026-06-08", "确认 anomaly:C-1:2026-06-08", c.Acknowledge(1, date(2026, 6, 8))),
     ("ack c1:2026-06-08", "确认 C-1:2026-06-08", c.Acknowledge(1, date(2026, 6, 8))),

@@ -124,7 +124,7 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     # length
     ("x" * (MAX_LENGTH + 1), "too_long", None, {"limit": MAX_LENGTH}),
     ("new " + "x" * 10_000, "too_long", None, {"limit": MAX_LENGTH}),
-    # metrics and alerts (issue 6)
+    # anomaly alerts and API tokens
     ("ack C-1", "bad_alert_ref", "ack", {"value": "C-1"}),
     ("snooze C-1 soon", "bad_duration", "snooze", {"value": "soon"}),
     ("token create two words", "bad_token_name", "token create", {"value": "two words"}),

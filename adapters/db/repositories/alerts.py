@@ -1,4 +1,4 @@
-"""Anomaly evaluations, alert snoozes and API tokens (issue 6), with their row mappings."""
+"""Anomaly evaluations, alert snoozes and API tokens, with their row mappings."""
 
 from __future__ import annotations
 

@@ -46,10 +46,9 @@ class SqlApprovalRepository:
         request.version += 1
 
     def _store_decisions(self, request: ApprovalRequest, already: set[int]) -> None:
-        assert request.id is not None
         for decision in request.decisions:
             if decision.step not in already:
-                self.session.add(DecisionRow(**mappers.decision_values(request.id, decision)))
+                self.session.add(DecisionRow(**mappers.decision_values(request.pk, decision)))
         with duplicate_is_conflict(request.ref):
             self.session.flush()
 

@@ -15,8 +15,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from bot.context import Principal
 from bot.entry.cli.common import container_or_exit, settings_or_exit
-from bot.ingest import FIELDS, Ingest, MetricInput, Principal, Rejected, RowError, parse_row
+from bot.ingest import FIELDS, MetricInput, Rejected, RowError, parse_row
+from domain.commands import IngestMetrics
 
 CHUNK = 2000  # rows per transaction: a crash loses at most one chunk's worth of work, never half a row
 REQUIRED = tuple(f for f in FIELDS if f != "channel")
@@ -60,7 +62,6 @@ def import_metrics(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fa
     settings = settings_or_exit()
     container = container_or_exit(settings)
     out = Console()
-    ingest = Ingest(container.uow_factory, container.clock, settings)
     loaded = 0
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=out,
@@ -70,9 +71,10 @@ def import_metrics(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fa
             task = progress.add_task("loading", total=len(good))
             for start in range(0, len(good), CHUNK):
                 chunk = good[start:start + CHUNK]
-                stored, refused = ingest(Principal(None, "import"), chunk, f"import:{file.name}", partial=True)
-                loaded += stored
-                bad += refused
+                done = container.bus.handle_as(Principal(None, "import"),
+                                               IngestMetrics(tuple(chunk), f"import:{file.name}", partial=True))
+                loaded += done.stored
+                bad += done.errors
                 progress.advance(task, len(chunk))
     finally:
         container.close()

@@ -1,4 +1,4 @@
-"""Metrics and alerts (issue 6): anomaly evaluations per campaign-day, alert snoozes, and an index on the
+"""Metrics and alerts: anomaly evaluations per campaign-day, alert snoozes, and an index on the
 day of daily metrics for the anomaly scan.
 
 Revision ID: 0002

@@ -1,4 +1,4 @@
-"""Builders for alert and API-token commands: ack, snooze, token create / revoke / list."""
+"""Builders for the anomaly alerts' commands: ack and snooze, naming an alert (as on its buttons) or a campaign."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from domain.alerts import parse_alert_ref
 from domain.refs import Kind
 
 _DURATION = re.compile(r"^(\d{1,3})\s*(h|d|小时|天)$")
-_TOKEN_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
 MAX_SNOOZE_HOURS = 7 * 24
 
 
@@ -53,25 +52,3 @@ def snooze(a: Args) -> c.Command:
     number, day = _alert(a)
     raw = a.rest()
     return c.SnoozeAlerts(number, _hours(raw) if raw else 24, day)
-
-
-def _token_name(a: Args, default: str | None) -> str:
-    raw = a.rest()
-    if not raw and default is not None:
-        return default
-    if not _TOKEN_NAME.match(raw):
-        raise ParseError("bad_token_name", value=raw)
-    return raw
-
-
-def token_create(a: Args) -> c.Command:
-    return c.CreateToken(_token_name(a, "api"))
-
-
-def token_revoke(a: Args) -> c.Command:
-    return c.RevokeToken(_token_name(a, None))
-
-
-def token_list(a: Args) -> c.Command:
-    a.done()
-    return c.ListTokens()

@@ -1,5 +1,5 @@
-"""Cards for the campaign watch: the anomaly alert (what moved, by how much, against what, and what changed
-lately), its acknowledged and snoozed states, and the budget-threshold alert."""
+"""Cards for anomaly alerts: what moved, by how much, against what, and what changed lately; then the same card
+acknowledged or snoozed."""
 
 from __future__ import annotations
 
@@ -10,16 +10,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from bot.actions import Action, ActionId
-from bot.cards import Button, Card, Field, Section, Style, Tone
+from bot.cards import Button, Card, Section, Style, Tone
 from bot.i18n import tr
 from bot.presenters import fmt
-from bot.presenters.approvals import pacing_text
-from bot.presenters.campaigns import ledger_fields
 from domain.alerts import Evaluation
 from domain.anomaly import Move
 from domain.audit import AuditEntry
 from domain.campaign import Campaign
-from domain.ledger import Ledger, Pacing
 
 
 def figure(metric: str, value: float, currency: str, lang: str) -> str:
@@ -74,14 +71,3 @@ def acknowledged(card: Card, user: str, at: datetime, tz: ZoneInfo, lang: str) -
 
 def snoozed_note(ref: str, user: str, until: datetime, tz: ZoneInfo, lang: str) -> str:
     return tr(lang, "label.snoozed", ref=ref, user=fmt.mention(user, lang), until=fmt.moment(until, tz, lang))
-
-
-def budget_card(c: Campaign, ledger: Ledger, pacing: Pacing | None, level: int, lang: str) -> Card:
-    used = ledger.used_share
-    fields = (*ledger_fields(ledger, lang),
-              Field(tr(lang, "label.used"), tr(lang, "label.used_value", share=fmt.percent(used, lang, "1"),
-                                               approved=fmt.money(ledger.approved, lang))),
-              Field(tr(lang, "label.pacing"), pacing_text(pacing, lang)))
-    return Card(title=tr(lang, "title.budget_threshold", ref=c.ref, name=c.name, level=level),
-                tone=Tone.DANGER if level >= 100 else Tone.WARNING, fields=fields, entity=c.ref,
-                footer=tr(lang, "hint.campaign", ref=c.ref))

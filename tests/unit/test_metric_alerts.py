@@ -1,5 +1,5 @@
-"""The campaign watch through the real bus: an anomaly alert in the home channel, acknowledged and snoozed;
-budget.threshold at 80 % and 100 % once each; the scans as the scheduler will send them."""
+"""Alerts that metrics and spend set off, through the real bus: an anomaly alert in the home channel,
+acknowledged and snoozed; budget.threshold at 80 % and 100 % once each; the scans as the scheduler will send them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The watch's commands refuse what they can't read, with the right form (issue 6)."""
+"""The anomaly alert and API token commands refuse what they can't read, with the right form."""
 
 from __future__ import annotations
 

@@ -1,0 +1,92 @@
+"""Handlers for daily metrics: one day typed in chat, a batch from the REST API or a CSV import, and the report.
+Whichever door they come by, stored metrics are recorded as MetricsRecorded, whose reactions judge the days and
+check the budget."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.cards import Reply
+from bot.context import Principal
+from bot.env import Env, Txn
+from bot.handlers import common
+from bot.presenters import report as view
+from domain import authz, refs
+from domain import commands as c
+from domain import events as e
+from domain.audit import AuditAction, AuditEntry
+from domain.campaign import Campaign
+from domain.errors import InvalidInput
+from domain.metrics import DailyMetric, Ingested, MetricInput, RowError
+from domain.people import Workspace
+
+Places = dict[int, tuple[Campaign, Workspace]]
+
+
+def record(cmd: c.RecordMetrics, env: Env) -> Reply:
+    campaign = common.campaign(env, cmd.campaign)
+    authz.require("metrics", env.actor.member, authz.RUN_CAMPAIGN, campaign)
+    day = cmd.day or env.today
+    if day > env.today:
+        raise InvalidInput("date", "future_date", value=day.isoformat())
+    existing = env.uow.metrics.get(campaign.pk, day, cmd.channel)
+    base = existing or DailyMetric(env.workspace_id, campaign.pk, day, cmd.channel)
+    row = base.merged(cmd.figures)
+    env.uow.metrics.put(row)
+    common.audit(env, campaign.ref, AuditAction.METRICS_RECORDED, campaign.pk, day=day.isoformat(),
+                 channel=cmd.channel)
+    env.record(e.MetricsRecorded(campaign, frozenset({day})))
+    return Reply(view.metrics_recorded(campaign, row, env.lang), public=False)
+
+
+def ingest(cmd: c.IngestMetrics, txn: Txn, who: Principal) -> Ingested:
+    """Store checked rows: all or nothing, or (`partial`) the good ones; `check_only` finds every problem and
+    stores nothing. A row naming a campaign the caller cannot reach, or a day still to come there, is refused."""
+    places = _places(txn, who, {r.campaign for r in cmd.rows})
+    checked = [(row, _problem(row, places, txn.now)) for row in cmd.rows]
+    errors = tuple(problem for _, problem in checked if problem is not None)
+    kept = [row for row, problem in checked if problem is None]
+    if cmd.check_only or (errors and not cmd.partial):
+        return Ingested(0, errors)
+    txn.uow.metrics.put_many([DailyMetric(places[r.campaign][0].workspace_id, r.campaign, r.day, r.channel,
+                                          **r.figures) for r in kept])  # type: ignore[arg-type]
+    days: dict[int, set[date]] = {}
+    for row in kept:
+        days.setdefault(row.campaign, set()).add(row.day)
+    for number, campaign_days in days.items():
+        campaign = places[number][0]
+        rows = sum(1 for r in kept if r.campaign == number)
+        txn.uow.audit.add(AuditEntry(campaign.workspace_id, campaign.ref, AuditAction.METRICS_IMPORTED, cmd.source,
+                                     txn.now, number, {"rows": str(rows), "first": str(min(campaign_days)),
+                                                       "last": str(max(campaign_days))}))
+        txn.record(e.MetricsRecorded(campaign, frozenset(campaign_days)))
+    return Ingested(len(kept), errors)
+
+
+def _places(txn: Txn, who: Principal, ids: set[int]) -> Places:
+    """The campaigns the caller may reach, with their workspaces; another workspace's are not there."""
+    found: Places = {}
+    for number in ids:
+        campaign = txn.uow.campaigns.get(number, who.workspace_id)
+        workspace = txn.workspace(campaign.workspace_id) if campaign else None
+        if campaign is not None and workspace is not None:
+            found[number] = (campaign, workspace)
+    return found
+
+
+def _problem(row: MetricInput, places: Places, now: datetime) -> RowError | None:
+    if row.campaign not in places:
+        return RowError(row.index, "campaign", f"{refs.campaign(row.campaign)} was not found")
+    workspace = places[row.campaign][1]
+    today = now.astimezone(workspace.tz).date()
+    if row.day > today:
+        return RowError(row.index, "date", f"{row.day} is in the future (today is {today} in {workspace.timezone})")
+    return None
+
+
+def report(cmd: c.Report, env: Env) -> Reply:
+    campaign = common.campaign(env, cmd.campaign)
+    rows = env.uow.metrics.for_campaign(campaign.pk)
+    tasks = env.uow.tasks.for_campaign(campaign.pk)
+    return Reply(view.report_card(campaign, rows, common.ledger(env, campaign), tasks, env.today, env.lang))
+

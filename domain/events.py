@@ -1,0 +1,158 @@
+"""Domain events: what happened, in the past tense. A handler records them as it changes things; the bus hands
+each one to its reactions (bot/reactions) in the same transaction, so whatever they write commits with the change.
+
+Events carry the entities as they stand after the change: reactions read them, never change them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from domain.alerts import Evaluation
+from domain.approval import ApprovalRequest, Decision
+from domain.campaign import Campaign
+from domain.ledger import Ledger, SpendEntry
+from domain.people import Workspace
+from domain.task import Task, TaskMove
+
+
+class Event:
+    """Base of every event."""
+
+
+# --- approvals ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ApprovalRequested(Event):
+    request: ApprovalRequest
+    campaign: Campaign
+
+
+@dataclass(frozen=True)
+class ApprovalDecided(Event):
+    """A step approved or the request rejected; `request.status` tells whether a next step now waits."""
+
+    request: ApprovalRequest
+    campaign: Campaign
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class ApprovalWithdrawn(Event):
+    request: ApprovalRequest
+    campaign: Campaign
+
+
+@dataclass(frozen=True)
+class ApprovalOverdue(Event):
+    """The current step has waited `periods` whole SLA periods (found by the approval scan)."""
+
+    request: ApprovalRequest
+    campaign: Campaign
+    waited: timedelta
+    periods: int
+
+
+# --- campaigns and tasks ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CampaignMoved(Event):
+    campaign: Campaign
+    shift: timedelta
+    by: str
+
+
+@dataclass(frozen=True)
+class TaskAssigned(Event):
+    """A task got an assignee (when added with one, or assigned later)."""
+
+    task: Task
+    campaign: Campaign
+    by: str
+
+
+@dataclass(frozen=True)
+class TaskMoved(Event):
+    task: Task
+    campaign: Campaign
+    move: TaskMove
+    by: str
+
+
+@dataclass(frozen=True)
+class TaskDueSoon(Event):
+    """Due within the warning window on the assignee's own clock (found by the deadline scan)."""
+
+    task: Task
+    campaign: Campaign
+
+
+@dataclass(frozen=True)
+class TaskOverdue(Event):
+    task: Task
+    campaign: Campaign
+
+
+@dataclass(frozen=True)
+class TaskEscalated(Event):
+    """Still open long after its due time: the owner and the managers should hear."""
+
+    task: Task
+    campaign: Campaign
+
+
+# --- spend, metrics and what they set off ------------------------------------------------------------------
+@dataclass(frozen=True)
+class SpendRecorded(Event):
+    campaign: Campaign
+    entry: SpendEntry
+
+
+@dataclass(frozen=True)
+class MetricsRecorded(Event):
+    """Daily metrics stored for these days, by chat, the REST API or a CSV import."""
+
+    campaign: Campaign
+    days: frozenset[date]
+
+
+@dataclass(frozen=True)
+class BudgetThresholdReached(Event):
+    """Spend stands at or above `level` % of the approved budget (each level is told once per approved amount)."""
+
+    campaign: Campaign
+    level: int
+    ledger: Ledger
+
+
+@dataclass(frozen=True)
+class AnomalyFound(Event):
+    """A campaign-day judged unusual, with its alert card kept on the evaluation."""
+
+    campaign: Campaign
+    evaluation: Evaluation
+
+
+@dataclass(frozen=True)
+class AnomalyAcknowledged(Event):
+    campaign: Campaign
+    evaluation: Evaluation
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AnomalyAlertsSnoozed(Event):
+    """A campaign's anomaly alerts held until `until`; `evaluation` is the alert the Snooze was pressed on."""
+
+    campaign: Campaign
+    until: datetime
+    by: str
+    evaluation: Evaluation | None = None
+
+
+# --- the digest ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DigestDue(Event):
+    """The workspace's local day has reached the digest hour."""
+
+    workspace: Workspace
+    day: date
