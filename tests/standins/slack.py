@@ -30,6 +30,7 @@ from tests.standins.server import Server
 
 TEAM = "T111"
 BOT_USER = "UBOT"
+HOOK_USES = 5  # Slack takes at most five answers on one response_url
 
 
 @dataclass
@@ -98,7 +99,7 @@ class SlackStandIn:
         """Fail if the bot sent anything Slack would refuse since the last check (and start afresh)."""
         found = list(self.invalid)
         self.invalid.clear()
-        assert not found, "the bot sent Block Kit Slack refuses:\n  " + "\n  ".join(found)
+        assert not found, "the bot sent Slack what it refuses:\n  " + "\n  ".join(found)
 
     def reset(self) -> None:
         self.invalid.clear()
@@ -202,11 +203,15 @@ class SlackStandIn:
 
     async def _hook(self, request: Request) -> Response:
         body = await _body(request)
+        name = request.path_params["name"]
+        if sum(h.method == name for h in self.hooks) >= HOOK_USES:
+            self.invalid.append(f"response_url {name}: used more than {HOOK_USES} times")
+            return PlainTextResponse("used_url", status_code=404)
         if self._refusal("response_url", message_problems(body)) is not None:
             return PlainTextResponse("invalid_blocks", status_code=400)
         if await self._images(body):
             return PlainTextResponse("invalid_blocks", status_code=400)
-        self.hooks.append(Call(request.path_params["name"], body, dict(request.headers)))
+        self.hooks.append(Call(name, body, dict(request.headers)))
         return PlainTextResponse("ok")
 
     async def _socket(self, ws: WebSocket) -> None:

@@ -25,7 +25,7 @@ GOLDENS = sorted((ROOT / "slack").glob("*.json"))
 
 
 def _rendered(card: Card) -> list[dict[str, Any]]:
-    return [render.message(card)]
+    return render.messages(card, nonce="check")
 
 
 def _all_text(messages: list[dict[str, Any]]) -> str:
@@ -112,5 +112,6 @@ cards = st.builds(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(card=cards)
 def test_any_card_renders_to_messages_slack_accepts(card: Card) -> None:
-    for message in _rendered(card):
+    for message in [*_rendered(card), render.message(card, nonce="check")]:
         assert message_problems(message) == []
+        assert render.size(message["blocks"]) <= render.MAX_TOTAL

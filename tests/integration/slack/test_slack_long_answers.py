@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.answer import Answer
+from bot.cards import Card, Section
 from bot.context import Context
 from domain.people import Platform
 from tests.integration.slack.harness import SlackWorkspace, fixture, text_of
 from tests.slack_validate import MAX_TOTAL, size
-from tests.standins.slack import TEAM
+from tests.standins.slack import TEAM, SlackStandIn
 
 TASKS = 150
 
@@ -58,3 +62,17 @@ def test_a_150_task_board_asked_by_mention_comes_as_ephemeral_parts(crowded: Sla
     parts = [c.body for c in crowded.standin.calls("chat.postEphemeral")]
     assert len(parts) > 1 and all(p["user"] == "UMGR" and p["thread_ts"] == event["event"]["ts"] for p in parts)
     assert _refs(parts) == set(range(1, TASKS + 1))
+
+
+def test_an_answer_longer_than_five_messages_goes_on_by_chat_post_ephemeral(standin: SlackStandIn) -> None:
+    """Slack takes five answers on a response_url; the rest of a very long answer still reaches the asker."""
+    lines = [f"• T-{n} Post & reel <{n}> (<@UMGR>, 2026-12-05 Sat 18:00)" for n in range(1, 801)]
+    card = Card(title="Board C-1", sections=(Section("\n".join(lines)),))
+    client = AsyncWebClient(token="xoxb-test", base_url=standin.api_url)
+    answer = Answer(client, "CHOME", "UMGR", standin.response_url("long"), "en")
+    asyncio.run(answer.private(card))
+    hooks, ephemeral = standin.hooks, [c.body for c in standin.calls("chat.postEphemeral")]
+    assert len(hooks) == 5 and ephemeral and all(e["user"] == "UMGR" for e in ephemeral)
+    parts = [h.body for h in hooks] + ephemeral
+    assert _refs(parts) == set(range(1, 801))
+    assert parts[-1]["text"].endswith(f" · {len(parts)}/{len(parts)}")
