@@ -22,6 +22,7 @@ MAX_FIELD = 2000
 MAX_HEADER = 150
 MAX_BUTTON_VALUE = 2000
 MAX_ID = 255  # an action_id, a block_id
+MAX_OPTION_TEXT, MAX_OPTION_VALUE = 75, 150  # a select's option (slack_sdk does not check them inside a select)
 MAX_VIEW_TITLE = 24
 MAX_FALLBACK = 40_000  # a message's `text`
 # Slack refuses a message whose blocks are long in total (msg_blocks_too_long) well below 50 blocks: reports put it
@@ -80,6 +81,8 @@ def _unescaped(text: str) -> bool:
 
 
 def _text_limit(path: str, block: dict[str, Any]) -> int:
+    if re.search(r"/options/\d+/text$", path):
+        return MAX_OPTION_TEXT
     if "/fields/" in path:
         return MAX_FIELD
     return MAX_HEADER if block.get("type") == "header" else MAX_TEXT
@@ -95,7 +98,8 @@ def _limits(block: dict[str, Any], where: str) -> list[str]:
                 problems.append(f"{path}: text of {len(text)} characters (at most {limit})")
             if node["type"] == "mrkdwn" and _unescaped(text):
                 problems.append(f"{path}: unescaped &, < or > in mrkdwn: {text[:80]!r}")
-        for key, limit in (("action_id", MAX_ID), ("block_id", MAX_ID), ("value", MAX_BUTTON_VALUE)):
+        value_limit = MAX_OPTION_VALUE if re.search(r"/options/\d+$", path) else MAX_BUTTON_VALUE
+        for key, limit in (("action_id", MAX_ID), ("block_id", MAX_ID), ("value", value_limit)):
             if isinstance(node.get(key), str) and len(node[key]) > limit:
                 problems.append(f"{path}/{key}: {len(node[key])} characters (at most {limit})")
     ids = [e.get("action_id") for e in block.get("elements") or [] if isinstance(e, dict) and e.get("action_id")]

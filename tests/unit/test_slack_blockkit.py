@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.slack import render
+from adapters.slack import forms, render
 from bot.actions import Action, ActionId
 from bot.cards import Button, Card, Chart, Field, Section, Style, Tone
 from bot.parsing.grammar import TABLE
 from tests.builders import TestBot
 from tests.golden import ROOT
-from tests.slack_validate import assert_valid_message, message_problems
+from tests.slack_validate import assert_valid_message, assert_valid_view, message_problems
 
 LANGS = ["en", "zh"]
 GOLDENS = sorted((ROOT / "slack").glob("*.json"))
@@ -89,6 +89,16 @@ def test_a_150_task_board_and_timeline_are_accepted_and_show_every_task(big_camp
         assert_valid_message(message)
     text = _all_text(messages)
     assert [n for n in range(1, 151) if f"T-{n} " not in text] == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_modals_are_accepted(lang: str) -> None:
+    catalog = TestBot(lang=lang).container.deps.templates.names()
+    crowded = [f"{n:03d}-" + "x" * 45 for n in range(120)]  # more than a select holds, names as long as allowed
+    origin = forms.Origin("CHOME", "https://hooks.slack.com/commands/T1/1/" + "x" * 200)
+    for templates in (catalog, crowded, []):
+        assert_valid_view(forms.new_campaign(lang, templates, origin))
+    assert_valid_view(forms.reason(lang, "Reject & <escalate> the KOL budget A-3", origin))
 
 
 # -- arbitrary user text --------------------------------------------------------------------------------------------
