@@ -188,7 +188,8 @@ def _parts(card: Card, chart_url: str | None, nonce: str) -> tuple[list[Block], 
     mark = f"{EMOJI[card.tone]} " if _blank(card.title) and not card.fields and EMOJI[card.tone] else ""
     text_chart = _chart_text(card.chart) if chart_url is None else []
     for section in (*card.sections, *text_chart):
-        found = _section(section, "" if any(b["type"] == "section" for b in body) else mark)
+        found = _section(section, mark)
+        mark = mark if not found else ""  # on the first line only
         body += found
     if card.chart is not None and chart_url is not None:
         body.append(_image(card.chart, chart_url))
