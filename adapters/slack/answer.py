@@ -1,5 +1,6 @@
 """Where the answer to one Slack request goes: the channel for a public card, the asker alone otherwise
-(the response_url, or chat.postEphemeral), with a fix-it sentence when Slack refused."""
+(the response_url, or chat.postEphemeral), with a fix-it sentence when Slack refused. A card too long for one
+message (a 150-task board) goes as several in a row."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.cards import Card, Reply
 from bot.ports import ChartLinks
 
 log = logging.getLogger(__name__)
+HOOK_USES = 5  # Slack takes at most five answers on one response_url; more go by chat.postEphemeral
 
 
 @dataclasses.dataclass
@@ -29,6 +31,7 @@ class Answer:
     thread: str | None = None  # answer in this thread (app mentions)
     sessions: Sessions | None = None
     links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: charts as images
+    hook_uses: int = 0  # answers sent on the response_url so far
 
     async def reply(self, reply: Reply, replace: bool = False) -> None:
         """A public card goes to the channel; errors and private views to the asker. `replace` swaps the
@@ -47,7 +50,7 @@ class Answer:
         channel = self.channel
         assert channel is not None
         try:
-            await charts.post(lambda message: self.client.chat_postMessage(
+            await charts.post_all(lambda message: self.client.chat_postMessage(
                 channel=channel, thread_ts=self.thread, unfurl_links=False, **message), card, self.links)
         except SlackApiError as exc:
             note = errors.hint(exc, self.lang, channel)
@@ -56,30 +59,44 @@ class Answer:
             await self.private(dataclasses.replace(card, footer=note or card.footer))
 
     async def private(self, card: Card) -> None:
-        if self.response_url:
+        if self.response_url and self.hook_uses < HOOK_USES:
             await self._hook(card, {"response_type": "ephemeral", "replace_original": False})
-            return
-        channel = self.channel
-        if channel:
+        elif self.channel:
             try:
-                await charts.post(lambda message: self.client.chat_postEphemeral(
-                    channel=channel, user=self.user, thread_ts=self.thread, **message), card, self.links)
+                await charts.post_all(self._ephemeral, card, self.links)
             except SlackApiError as exc:
                 log.warning("Slack refused an ephemeral answer in %s (%s)", self.channel, errors.code(exc))
 
+    async def _ephemeral(self, message: dict[str, Any]) -> Any:
+        assert self.channel is not None
+        return await self.client.chat_postEphemeral(channel=self.channel, user=self.user, thread_ts=self.thread,
+                                                    **message)
+
     async def _hook(self, card: Card, options: dict[str, Any]) -> None:
-        """Answer on the response_url; one Slack refused with its chart image goes again with the chart as text."""
-        assert self.response_url is not None
+        """Answer on the response_url, in as many messages as the card needs (the first one with `options`); one
+        Slack refused with its chart image goes again with the chart as text."""
         url = charts.chart_url(self.links, card)
-        response = await self._send({**render.message(card, url), **options})
-        if response.status_code != 200 and url is not None:
+        pages = render.messages(card, url, nonce=charts.nonce()) if url is not None else []
+        if len(pages) == 1:
+            response = await self._send({**pages[0], **options})
+            if response.status_code == 200:
+                return
             log.warning("Slack refused the answer with a chart image (%s %s); the chart goes as text",
                         response.status_code, str(response.body)[:200])
-            response = await self._send({**render.message(card), **options})
-        if response.status_code != 200:
-            log.warning("Slack response_url answered %s", response.status_code)
+        for n, page in enumerate(render.messages(card, nonce=charts.nonce())):
+            sent = {**page, **options} if n == 0 else {**page, **options, "replace_original": False}
+            if self.hook_uses < HOOK_USES:
+                response = await self._send(sent)
+                if response.status_code != 200:
+                    log.warning("Slack response_url answered %s", response.status_code)
+            elif self.channel:  # a very long answer: the rest by chat.postEphemeral
+                try:
+                    await self._ephemeral(page)
+                except SlackApiError as exc:
+                    log.warning("Slack refused an ephemeral answer in %s (%s)", self.channel, errors.code(exc))
 
     async def _send(self, payload: dict[str, Any]) -> WebhookResponse:
         assert self.response_url is not None
+        self.hook_uses += 1
         session = self.sessions.get() if self.sessions else None
         return await webhook(self.response_url, session).send_dict(payload)

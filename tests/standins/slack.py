@@ -4,6 +4,8 @@ Run it with `SlackStandIn.start()`: uvicorn in a thread on a free loopback port.
 `fail(method, status=..., error=..., headers=...)`; read what the bot did with `calls(method)` and `hooks`.
 Like Slack, it downloads the image of every image block before it accepts a message, and refuses the message
 (invalid_blocks, "downloading image failed") when that fails; `fetched` records each download.
+Like Slack, it refuses Block Kit that breaks a rule (tests/slack_validate.py: slack_sdk's models and Slack's limits)
+with invalid_blocks or msg_blocks_too_long, and keeps why in `invalid`; `check()` fails the test that sent it.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from tests.slack_validate import call_problems, message_problems
 from tests.standins.server import Server
 
 TEAM = "T111"
 BOT_USER = "UBOT"
+HOOK_USES = 5  # Slack takes at most five answers on one response_url
 
 
 @dataclass
@@ -61,6 +65,7 @@ class SlackStandIn:
     envelopes: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode: sent to the bot on connect
     acks: list[dict[str, Any]] = field(default_factory=list)
     fetched: list[Fetch] = field(default_factory=list)  # image blocks' images, downloaded as Slack does
+    invalid: list[str] = field(default_factory=list)  # Block Kit Slack would have refused, and why
     port: int = 0
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: Server | None = None
@@ -90,7 +95,14 @@ class SlackStandIn:
     def calls(self, method: str) -> list[Call]:
         return [c for c in self.log if c.method == method]
 
+    def check(self) -> None:
+        """Fail if the bot sent anything Slack would refuse since the last check (and start afresh)."""
+        found = list(self.invalid)
+        self.invalid.clear()
+        assert not found, "the bot sent Slack what it refuses:\n  " + "\n  ".join(found)
+
     def reset(self) -> None:
+        self.invalid.clear()
         self.log.clear()
         self.hooks.clear()
         self.script.clear()
@@ -105,6 +117,10 @@ class SlackStandIn:
         body = await _body(request)
         call = Call(method, body, dict(request.headers))
         self.log.append(call)
+        refusal = self._refusal(method, call_problems(method, body))
+        if refusal is not None:
+            call.response = refusal
+            return JSONResponse(refusal)
         scripted = self.script[method].pop(0) if self.script.get(method) else None
         if scripted is not None and scripted.body:
             call.response = scripted.body
@@ -116,6 +132,17 @@ class SlackStandIn:
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         call.response = answer(body) if answer else {"ok": True}
         return JSONResponse(call.response)
+
+    def _refusal(self, method: str, problems: list[str]) -> dict[str, Any] | None:
+        """Slack's answer to a call whose Block Kit breaks a rule (None: nothing wrong)."""
+        if not problems:
+            return None
+        self.invalid += [f"{method}: {p}" for p in problems]
+        if method.startswith("views."):
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        if all(p.startswith("msg_blocks_too_long") for p in problems):
+            return {"ok": False, "error": "msg_blocks_too_long"}
+        return {"ok": False, "error": "invalid_blocks", "errors": problems}
 
     async def _images(self, body: dict[str, Any]) -> list[str]:
         """Download each image block's image; Slack's error for each one that is not a PNG, JPEG or GIF."""
@@ -176,9 +203,15 @@ class SlackStandIn:
 
     async def _hook(self, request: Request) -> Response:
         body = await _body(request)
+        name = request.path_params["name"]
+        if sum(h.method == name for h in self.hooks) >= HOOK_USES:
+            self.invalid.append(f"response_url {name}: used more than {HOOK_USES} times")
+            return PlainTextResponse("used_url", status_code=404)
+        if self._refusal("response_url", message_problems(body)) is not None:
+            return PlainTextResponse("invalid_blocks", status_code=400)
         if await self._images(body):
             return PlainTextResponse("invalid_blocks", status_code=400)
-        self.hooks.append(Call(request.path_params["name"], body, dict(request.headers)))
+        self.hooks.append(Call(name, body, dict(request.headers)))
         return PlainTextResponse("ok")
 
     async def _socket(self, ws: WebSocket) -> None:

@@ -18,12 +18,14 @@ def standin_server() -> Iterator[SlackStandIn]:
 
 
 @pytest.fixture
-def standin(standin_server: SlackStandIn) -> SlackStandIn:
+def standin(standin_server: SlackStandIn) -> Iterator[SlackStandIn]:
+    """The stand-in, afresh; the test fails if the bot sent it Block Kit Slack would refuse."""
     standin_server.reset()
     standin_server.users.clear()
     for user, name in (("UADMIN", "Ada"), ("UMGR", "Mia"), ("UFIN", "Fin"), ("UREQ", "Rex")):
         standin_server.add_user(user, name)
-    return standin_server
+    yield standin_server
+    standin_server.check()
 
 
 @pytest.fixture

@@ -91,6 +91,7 @@ class SlackWorkspace:
         assert slack is not None
         time.sleep(0.02)
         assert wait_for(lambda: slack.work.running == 0, timeout=10), "Slack listeners still running"
+        self.standin.check()  # whatever the bot sent meanwhile is Block Kit Slack accepts
 
     def deliver(self) -> int:
         return asyncio.run(self.container.delivery.drain())
@@ -112,8 +113,8 @@ class SlackWorkspace:
     def click(self, user: str, message: dict[str, Any], channel: str, ts: str, action: str,
               team: str = TEAM) -> Response:
         """Click the button whose action_id starts with `action` on a message the bot sent."""
-        button = next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
-                      if e["action_id"].split(".")[0] == action)
+        block, button = next((b, e) for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+                             if e["action_id"].split(".")[0] == action)
         payload = copy.deepcopy(fixture("block_actions_message")["payload"])
         n = next(self._ids)
         payload.update(user={"id": user, "username": user.lower(), "team_id": team}, team={"id": team},
@@ -121,7 +122,7 @@ class SlackWorkspace:
                        response_url=self.standin.response_url(f"click-{n}"),
                        container={"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": False},
                        message={**payload["message"], "ts": ts, "blocks": message["blocks"]},
-                       actions=[{"action_id": button["action_id"], "block_id": "mems_actions_0",
+                       actions=[{"action_id": button["action_id"], "block_id": block.get("block_id", ""),
                                  "text": button["text"], "value": button["value"], "type": "button",
                                  "action_ts": f"{time.time():.6f}"}])
         response = self.post(payload_form(payload))

@@ -130,7 +130,8 @@ def test_no_secret_reaches_the_logs_even_at_debug(slack: SlackWorkspace, caplog:
 def test_a_show_button_answers_apart_and_leaves_the_card(slack: SlackWorkspace) -> None:
 
     slack.command("UADMIN", 'new "Spring"')
-    alert = render.message(Card(title="Digest", buttons=(Button("Show", Action(ActionId.SHOW, "C-1")),)))
+    digest = Card(title="Digest", buttons=(Button("Show", Action(ActionId.SHOW, "C-1")),))
+    alert = render.message(digest, nonce="digest")
     slack.click("UMGR", alert, "CHOME", "1700000000.000999", "show")
     answer = slack.answers()[-1]
     assert answer["replace_original"] is False and answer["response_type"] == "ephemeral"
