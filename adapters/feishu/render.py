@@ -1,6 +1,8 @@
-"""Card → Feishu card JSON 2.0, a pure function. Every card has `update_multi` so each copy can be patched in place;
-`<@ou_x>` becomes `<at id=ou_x></at>`; user text is escaped so a campaign name cannot turn into markup. A chart is
-an `img` element when the caller has uploaded it (its image_key), sparklines in a code block otherwise."""
+"""Card → Feishu card JSON 2.0, a pure function. Every card has `update_multi` so each copy can be patched in place.
+A mention the presenters made (`<@ou_x>`, bot.presenters.fmt.mention) becomes `<at id=ou_x></at>`; everything else
+is escaped, so no text can turn into markup, and text people typed reaches us inert (fmt.user_text), so a campaign
+named `<@all>` or `<at id=all></at>` pings nobody. A chart is an `img` element when the caller has uploaded it (its
+image_key), sparklines in a code block otherwise."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ MIN_CUT = 16  # characters a shortened field or section keeps; below that the ca
 MAX_TITLE = 150
 MORE = "…"
 _MENTION = re.compile(r"<@([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>")
+EVERYONE = "all"  # <at id=all> notifies a whole group; MEMS never mentions everyone, whatever the text says
+_TAG_START = re.compile("<(?!\u2060)")  # a "<" not yet followed by a word joiner (fmt.user_text adds one)
 # HTML entities for the characters Feishu markdown would read as markup (its rich-text component docs).
 _ESCAPES = str.maketrans({"\\": "&#92;", "*": "&#42;", "_": "&#95;", "~": "&sim;", "`": "&#96;", "[": "&#91;",
                           "]": "&#93;", "<": "&#60;", ">": "&#62;", "#": "&#35;"})
@@ -58,19 +62,20 @@ def shortest(out: Json, lang: str, hint: str = "") -> Json:
 
 
 def markdown(text: str) -> str:
-    """Escaped text with mentions as Feishu `<at>` tags."""
+    """Escaped text with mentions as Feishu `<at>` tags (never `<at id=all>`)."""
     parts, last = [], 0
     for match in _MENTION.finditer(text):
         parts.append(text[last:match.start()].translate(_ESCAPES))
-        parts.append(f"<at id={match.group(1)}></at>")
+        everyone = match.group(1).lower() == EVERYONE
+        parts.append(match.group(0).translate(_ESCAPES) if everyone else f"<at id={match.group(1)}></at>")
         last = match.end()
     parts.append(text[last:].translate(_ESCAPES))
     return "".join(parts)
 
 
 def plain(text: str) -> str:
-    """Plain text (titles, labels) cannot @ anyone: a mention shows as @id."""
-    return _MENTION.sub(lambda m: "@" + m.group(1), text)
+    """Plain text (titles, toasts, labels) cannot @ anyone: a mention shows as @id, and no "<" can open a tag."""
+    return _TAG_START.sub("<\u2060", _MENTION.sub(lambda m: "@" + m.group(1), text))
 
 
 def callback_value(button: Button) -> Json:
