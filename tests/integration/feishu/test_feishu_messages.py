@@ -19,6 +19,11 @@ def test_owner_picked_with_at_makes_that_person_the_owner(h: Harness) -> None:
     assert owner_of(h, 1) == "ou_wang"
 
 
+def test_a_person_in_a_name_is_told_to_write_owner_with_the_mention_not_an_open_id(h: Harness) -> None:
+    text = h.reply_text("李", "@MEMS 新建 春节营销 @王")
+    assert "owner=<at id=ou_wang></at>" in text and "owner=@ou_wang" not in text
+
+
 def test_a_free_mention_still_assigns_the_task(h: Harness) -> None:
     h.reply_text("李", "@MEMS 新建 春节营销")
     text = h.reply_text("李", "@MEMS task add C-1 标题 @赵")
