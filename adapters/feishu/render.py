@@ -15,6 +15,7 @@ from adapters.feishu import forms
 from bot.cards import Button, Card, Chart, Field, Section, Style, Tone
 from bot.charts import alt_text, caption, sparklines
 from bot.i18n import tr
+from domain import refs
 
 TEMPLATES = {Tone.NEUTRAL: "grey", Tone.INFO: "blue", Tone.SUCCESS: "green", Tone.WARNING: "orange",
              Tone.DANGER: "red"}
@@ -183,4 +184,8 @@ def _cut_lines(text: str, cap: int) -> str:
 
 
 def _hint(card: Card, lang: str) -> str:
-    return tr(lang, "feishu.too_long.show", ref=card.entity) if card.entity else tr(lang, "feishu.too_long.narrow")
+    """What to type to see the rest: `show C-1` for a card about one campaign, task or request (an alert's entity
+    is its own ref, which `show` does not know), a narrower view otherwise."""
+    if card.entity and refs.match(card.entity):
+        return tr(lang, "feishu.too_long.show", ref=card.entity)
+    return tr(lang, "feishu.too_long.narrow")

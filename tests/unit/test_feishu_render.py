@@ -194,6 +194,8 @@ def test_a_card_that_cannot_be_cut_to_fit_says_so_and_how_to_see_it() -> None:
     assert [value(b)["action"] for b in buttons(out)] == ["approve", "reject"]  # the decision can still be made
     english = render(replace(card, entity=None), "en")["body"]["elements"][0]["content"]
     assert "too long for one Feishu message" in english and "narrower view" in english
+    alert = render(replace(card, entity="anomaly:C-1:2026-11-25"), "zh")["body"]["elements"][0]["content"]
+    assert "anomaly" not in alert and "缩小查询范围" in alert  # show knows no alert refs
 
 
 def test_the_shortest_form_of_any_rendered_card_keeps_its_header_and_buttons() -> None:
