@@ -11,13 +11,14 @@ import json
 import logging
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from adapters.feishu.errors import INVALID_TOKEN, FeishuError, classify, unreachable
+from adapters.feishu.errors import INVALID_TOKEN, TOO_LONG, FeishuError, classify, unreachable
+from adapters.feishu.render import shortest
 
 log = logging.getLogger(__name__)
 TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
@@ -118,21 +119,41 @@ class FeishuClient:
 
     async def send(self, id_type: str, receive_id: str, card: dict[str, Any], uuid: str) -> dict[str, Any]:
         """POST /im/v1/messages: a card to a chat (chat_id) or a person (open_id); returns data."""
-        payload = await self.call("POST", "/open-apis/im/v1/messages", params={"receive_id_type": id_type},
-                                  body={"receive_id": receive_id, "msg_type": "interactive",
-                                        "content": _content(card), "uuid": uuid})
-        return dict(payload.get("data") or {})
+        async def attempt(body: dict[str, Any]) -> dict[str, Any]:
+            return await self.call("POST", "/open-apis/im/v1/messages", params={"receive_id_type": id_type},
+                                   body={"receive_id": receive_id, "msg_type": "interactive",
+                                         "content": _content(body), "uuid": uuid})
+
+        return dict((await self._fitting(attempt, card)).get("data") or {})
 
     async def reply(self, message_id: str, card: dict[str, Any], uuid: str, in_thread: bool) -> dict[str, Any]:
         """POST /im/v1/messages/{id}/reply: a card in the thread of the message it answers."""
-        payload = await self.call("POST", f"/open-apis/im/v1/messages/{message_id}/reply",
-                                  body={"msg_type": "interactive", "content": _content(card), "uuid": uuid,
-                                        "reply_in_thread": in_thread})
-        return dict(payload.get("data") or {})
+        async def attempt(body: dict[str, Any]) -> dict[str, Any]:
+            return await self.call("POST", f"/open-apis/im/v1/messages/{message_id}/reply",
+                                   body={"msg_type": "interactive", "content": _content(body), "uuid": uuid,
+                                         "reply_in_thread": in_thread})
+
+        return dict((await self._fitting(attempt, card)).get("data") or {})
 
     async def patch(self, message_id: str, card: dict[str, Any]) -> None:
         """PATCH /im/v1/messages/{id}: replace a card sent with update_multi (every viewer sees the change)."""
-        await self.call("PATCH", f"/open-apis/im/v1/messages/{message_id}", body={"content": _content(card)})
+        async def attempt(body: dict[str, Any]) -> dict[str, Any]:
+            return await self.call("PATCH", f"/open-apis/im/v1/messages/{message_id}",
+                                   body={"content": _content(body)})
+
+        await self._fitting(attempt, card)
+
+    async def _fitting(self, attempt: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
+                       card: dict[str, Any]) -> dict[str, Any]:
+        """Send `card`; when Feishu finds it too long (230025) anyway, send its shortest form once instead, so the
+        reader gets its title, its buttons and a note rather than nothing."""
+        try:
+            return await attempt(card)
+        except FeishuError as exc:
+            if exc.code != TOO_LONG:
+                raise
+            log.warning("Feishu found a card too long (%s); sending its shortest form", exc.reason)
+            return await attempt(shortest(card, self.lang))
 
     async def upload_image(self, png: bytes, name: str = "chart.png") -> str:
         """POST /im/v1/images (multipart, image_type=message): an image for cards and messages; its image_key.

@@ -11,6 +11,7 @@ from bot.ports import DeliveryError
 INVALID_TOKEN = frozenset({99991663, 99991664, 99991668})  # drop the cached token and retry once
 RATE_LIMITED = frozenset({99991400, 230020})
 BOT_NOT_IN_CHAT = 230002
+TOO_LONG = 230025  # a card over 30 KB (a text over 150 KB): the client sends its shortest form once instead
 DEFAULT_WAIT = 1.0  # when a rate limit comes without x-ogw-ratelimit-reset
 # A retry cannot help with these; each has a hint for whoever reads the dead letter.
 PERMANENT = {
@@ -19,7 +20,7 @@ PERMANENT = {
     230006: "feishu.hint.bot_disabled",
     230013: "feishu.hint.user_unavailable",
     230022: "feishu.hint.sensitive",
-    230025: "feishu.hint.too_long",
+    TOO_LONG: "feishu.hint.too_long",
     230099: "feishu.hint.bad_card",
     99991672: "feishu.hint.missing_scope",
     10003: "feishu.hint.credentials",

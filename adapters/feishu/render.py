@@ -1,6 +1,8 @@
-"""Card → Feishu card JSON 2.0, a pure function. Every card has `update_multi` so each copy can be patched in place;
-`<@ou_x>` becomes `<at id=ou_x></at>`; user text is escaped so a campaign name cannot turn into markup. A chart is
-an `img` element when the caller has uploaded it (its image_key), sparklines in a code block otherwise."""
+"""Card → Feishu card JSON 2.0, a pure function. Every card has `update_multi` so each copy can be patched in place.
+A mention the presenters made (`<@ou_x>`, bot.presenters.fmt.mention) becomes `<at id=ou_x></at>`; everything else
+is escaped, so no text can turn into markup, and text people typed reaches us inert (fmt.user_text), so a campaign
+named `<@all>` or `<at id=all></at>` pings nobody. A chart is an `img` element when the caller has uploaded it (its
+image_key), sparklines in a code block otherwise."""
 
 from __future__ import annotations
 
@@ -10,16 +12,22 @@ from dataclasses import replace
 from typing import Any
 
 from adapters.feishu import forms
-from bot.cards import Button, Card, Chart, Section, Style, Tone
+from bot.cards import Button, Card, Chart, Field, Section, Style, Tone
 from bot.charts import alt_text, caption, sparklines
 from bot.i18n import tr
+from domain import refs
 
 TEMPLATES = {Tone.NEUTRAL: "grey", Tone.INFO: "blue", Tone.SUCCESS: "green", Tone.WARNING: "orange",
              Tone.DANGER: "red"}
 COLOURS = {Tone.SUCCESS: "green", Tone.WARNING: "orange", Tone.DANGER: "red"}  # a message without a header
 BUTTON_TYPES = {Style.DEFAULT: "default", Style.PRIMARY: "primary_filled", Style.DANGER: "danger"}
 MAX_BYTES = 28_000  # Feishu refuses a card over 30 KB (230025); keep room for the message envelope
+MIN_CUT = 16  # characters a shortened field or section keeps; below that the card gives way to its shortest form
+MAX_TITLE = 150
+MORE = "…"
 _MENTION = re.compile(r"<@([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>")
+EVERYONE = "all"  # <at id=all> notifies a whole group; MEMS never mentions everyone, whatever the text says
+_TAG_START = re.compile("<(?!\u2060)")  # a "<" not yet followed by a word joiner (fmt.user_text adds one)
 # HTML entities for the characters Feishu markdown would read as markup (its rich-text component docs).
 _ESCAPES = str.maketrans({"\\": "&#92;", "*": "&#42;", "_": "&#95;", "~": "&sim;", "`": "&#96;", "[": "&#91;",
                           "]": "&#93;", "<": "&#60;", ">": "&#62;", "#": "&#35;"})
@@ -27,32 +35,48 @@ Json = dict[str, Any]
 
 
 def render(card: Card, lang: str = "zh", image_key: str | None = None) -> Json:
-    """The card as Feishu JSON 2.0; sections are shortened, longest first, until it fits Feishu's size limit.
+    """The card as Feishu JSON 2.0, within Feishu's size limit: the longest sections and fields are shortened first
+    (ending in …); when even that cannot fit, its shortest form says so and how to see the rest.
     `image_key` is the card's chart uploaded as an image (None: the chart goes as text)."""
     out = _card(card, lang, image_key)
+    cap = _longest(card)
     while _size(out) > MAX_BYTES:
-        shorter = _shorten(card)
-        if shorter is None:
-            break
-        card = shorter
-        out = _card(card, lang, image_key)
+        cap = cap * 2 // 3
+        if cap < MIN_CUT:
+            return shortest(out, lang, _hint(card, lang))
+        out = _card(_capped(card, cap), lang, image_key)
     return out
 
 
+def shortest(out: Json, lang: str, hint: str = "") -> Json:
+    """The smallest form of a rendered card: its header, a note that it was too long (and `hint`, how to see
+    it), and its buttons. Sent when a card cannot be cut to fit, or when Feishu still answers 230025."""
+    note = tr(lang, "feishu.too_long") + ("\n" + hint if hint else "")
+    kept = [e for e in out.get("body", {}).get("elements", []) if e.get("tag") in ("column_set", "form")]
+    short: Json = {"schema": "2.0", "config": {"update_multi": True}}
+    header = out.get("header")
+    if header:
+        title = header["title"]["content"]
+        short["header"] = {**header, "title": {"tag": "plain_text", "content": _cut(title, MAX_TITLE)}}
+    short["body"] = {"elements": [_markdown(markdown(note)), *kept]}
+    return short
+
+
 def markdown(text: str) -> str:
-    """Escaped text with mentions as Feishu `<at>` tags."""
+    """Escaped text with mentions as Feishu `<at>` tags (never `<at id=all>`)."""
     parts, last = [], 0
     for match in _MENTION.finditer(text):
         parts.append(text[last:match.start()].translate(_ESCAPES))
-        parts.append(f"<at id={match.group(1)}></at>")
+        everyone = match.group(1).lower() == EVERYONE
+        parts.append(match.group(0).translate(_ESCAPES) if everyone else f"<at id={match.group(1)}></at>")
         last = match.end()
     parts.append(text[last:].translate(_ESCAPES))
     return "".join(parts)
 
 
 def plain(text: str) -> str:
-    """Plain text (titles, labels) cannot @ anyone: a mention shows as @id."""
-    return _MENTION.sub(lambda m: "@" + m.group(1), text)
+    """Plain text (titles, toasts, labels) cannot @ anyone: a mention shows as @id, and no "<" can open a tag."""
+    return _TAG_START.sub("<\u2060", _MENTION.sub(lambda m: "@" + m.group(1), text))
 
 
 def callback_value(button: Button) -> Json:
@@ -129,16 +153,39 @@ def _size(card: Json) -> int:
     return len(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def _shorten(card: Card) -> Card | None:
-    """The card with its longest section cut in half (by lines where it can), or None when nothing is left to cut."""
-    if not card.sections:
-        return None
-    index = max(range(len(card.sections)), key=lambda i: len(card.sections[i].text))
-    text = card.sections[index].text
-    if len(text) < 200:
-        return None
-    lines = text.splitlines()
-    kept = "\n".join(lines[: len(lines) // 2]) if len(lines) > 1 else text[: len(text) // 2]
-    sections = list(card.sections)
-    sections[index] = replace(sections[index], text=kept + "\n…")
-    return replace(card, sections=tuple(sections))
+def _longest(card: Card) -> int:
+    texts = [card.title, card.footer, *(s.text for s in card.sections), *(f.label for f in card.fields),
+             *(f.value for f in card.fields)]
+    return max(len(t) for t in texts)
+
+
+def _capped(card: Card, cap: int) -> Card:
+    """The card with every text over `cap` characters cut: sections by whole lines where they can, fields and the
+    rest with … at the end."""
+    return replace(card, title=_cut(card.title, cap), footer=_cut(card.footer, cap),
+                   sections=tuple(replace(s, text=_cut_lines(s.text, cap)) for s in card.sections),
+                   fields=tuple(Field(_cut(f.label, cap), _cut(f.value, cap)) for f in card.fields))
+
+
+def _cut(text: str, cap: int) -> str:
+    return text if len(text) <= cap else text[:cap - 1] + MORE
+
+
+def _cut_lines(text: str, cap: int) -> str:
+    if len(text) <= cap:
+        return text
+    kept, used = [], 0
+    for line in text.splitlines():
+        if used + len(line) > cap:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept) + "\n" + MORE if kept else _cut(text.splitlines()[0], cap)
+
+
+def _hint(card: Card, lang: str) -> str:
+    """What to type to see the rest: `show C-1` for a card about one campaign, task or request (an alert's entity
+    is its own ref, which `show` does not know), a narrower view otherwise."""
+    if card.entity and refs.match(card.entity):
+        return tr(lang, "feishu.too_long.show", ref=card.entity)
+    return tr(lang, "feishu.too_long.narrow")

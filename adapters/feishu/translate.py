@@ -1,10 +1,13 @@
 """Inbound Feishu payloads → who is asking, from where, and the command (pure). The workspace is the tenant
-(`tenant_key`), a person is an open_id, a channel is a chat_id."""
+(`tenant_key`), a person is an open_id, a channel is a chat_id. Plain text and rich text (`post`) are commands; a
+mention (`@_user_N`, resolved from the message's `mentions`) becomes `<@open_id>`, which the parser reads as a
+person, also where it is glued to an option (`owner=@_user_1`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,14 +18,25 @@ from adapters.feishu import forms
 from bot import actions
 from bot.actions import Action
 from bot.context import Context
+from bot.parsing.tokens import QUOTES, SPACES
 from domain import commands as c
 from domain.people import Platform
+
+ALL = "@_all"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Someone a message @mentions: their open_id (None for a guest Feishu gives none) and display name."""
+
+    open_id: str | None
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
     ctx: Context
-    text: str | None  # None: not a plain text message (an image, a file, rich text)
+    text: str | None  # None: a message without text (an image, a file, a sticker)
     message_id: str
     event_id: str
 
@@ -51,14 +65,14 @@ def message(data: P2ImMessageReceiveV1, bot_open_id: str | None) -> Message | No
     if sender.sender_type != "user" or not header.tenant_key or not sender.sender_id.open_id:
         return None  # our own cards and other bots never command us
     direct = msg.chat_type == "p2p"
-    text = _text(msg.content) if msg.message_type == "text" else None
-    mentions = [(m.key, m.id.open_id if m.id else None) for m in (msg.mentions or []) if m.key]
-    own = _own_key(mentions, bot_open_id, text or "")
+    people = {m.key: Mention(m.id.open_id if m.id else None, m.name or "") for m in (msg.mentions or []) if m.key}
+    text = _text(msg.message_type, msg.content, people)
+    own = _own_key(people, bot_open_id, text or "")
     if not direct and own is None:
         return None
     ctx = Context(Platform.FEISHU, header.tenant_key, sender.sender_id.open_id, msg.chat_id, direct=direct)
     if text is not None:
-        text = _resolve(text, mentions, own)
+        text = _resolve(text, people, own)
     return Message(ctx, text, msg.message_id or "", header.event_id or "")
 
 
@@ -89,26 +103,106 @@ def click(data: P2CardActionTrigger) -> Click | Refused:
                  "feishu:click:" + hashlib.sha256(key.encode()).hexdigest())
 
 
-def _text(content: str | None) -> str | None:
+def _text(message_type: str | None, content: str | None, people: dict[str, Mention]) -> str | None:
+    """The words of a text or rich-text message, mentions as their `@_user_N` keys; None for any other kind."""
+    body = _json(content)
+    if message_type == "text":
+        text = body.get("text")
+        return text if isinstance(text, str) else None
+    if message_type == "post":
+        return _post_text(body, people)
+    return None
+
+
+def _json(content: str | None) -> dict[str, Any]:
     """message.content is itself a JSON string: {"text": "@_user_1 新建 …"}."""
     try:
         body = json.loads(content or "")
     except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _post_text(body: dict[str, Any], people: dict[str, Mention]) -> str | None:
+    """Rich text: `{"title", "content": [[element, …], …]}`, as Feishu delivers it, or the same under a language key
+    (`zh_cn`, `en_us`…), as it is sent. The words of text, link and code elements, and mentions, one line a
+    paragraph; images, stickers and the title are not part of a command. None when there are no words at all."""
+    doc = body if "content" in body else next((v for v in body.values() if isinstance(v, dict)), {})
+    paragraphs = doc.get("content")
+    if not isinstance(paragraphs, list):
         return None
-    text = body.get("text") if isinstance(body, dict) else None
-    return text if isinstance(text, str) else None
+    lines, found = [], False
+    for paragraph in paragraphs:
+        words = [_element(e, people) for e in paragraph if isinstance(e, dict)] if isinstance(paragraph, list) else []
+        found = found or any(w is not None for w in words)
+        lines.append("".join(w for w in words if w))
+    return "\n".join(lines) if found else None
 
 
-def _own_key(mentions: list[tuple[str, str | None]], bot_open_id: str | None, text: str) -> str | None:
+def _element(element: dict[str, Any], people: dict[str, Mention]) -> str | None:
+    """One rich-text element as text. An `at` becomes its mention key, as in a text message; one that names an
+    open_id instead is given a key of its own; any other id cannot be resolved to a person and is left out."""
+    tag = element.get("tag")
+    if tag in ("text", "code_block", "md"):
+        return _str(element.get("text"))
+    if tag == "a":
+        return _str(element.get("text")) or _str(element.get("href"))
+    if tag != "at":
+        return None
+    user = _str(element.get("user_id"))
+    if user == "all":
+        return ALL
+    if user.startswith("ou_"):
+        key = f"@_post_{len(people) + 1}"
+        people[key] = Mention(user, _str(element.get("user_name")))
+        return key
+    return user if user in people else ""
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _own_key(people: dict[str, Mention], bot_open_id: str | None, text: str) -> str | None:
     """The key (@_user_N) that mentions the bot. Until the bot knows its own open_id, a leading mention is taken
     as the bot's: Feishu only delivers the group messages that @mention the bot (im:message.group_at_msg)."""
     if bot_open_id:
-        return next((key for key, open_id in mentions if open_id == bot_open_id), None)
-    return next((key for key, _ in mentions if text.lstrip().startswith(key)), None)
+        return next((key for key, person in people.items() if person.open_id == bot_open_id), None)
+    return next((key for key in people if text.lstrip().startswith(key)), None)
 
 
-def _resolve(text: str, mentions: list[tuple[str, str | None]], own: str | None) -> str:
-    """Drop the bot's own mention and @all; other mentions become <@open_id>, which the parser reads as a person."""
-    for key, open_id in sorted(mentions, key=lambda m: len(m[0]), reverse=True):  # @_user_10 before @_user_1
-        text = text.replace(key, " ") if key in (own, "@_all") or not open_id else text.replace(key, f" <@{open_id}> ")
-    return text.replace("@_all", " ").strip()
+def _resolve(text: str, people: dict[str, Mention], own: str | None) -> str:
+    """Drop the bot's own mention and @all; other mentions become <@open_id>, which the parser reads as a person:
+    a word of its own, or an option's value where it is glued to `=`. Inside a quoted phrase (a title, a reason)
+    a mention is the person's name as text."""
+    keys = sorted({*people, ALL}, key=len, reverse=True)  # @_user_10 before @_user_1
+    marks = {*QUOTES, *QUOTES.values()}
+    pattern = re.compile("|".join(re.escape(k) for k in (*keys, *sorted(marks))))
+    out: list[str] = []
+    last, close = 0, None  # close: the mark that ends the quoted phrase we are in
+    for match in pattern.finditer(text):
+        out.append(text[last:match.start()])
+        last, piece = match.end(), match.group(0)
+        if piece in marks:
+            if piece == close:
+                close = None
+            elif close is None and piece in QUOTES and _after_gap(text, match.start()):
+                close = QUOTES[piece]
+            out.append(piece)
+            continue
+        person = people.get(piece)
+        if piece in (own, ALL) or person is None or not person.open_id:
+            out.append(" ")
+        elif close is not None:
+            out.append(f"@{person.name}" if person.name else " ")
+        else:
+            before = "" if _after_gap(text, match.start()) else " "
+            after = "" if match.end() == len(text) or text[match.end()] in SPACES else " "
+            out.append(f"{before}<@{person.open_id}>{after}")
+    out.append(text[last:])
+    return "".join(out).strip()
+
+
+def _after_gap(text: str, index: int) -> bool:
+    """Where a new word, or an option's value, begins: at the start, after a space, right after `=`."""
+    return index == 0 or text[index - 1] in SPACES or text[index - 1] == "="

@@ -29,6 +29,13 @@ FEISHU: dict[str, tuple[str, str]] = {
     "feishu.toast.failed": ("Something went wrong; please try again.", "处理失败，请重试。"),
     # the reject form and other words on Feishu cards
     "feishu.form.reason": ("Reason for rejecting", "驳回原因"),
-    "feishu.text_only": ("I read commands as plain text messages; send `help` to see them.",
-                         "我只读取纯文本命令，发送“帮助”查看用法。"),
+    "feishu.text_only": ("I read commands from text messages; send `help` to see them.",
+                         "我只读取文字消息中的命令，发送“帮助”查看用法。"),
+    # a card too long for one Feishu message: what is shown instead, and how to see the rest
+    "feishu.too_long": ("This is too long for one Feishu message, so only its title and buttons are shown.",
+                        "内容超出飞书单条消息的长度上限，这里只显示标题和按钮。"),
+    "feishu.too_long.show": ("Type “show {ref}” for its summary, or ask for a narrower view.",
+                             "输入“查看 {ref}”查看摘要，或缩小查询范围。"),
+    "feishu.too_long.narrow": ("Ask for a narrower view: one campaign, one status or fewer days.",
+                               "请缩小查询范围：一个活动、一种状态或更少的天数。"),
 }

@@ -29,9 +29,9 @@ def help_card(topic: str | None, lang: str) -> Card:
                          tr(lang, "label.who_may", who=s.who)]
                 lines += [tr(lang, "example", example=e) for e in s.examples]
                 sections.append(Section("\n".join(lines)))
-            return Card(title=tr(lang, "title.help_topic", topic=topic), sections=tuple(sections))
+            return Card(title=tr(lang, "title.help_topic", topic=fmt.user_text(topic)), sections=tuple(sections))
     lines = [f"{s.usage}  ({' / '.join(s.aliases)})\n    {s.summary(lang)}" for s in TABLE]
-    intro = tr(lang, "help.intro") if not topic else tr(lang, "help.unknown_topic", topic=topic)
+    intro = tr(lang, "help.intro") if not topic else tr(lang, "help.unknown_topic", topic=fmt.user_text(topic))
     return Card(title=tr(lang, "title.help"), sections=(Section(intro), Section("\n".join(lines), True)),
                 footer=tr(lang, "help.footer"))
 
@@ -56,17 +56,19 @@ def templates_card(catalog: TemplateCatalog, lang: str) -> Card:
     for name in catalog.names():
         t = catalog.templates[name]
         anchor = tr(lang, f"label.anchor_{t.anchor}")
-        lines = [f"{task.offset_days:+d}d  {task.title_in(lang)}" for task in t.tasks]
-        sections.append(Section(f"{t.name} — {t.title_in(lang)} ({anchor})\n" + "\n".join(lines)))
+        lines = [f"{task.offset_days:+d}d  {fmt.user_text(task.title_in(lang))}" for task in t.tasks]
+        heading = f"{fmt.user_text(t.name)} — {fmt.user_text(t.title_in(lang))} ({anchor})"
+        sections.append(Section(heading + "\n" + "\n".join(lines)))
     for name, error in sorted(catalog.broken.items()):
-        sections.append(Section(tr(lang, "label.template_broken", name=name, error=str(error))))
+        sections.append(Section(tr(lang, "label.template_broken", name=fmt.user_text(name),
+                                   error=fmt.user_text(str(error)))))
     return Card(title=tr(lang, "title.templates"), sections=tuple(sections), footer=tr(lang, "hint.templates"))
 
 
 def settings_card(member: Member, workspace: Workspace, lang: str, changed: bool) -> Card:
     default = tr(lang, "label.default")
-    fields = (Field(tr(lang, "label.timezone"), member.timezone or f"{workspace.timezone} ({default})"),
-              Field(tr(lang, "label.language"), member.lang or f"{workspace.lang} ({default})"),
+    fields = (Field(tr(lang, "label.timezone"), fmt.user_text(member.timezone or f"{workspace.timezone} ({default})")),
+              Field(tr(lang, "label.language"), fmt.user_text(member.lang or f"{workspace.lang} ({default})")),
               Field(tr(lang, "label.quiet"), str(member.quiet) if member.quiet else tr(lang, "label.off")))
     title = tr(lang, "title.settings_saved" if changed else "title.settings")
     return Card(title=title, tone=Tone.SUCCESS if changed else Tone.NEUTRAL, fields=fields,
@@ -75,7 +77,7 @@ def settings_card(member: Member, workspace: Workspace, lang: str, changed: bool
 
 def subscription_card(sub: Subscription | None, scope: str, removed: bool, lang: str) -> Card:
     if sub is not None:
-        text = tr(lang, "label.subscribed", scope=scope, kinds=", ".join(sorted(sub.kinds)))
+        text = tr(lang, "label.subscribed", scope=fmt.user_text(scope), kinds=", ".join(sorted(sub.kinds)))
         return Card(title="", tone=Tone.SUCCESS, sections=(Section(text),))
     key = "label.unsubscribed" if removed else "label.not_subscribed"
-    return Card(title="", tone=Tone.INFO, sections=(Section(tr(lang, key, scope=scope)),))
+    return Card(title="", tone=Tone.INFO, sections=(Section(tr(lang, key, scope=fmt.user_text(scope))),))

@@ -34,15 +34,15 @@ def span(delta: timedelta, lang: str) -> str:
 
 
 def _task_card(t: Task, c: Campaign, title_key: str, line: str, tone: Tone, lang: str) -> Card:
-    return Card(title=tr(lang, title_key, title=f"{t.ref} {t.title}"), tone=tone, sections=(Section(line),),
-                fields=(Field(tr(lang, "label.campaign"), f"{c.ref} {c.name}"),),
+    return Card(title=tr(lang, title_key, title=fmt.named(t.ref, t.title)), tone=tone, sections=(Section(line),),
+                fields=(Field(tr(lang, "label.campaign"), fmt.named(c.ref, c.name)),),
                 buttons=task_buttons(t, lang), footer=tr(lang, "alert.task_hint", ref=t.ref), entity=t.ref)
 
 
 def deadline_soon(t: Task, c: Campaign, now: datetime, tz: ZoneInfo, lang: str) -> Card:
     assert t.due is not None
     line = tr(lang, "alert.soon_line", due=fmt.moment(t.due, tz, lang), left=span(t.due - now, lang),
-              campaign=f"{c.ref} {c.name}")
+              campaign=fmt.named(c.ref, c.name))
     return _task_card(t, c, "alert.soon_title", line, Tone.WARNING, lang)
 
 
@@ -81,7 +81,7 @@ def digest(day: date, overdue_tasks: Sequence[Task], due_today: Sequence[Task],
            pending: Sequence[tuple[ApprovalRequest, Campaign]], now: datetime, tz: ZoneInfo, lang: str,
            scope: str = "") -> Card:
     def task_line(t: Task) -> str:
-        return f"• {t.ref} {t.title} — {fmt.moment(t.due, tz, lang)} · {fmt.mention(t.assignee, lang)}"
+        return f"• {fmt.named(t.ref, t.title)} — {fmt.moment(t.due, tz, lang)} · {fmt.mention(t.assignee, lang)}"
 
     sections = []
     if overdue_tasks:
@@ -91,11 +91,11 @@ def digest(day: date, overdue_tasks: Sequence[Task], due_today: Sequence[Task],
         sections.append(_section(tr(lang, "digest.due_today", n=len(due_today)), [task_line(t) for t in due_today],
                                  lang))
     if pending:
-        lines = [f"• {r.ref} {fmt.money(r.amount, lang)} · {c.ref} {c.name} · "
+        lines = [f"• {r.ref} {fmt.money(r.amount, lang)} · {fmt.named(c.ref, c.name)} · "
                  + tr(lang, "digest.waiting", waited=span(now - r.created_at, lang)) for r, c in pending]
         sections.append(_section(tr(lang, "digest.approvals", n=len(pending)), lines, lang))
     if not sections:
         sections.append(Section(tr(lang, "digest.clear")))
     tone = Tone.WARNING if overdue_tasks else Tone.INFO
     return Card(title=tr(lang, "digest.title", day=fmt.day(day, lang)), tone=tone, sections=tuple(sections),
-                footer=tr(lang, "digest.scope", scope=scope) if scope else "")
+                footer=tr(lang, "digest.scope", scope=fmt.user_text(scope)) if scope else "")

@@ -33,7 +33,7 @@ def move_line(move: Move, currency: str, lang: str) -> str:
     text = tr(lang, "label.move_up" if move.z > 0 else "label.move_down",
               metric=tr(lang, f"metric.{move.metric}"), value=figure(move.metric, move.value, currency, lang),
               baseline=figure(move.metric, move.baseline, currency, lang), change=change, z=f"{abs(move.z):.1f}")
-    return f"{move.channel} · {text}" if move.channel else text
+    return f"{fmt.user_text(move.channel)} · {text}" if move.channel else text
 
 
 def change_line(entry: AuditEntry, tz: ZoneInfo, lang: str) -> str:
@@ -41,7 +41,7 @@ def change_line(entry: AuditEntry, tz: ZoneInfo, lang: str) -> str:
     what = fmt.enum(lang, "audit", entry.action)
     entity = f"  {entry.entity}" if entry.entity.startswith(("T-", "A-")) else ""
     return f"{fmt.moment(entry.at, tz, lang)}  {fmt.mention(entry.actor, lang)}  {what}{entity}" \
-        + (f"  {detail}" if detail else "")
+        + (f"  {fmt.user_text(str(detail))}" if detail else "")
 
 
 def anomaly_buttons(ref: str, campaign: Campaign, lang: str) -> tuple[Button, ...]:
@@ -52,7 +52,8 @@ def anomaly_buttons(ref: str, campaign: Campaign, lang: str) -> tuple[Button, ..
 def anomaly_card(c: Campaign, e: Evaluation, changes: Sequence[AuditEntry], tz: ZoneInfo, lang: str) -> Card:
     moved = "\n".join("• " + move_line(m, c.currency, lang) for m in e.moves)
     recent = "\n".join(change_line(entry, tz, lang) for entry in changes) or tr(lang, "label.no_changes")
-    return Card(title=tr(lang, "title.anomaly", ref=c.ref, name=c.name, day=fmt.day(e.day, lang)), tone=Tone.WARNING,
+    title = tr(lang, "title.anomaly", ref=c.ref, name=fmt.user_text(c.name), day=fmt.day(e.day, lang))
+    return Card(title=title, tone=Tone.WARNING,
                 sections=(Section(tr(lang, "label.what_moved") + "\n" + moved),
                           Section(tr(lang, "label.recent_changes") + "\n" + recent)),
                 buttons=anomaly_buttons(e.ref, c, lang), entity=e.ref)

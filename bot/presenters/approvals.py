@@ -48,7 +48,7 @@ def outcome_lines(r: ApprovalRequest, tz: ZoneInfo, lang: str) -> list[str]:
         verb = tr(lang, "label.approved_by" if d.outcome is Outcome.APPROVED else "label.rejected_by",
                   step=d.step + 1, role=fmt.enum(lang, "role", d.role), user=fmt.mention(d.decider, lang),
                   at=fmt.moment(d.at, tz, lang))
-        lines.append(verb + (f" — “{d.comment}”" if d.comment else ""))
+        lines.append(verb + (f" — “{fmt.user_text(d.comment)}”" if d.comment else ""))
     if r.status is ApprovalStatus.WITHDRAWN:
         lines.append(tr(lang, "label.withdrawn_by", user=fmt.mention(r.requester, lang),
                         at=fmt.moment(r.closed_at, tz, lang)))
@@ -73,10 +73,10 @@ def approval_card(r: ApprovalRequest, c: Campaign, ledger: Ledger, pacing: Pacin
         after = ledger.approved + r.amount if r.status is ApprovalStatus.PENDING else ledger.approved
     remaining_after = after - ledger.spent
     fields = (
-        Field(tr(lang, "label.campaign"), f"{c.ref} {c.name}"),
+        Field(tr(lang, "label.campaign"), fmt.named(c.ref, c.name)),
         Field(tr(lang, "label.requester"), fmt.mention(r.requester, lang)),
         Field(tr(lang, "label.amount"), fmt.money(r.amount, lang)),
-        Field(tr(lang, "label.reason"), r.reason),
+        Field(tr(lang, "label.reason"), fmt.user_text(r.reason)),
         Field(tr(lang, "label.step"), step_label(r, lang)),
         Field(tr(lang, "label.budget_before"), budget_line(before, lang)),
         Field(tr(lang, "label.budget_after"), tr(lang, "label.budget_after_value", approved=fmt.money(after, lang),
@@ -92,7 +92,7 @@ def approval_card(r: ApprovalRequest, c: Campaign, ledger: Ledger, pacing: Pacin
 
 def trail(entries: Sequence[AuditEntry], tz: ZoneInfo, lang: str) -> Section:
     lines = [f"{fmt.moment(e.at, tz, lang)}  {fmt.mention(e.actor, lang)}  {fmt.enum(lang, 'audit', e.action)}"
-             + (f" — {e.detail['comment']}" if e.detail.get("comment") else "") for e in entries]
+             + (f" — {fmt.user_text(str(e.detail['comment']))}" if e.detail.get("comment") else "") for e in entries]
     return Section(tr(lang, "label.audit_trail") + "\n" + ("\n".join(lines) or "—"))
 
 
@@ -103,6 +103,6 @@ def approval_list(title: str, items: Sequence[tuple[ApprovalRequest, Campaign]],
     lines = []
     for r, c in items:
         age = (today - r.created_at.date()).days
-        lines.append(f"{r.ref}  {fmt.money(r.amount, lang)}  {c.ref} {c.name}  {step_label(r, lang)}  "
+        lines.append(f"{r.ref}  {fmt.money(r.amount, lang)}  {fmt.named(c.ref, c.name)}  {step_label(r, lang)}  "
                      f"{fmt.mention(r.requester, lang)}  " + tr(lang, "label.age_days", days=age))
     return Card(title=title, sections=(Section("\n".join(lines)),), footer=tr(lang, "hint.approvals"))

@@ -31,15 +31,15 @@ def ledger_card(c: Campaign, ledger: Ledger, entries: Sequence[SpendEntry],
               Field(tr(lang, "label.pacing"), pacing_text(pacing, lang))]
     sections = []
     if requests:
-        lines = [f"{r.ref}  {fmt.money(r.amount, lang)}  {fmt.enum(lang, 'approval', r.status.value)}  {r.reason}"
-                 for r in requests]
+        lines = [f"{r.ref}  {fmt.money(r.amount, lang)}  {fmt.enum(lang, 'approval', r.status.value)}  "
+                 f"{fmt.user_text(r.reason)}" for r in requests]
         sections.append(Section(tr(lang, "label.requests") + "\n" + "\n".join(lines)))
     if entries:
-        lines = [f"{fmt.moment(e.recorded_at, tz, lang)}  {fmt.money(e.amount, lang)}  {e.note}  "
+        lines = [f"{fmt.moment(e.recorded_at, tz, lang)}  {fmt.money(e.amount, lang)}  {fmt.user_text(e.note)}  "
                  f"{fmt.mention(e.recorded_by, lang)}" for e in entries[-10:]]
         sections.append(Section(tr(lang, "label.spend_entries") + "\n" + "\n".join(lines)))
     tone = PACE_TONES[pacing.band] if pacing else Tone.NEUTRAL
-    return Card(title=tr(lang, "title.budget", ref=c.ref, name=c.name), tone=tone, fields=tuple(fields),
+    return Card(title=tr(lang, "title.budget", ref=c.ref, name=fmt.user_text(c.name)), tone=tone, fields=tuple(fields),
                 sections=tuple(sections), entity=c.ref)
 
 
@@ -57,6 +57,6 @@ def threshold_card(c: Campaign, ledger: Ledger, pacing: Pacing | None, level: in
               Field(tr(lang, "label.used"), tr(lang, "label.used_value", share=fmt.percent(used, lang, "1"),
                                                approved=fmt.money(ledger.approved, lang))),
               Field(tr(lang, "label.pacing"), pacing_text(pacing, lang)))
-    return Card(title=tr(lang, "title.budget_threshold", ref=c.ref, name=c.name, level=level),
+    return Card(title=tr(lang, "title.budget_threshold", ref=c.ref, name=fmt.user_text(c.name), level=level),
                 tone=Tone.DANGER if level >= 100 else Tone.WARNING, fields=fields, entity=c.ref,
                 footer=tr(lang, "hint.campaign", ref=c.ref))

@@ -66,15 +66,15 @@ def campaign_card(c: Campaign, ledger: Ledger, tasks: Sequence[Task], kpis: Kpis
     if c.kpis:
         fields.append(Field(tr(lang, "label.kpis"), kpi_line(c, kpis, lang)))
     if c.template:
-        fields.append(Field(tr(lang, "label.template"), c.template))
-    return Card(title=f"{c.ref} {c.name}", tone=TONES[c.status], fields=tuple(fields), entity=c.ref,
+        fields.append(Field(tr(lang, "label.template"), fmt.user_text(c.template)))
+    return Card(title=fmt.named(c.ref, c.name), tone=TONES[c.status], fields=tuple(fields), entity=c.ref,
                 footer=tr(lang, "hint.campaign", ref=c.ref))
 
 
 def created_card(c: Campaign, ledger: Ledger, tasks: Sequence[Task], now: datetime, tz: ZoneInfo,
                  lang: str) -> Card:
     card = campaign_card(c, ledger, tasks, None, now, lang)
-    lines = [f"{t.ref}  {fmt.moment(t.due, tz, lang)}  {t.title}" for t in tasks]
+    lines = [f"{t.ref}  {fmt.moment(t.due, tz, lang)}  {fmt.user_text(t.title)}" for t in tasks]
     sections = (Section(tr(lang, "label.template_tasks", count=len(tasks))), Section("\n".join(lines), True)) \
         if tasks else ()
     return Card(title=tr(lang, "title.created", name=card.title), tone=Tone.SUCCESS, fields=card.fields,
@@ -85,15 +85,16 @@ def campaign_list(campaigns: Sequence[Campaign], scope: str, lang: str) -> Card:
     if not campaigns:
         return Card(title=tr(lang, "title.campaigns", scope=fmt.enum(lang, "scope", scope)),
                     sections=(Section(tr(lang, "empty.campaigns")),))
-    lines = [f"{c.ref}  {c.name}  [{fmt.enum(lang, 'status', c.status.value)}]  {fmt.mention(c.owner, lang)}  "
-             f"{dates(c, lang)}" for c in campaigns]
+    lines = [f"{c.ref}  {fmt.user_text(c.name)}  [{fmt.enum(lang, 'status', c.status.value)}]  "
+             f"{fmt.mention(c.owner, lang)}  {dates(c, lang)}" for c in campaigns]
     return Card(title=tr(lang, "title.campaigns", scope=fmt.enum(lang, "scope", scope)),
                 sections=(Section("\n".join(lines)),), footer=tr(lang, "hint.show"))
 
 
 def moved_card(c: Campaign, diff: Sequence[tuple[Task, datetime | None]], tz: ZoneInfo, lang: str) -> Card:
-    lines = [f"{t.ref}  {fmt.moment(old, tz, lang)} → {fmt.moment(t.due, tz, lang)}  {t.title}" for t, old in diff]
+    lines = [f"{t.ref}  {fmt.moment(old, tz, lang)} → {fmt.moment(t.due, tz, lang)}  {fmt.user_text(t.title)}"
+             for t, old in diff]
     sections = [Section(tr(lang, "label.new_dates", dates=dates(c, lang)))]
     sections.append(Section("\n".join(lines), True) if lines else Section(tr(lang, "empty.moved_tasks")))
-    return Card(title=tr(lang, "title.moved", ref=c.ref, name=c.name), tone=Tone.INFO, sections=tuple(sections),
-                entity=c.ref)
+    return Card(title=tr(lang, "title.moved", ref=c.ref, name=fmt.user_text(c.name)), tone=Tone.INFO,
+                sections=tuple(sections), entity=c.ref)

@@ -21,12 +21,16 @@ def _error(text: str) -> Reply:
 
 
 def _words(lang: str, params: dict[str, Any], tz: ZoneInfo | None = None) -> dict[str, Any]:
+    """The error's details as words. Any of them may echo what a person typed, so none can mention anyone (the
+    messages that name a person write `<@{user}>` around an id themselves)."""
     out = dict(params)
     for key, value in params.items():
         if isinstance(value, tuple | list):
-            out[key] = ", ".join(str(v) for v in value) or "-"
+            out[key] = fmt.user_text(", ".join(str(v) for v in value) or "-")
         elif isinstance(value, datetime):
             out[key] = fmt.moment(value, tz or ZoneInfo("UTC"), lang)
+        elif isinstance(value, str):
+            out[key] = fmt.user_text(value)
     return out
 
 

@@ -1,4 +1,9 @@
-"""Small formatting helpers shared by the presenters: money, dates, ratios, mentions."""
+"""Small formatting helpers shared by the presenters: money, dates, ratios, mentions, and text people typed.
+
+A mention in a card is `<@member id>`, which every surface turns into a native mention that notifies the person.
+Only `mention()` makes one, from a member id MEMS resolved. Text a person typed (a campaign name, a task title, a
+reason, a note, a channel name) goes through `user_text()`, so `<@U123>`, `<@all>` or `<!channel>` in it is shown
+as typed and notifies nobody."""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from bot.i18n import tr
 from domain.money import Money
 
 NA = {"en": "n/a", "zh": "无"}
+# After every "<" of typed text: invisible, and no surface reads "<\u2060@…>" or "<\u2060at …>" as markup.
+WORD_JOINER = "\u2060"
 WEEKDAY = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
            "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日")}
 
@@ -27,7 +34,18 @@ def amount(value: Decimal | None, currency: str, lang: str = "en") -> str:
 
 
 def mention(user: str | None, lang: str = "en") -> str:
+    """A real mention of a member (it notifies them); `user` is a member id MEMS resolved, never typed text."""
     return f"<@{user}>" if user else tr(lang, "label.unassigned")
+
+
+def user_text(text: str) -> str:
+    """Text a person typed, made inert: it reads the same on every surface but can never mention anyone."""
+    return text.replace("<", "<" + WORD_JOINER)
+
+
+def named(ref: str, name: str) -> str:
+    """An entity with the name a person gave it: `C-1 春节营销`, `T-3 Book venue`."""
+    return f"{ref} {user_text(name)}"
 
 
 def day(value: date | None, lang: str = "en") -> str:

@@ -46,7 +46,7 @@ def on_time(tasks: Sequence[Task], lang: str) -> str:
 def channel_lines(c: Campaign, rows: Sequence[m.DailyMetric], lang: str) -> list[str]:
     lines = []
     for channel, k in m.by_channel(rows).items():
-        name = channel or tr(lang, "label.no_channel")
+        name = fmt.user_text(channel) if channel else tr(lang, "label.no_channel")
         lines.append(f"{name}: {tr(lang, 'label.spend')} {fmt.amount(k.spend, c.currency, lang)} · ROI "
                      f"{fmt.roi(k.roi, lang)} · CTR {fmt.percent(k.ctr, lang)} · CVR {fmt.percent(k.cvr, lang)} · "
                      f"CPC {fmt.amount(k.cpc, c.currency, lang)} · CPA {fmt.amount(k.cpa, c.currency, lang)}")
@@ -90,12 +90,12 @@ def report_card(c: Campaign, rows: Sequence[m.DailyMetric], ledger: Ledger, task
         sections.append(Section(tr(lang, "label.by_channel") + "\n" + "\n".join(channels)))
     if not rows:
         sections.append(Section(tr(lang, "empty.metrics", ref=c.ref)))
-    return Card(title=tr(lang, "title.report", ref=c.ref, name=c.name), tone=Tone.INFO, fields=tuple(fields),
-                sections=tuple(sections), chart=chart(days, lang), entity=c.ref)
+    return Card(title=tr(lang, "title.report", ref=c.ref, name=fmt.user_text(c.name)), tone=Tone.INFO,
+                fields=tuple(fields), sections=tuple(sections), chart=chart(days, lang), entity=c.ref)
 
 
 def metrics_recorded(c: Campaign, row: m.DailyMetric, lang: str) -> Card:
     day_kpis = m.totals([row])
     title = tr(lang, "title.metrics_recorded", ref=c.ref, day=fmt.day(row.day, lang),
-               channel=f" · {row.channel}" if row.channel else "")
+               channel=f" · {fmt.user_text(row.channel)}" if row.channel else "")
     return Card(title=title, tone=Tone.SUCCESS, fields=kpi_fields(c, day_kpis, lang), entity=c.ref)

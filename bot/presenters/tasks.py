@@ -31,13 +31,13 @@ def task_card(t: Task, c: Campaign, now: datetime, tz: ZoneInfo, lang: str, titl
     status = fmt.enum(lang, "task", t.status.value)
     if t.is_overdue(now):
         status += " · " + tr(lang, "label.overdue")
-    fields = [Field(tr(lang, "label.campaign"), f"{c.ref} {c.name}"),
+    fields = [Field(tr(lang, "label.campaign"), fmt.named(c.ref, c.name)),
               Field(tr(lang, "label.assignee"), fmt.mention(t.assignee, lang)),
               Field(tr(lang, "label.due"), fmt.moment(t.due, tz, lang)),
               Field(tr(lang, "label.status"), status)]
     if t.blocked_reason:
-        fields.append(Field(tr(lang, "label.blocked_reason"), t.blocked_reason))
-    title = f"{t.ref} {t.title}"
+        fields.append(Field(tr(lang, "label.blocked_reason"), fmt.user_text(t.blocked_reason)))
+    title = fmt.named(t.ref, t.title)
     if title_key:
         title = tr(lang, title_key, title=title)
     tone = Tone.DANGER if t.is_overdue(now) else TONES[t.status]
@@ -47,10 +47,12 @@ def task_card(t: Task, c: Campaign, now: datetime, tz: ZoneInfo, lang: str, titl
 def task_line(t: Task, now: datetime, tz: ZoneInfo, lang: str, with_assignee: bool = True) -> str:
     flag = " ⚠" if t.is_overdue(now) else ""
     who = f"  {fmt.mention(t.assignee, lang)}" if with_assignee else ""
-    return f"{t.ref}  [{fmt.enum(lang, 'task', t.status.value)}]  {fmt.moment(t.due, tz, lang)}{flag}  {t.title}{who}"
+    return (f"{t.ref}  [{fmt.enum(lang, 'task', t.status.value)}]  {fmt.moment(t.due, tz, lang)}{flag}  "
+            f"{fmt.user_text(t.title)}{who}")
 
 
 def task_list(title: str, tasks: Sequence[Task], now: datetime, tz: ZoneInfo, lang: str) -> Card:
+    title = fmt.user_text(title)  # it may name a campaign; it never mentions anyone
     if not tasks:
         return Card(title=title, sections=(Section(tr(lang, "empty.tasks")),))
     lines = [task_line(t, now, tz, lang) for t in tasks]
@@ -61,11 +63,12 @@ def board(c: Campaign, tasks: Sequence[Task], now: datetime, tz: ZoneInfo, lang:
     sections = []
     for column in COLUMNS:
         items = [t for t in tasks if t.status is column]
-        lines = [f"• {t.ref} {t.title} ({fmt.mention(t.assignee, lang)}, {fmt.moment(t.due, tz, lang)})"
+        lines = [f"• {fmt.named(t.ref, t.title)} ({fmt.mention(t.assignee, lang)}, {fmt.moment(t.due, tz, lang)})"
                  + (" ⚠" if t.is_overdue(now) else "") for t in items] or ["—"]
         heading = f"{fmt.enum(lang, 'task', column.value)} ({len(items)})"
         sections.append(Section(heading + "\n" + "\n".join(lines)))
-    return Card(title=tr(lang, "title.board", ref=c.ref, name=c.name), sections=tuple(sections), entity=c.ref)
+    return Card(title=tr(lang, "title.board", ref=c.ref, name=fmt.user_text(c.name)), sections=tuple(sections),
+                entity=c.ref)
 
 
 def _span(c: Campaign, tasks: Sequence[Task], tz: ZoneInfo) -> tuple[date, date] | None:
@@ -78,7 +81,7 @@ def _span(c: Campaign, tasks: Sequence[Task], tz: ZoneInfo) -> tuple[date, date]
 
 def timeline(c: Campaign, tasks: Sequence[Task], now: datetime, tz: ZoneInfo, lang: str, width: int = 28) -> Card:
     span = _span(c, tasks, tz)
-    title = tr(lang, "title.timeline", ref=c.ref, name=c.name)
+    title = tr(lang, "title.timeline", ref=c.ref, name=fmt.user_text(c.name))
     if span is None:
         return Card(title=title, sections=(Section(tr(lang, "empty.timeline")),), entity=c.ref)
     first, last = span
@@ -99,7 +102,7 @@ def timeline(c: Campaign, tasks: Sequence[Task], now: datetime, tz: ZoneInfo, la
             line[col(t.due.astimezone(tz).date())] = "✓" if t.status is TaskStatus.DONE else (
                 "!" if t.is_overdue(now) else "●")
         due = fmt.day(t.due.astimezone(tz).date(), lang)[5:] if t.due else fmt.na(lang)
-        rows.append(f"{t.ref:>6} {''.join(line)} {due}  {t.title}")
+        rows.append(f"{t.ref:>6} {''.join(line)} {due}  {fmt.user_text(t.title)}")
     header = f"{'':>6} {first:%m-%d}{' ' * max(cols - 10, 1)}{last:%m-%d}"
     legend = tr(lang, "label.timeline_legend")
     marks = []

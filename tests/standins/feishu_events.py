@@ -93,6 +93,31 @@ class Feishu:
                                       "mentions": mentions, "root_id": "", "parent_id": ""}
         return event
 
+    def post(self, sender: str, paragraphs: list[list[str | dict[str, Any]]], chat: str, chat_type: str = "group",
+             title: str = "") -> dict[str, Any]:
+        """im.message.receive_v1 for rich text (message_type post) as Feishu delivers it: content is
+        {"title", "content": [[element, ...], ...]} with no language key; a string "@name" of a known person is an
+        `at` element whose user_id is its @_user_N key (as in the mentions array), other strings are text elements,
+        dicts are sent as they are (links, images, emotions)."""
+        event = self.message(sender, "", chat, chat_type)
+        mentions: list[dict[str, Any]] = []
+
+        def element(part: str | dict[str, Any]) -> dict[str, Any]:
+            if isinstance(part, dict):
+                return part
+            name = part[1:]
+            if not part.startswith("@") or name not in self.people:
+                return {"tag": "text", "text": part, "style": []}
+            key = f"@_user_{len(mentions) + 1}"
+            mentions.append({"key": key, "name": name, "tenant_key": self.tenant,
+                             "id": {"open_id": self.people[name], "union_id": f"on_{name}", "user_id": name}})
+            return {"tag": "at", "user_id": key, "user_name": name, "style": []}
+
+        content = {"title": title, "content": [[element(p) for p in paragraph] for paragraph in paragraphs]}
+        event["event"]["message"] |= {"message_type": "post", "content": json.dumps(content, ensure_ascii=False),
+                                      "mentions": mentions}
+        return event
+
     def click(self, operator: str, message_id: str, value: dict[str, Any], chat: str,
               form_value: dict[str, Any] | None = None, event_id: str | None = None) -> dict[str, Any]:
         """card.action.trigger for a button (or a form's submit button) on the card `message_id`."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import httpx
 import pytest
@@ -181,3 +182,38 @@ async def test_the_recorded_token_reply_is_understood(client: FeishuClient) -> N
     with respx.mock(base_url=BASE) as router:
         router.post("/open-apis/auth/v3/tenant_access_token/internal").respond(200, json=recorded)
         assert await client.token() == recorded["tenant_access_token"]
+
+
+TOO_LONG = {"code": 230025, "msg": "The message content is too long."}
+BIG = {"schema": "2.0", "config": {"update_multi": True},
+       "header": {"title": {"tag": "plain_text", "content": "看板 C-1"}, "template": "blue"},
+       "body": {"elements": [{"tag": "markdown", "content": "任务" * 9000},
+                             {"tag": "column_set", "columns": [{"tag": "column", "elements": [{"tag": "button"}]}]}]}}
+
+
+@pytest.mark.parametrize(("method", "path", "call"), [
+    ("POST", "/open-apis/im/v1/messages", lambda c: c.send("chat_id", "oc_home", BIG, "u-1")),
+    ("POST", "/reply", lambda c: c.reply("om_1", BIG, "u-2", True)),
+    ("PATCH", "/open-apis/im/v1/messages/om_1", lambda c: c.patch("om_1", BIG)),
+])
+async def test_a_card_feishu_finds_too_long_goes_again_in_its_shortest_form(
+        client: FeishuClient, api: OpenApi, mocked: respx.MockRouter, method: str, path: str, call: Any) -> None:
+    api.fail_next(method, path, 400, TOO_LONG)
+    await call(client)
+    first, second = api.find(method, path)
+    assert first.card == BIG
+    assert second.card["header"] == BIG["header"] and second.card["config"] == {"update_multi": True}
+    assert "超出飞书单条消息的长度上限" in second.card["body"]["elements"][0]["content"]
+    assert second.card["body"]["elements"][1:] == BIG["body"]["elements"][1:]  # the buttons stay
+    assert first.body is not None and second.body is not None
+    assert first.body.get("uuid") == second.body.get("uuid")  # still one message for Feishu's de-duplication
+
+
+async def test_when_even_the_shortest_form_is_too_long_it_is_permanent_with_a_hint(
+        client: FeishuClient, api: OpenApi, mocked: respx.MockRouter) -> None:
+    api.fail_next("POST", "/open-apis/im/v1/messages", 400, TOO_LONG)
+    api.fail_next("POST", "/open-apis/im/v1/messages", 400, TOO_LONG)
+    with pytest.raises(FeishuError) as caught:
+        await client.send("chat_id", "oc_home", BIG, "u-3")
+    assert caught.value.permanent and "30 KB" in caught.value.hint
+    assert len(api.sent_to("oc_home")) == 2  # one retry, not a loop

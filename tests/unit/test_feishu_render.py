@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from adapters.feishu.render import MAX_BYTES, callback_response, markdown, render
+from adapters.feishu.render import MAX_BYTES, callback_response, markdown, render, shortest
 from bot.actions import Action, ActionId
 from bot.cards import Button, Card, Chart, Field, Section, Style, Tone
 from tests.builders import TestBot
@@ -155,6 +156,54 @@ def test_a_huge_card_is_cut_to_fit_feishus_limit() -> None:
     assert size <= MAX_BYTES
     first, last = out["body"]["elements"]
     assert first["content"].endswith("\n…") and last["content"] == "尾部说明"
+
+
+def size_of(out: dict[str, Any]) -> int:
+    return len(json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+APPROVE = Button("批准", Action(ActionId.APPROVE, "A-1"), Style.PRIMARY)
+REJECT = Button("驳回", Action(ActionId.REJECT, "A-1"), Style.DANGER)
+
+
+def test_a_card_with_200_long_fields_is_cut_field_by_field_to_fit() -> None:
+    fields = tuple(Field(f"渠道{i}", "投放说明很长很长" * 40 + f" 第{i}项") for i in range(200))
+    card = Card(title="渠道报告", fields=fields, sections=(Section("尾部说明"),), buttons=(APPROVE,), entity="C-1")
+    out = render(card, "zh")
+    assert size_of(out) <= MAX_BYTES
+    lines = out["body"]["elements"][0]["content"].splitlines()
+    assert len(lines) == 200 and all(line.endswith("…") for line in lines)  # every field is still there, shortened
+    assert lines[0].startswith("**渠道0**：投放说明很长")
+    assert out["body"]["elements"][1]["content"] == "尾部说明" and buttons(out)  # the short section and the button
+
+
+def test_the_longest_field_is_cut_first() -> None:
+    card = Card(title="报告", fields=(Field("短", "一句话"), Field("长", "很长的说明" * 3000)))
+    short, cut = render(card, "zh")["body"]["elements"][0]["content"].splitlines()
+    assert short == "**短**：一句话" and cut.endswith("…") and len(cut) < 10_000
+
+
+def test_a_card_that_cannot_be_cut_to_fit_says_so_and_how_to_see_it() -> None:
+    fields = tuple(Field(f"第{i}项的一个很长很长的名字" * 3, "值" * 100) for i in range(3000))
+    card = Card(title="活动 C-1 的全部数据", tone=Tone.WARNING, fields=fields, buttons=(APPROVE, REJECT), entity="C-1")
+    out = render(card, "zh")
+    assert size_of(out) <= MAX_BYTES
+    assert out["header"]["title"]["content"] == "活动 C-1 的全部数据" and out["header"]["template"] == "orange"
+    note = out["body"]["elements"][0]["content"]
+    assert "超出飞书单条消息的长度上限" in note and "查看 C-1" in note
+    assert [value(b)["action"] for b in buttons(out)] == ["approve", "reject"]  # the decision can still be made
+    english = render(replace(card, entity=None), "en")["body"]["elements"][0]["content"]
+    assert "too long for one Feishu message" in english and "narrower view" in english
+    alert = render(replace(card, entity="anomaly:C-1:2026-11-25"), "zh")["body"]["elements"][0]["content"]
+    assert "anomaly" not in alert and "缩小查询范围" in alert  # show knows no alert refs
+
+
+def test_the_shortest_form_of_any_rendered_card_keeps_its_header_and_buttons() -> None:
+    full = render(Card(title="T" * 400, tone=Tone.DANGER, sections=(Section("x" * 5000),), buttons=(APPROVE, REJECT)))
+    short = shortest(full, "en")
+    assert short["header"]["template"] == "red" and len(short["header"]["title"]["content"]) == 150
+    assert buttons(short) == buttons(full) and size_of(short) < 3000
+    assert short["config"] == {"update_multi": True}  # it can still replace the card in place
 
 
 def test_a_callback_answer_is_a_toast_and_maybe_a_card() -> None:

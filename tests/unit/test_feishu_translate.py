@@ -61,7 +61,7 @@ def test_the_bots_mention_goes_and_other_mentions_become_people(feishu: Feishu) 
     event = feishu.message("王", "@MEMS 任务 添加 C-1 “订场地” @李娜 due=+10d", "oc_1")
     found = translate.message(as_message(event), BOT)
     assert found is not None
-    assert found.text == "任务 添加 C-1 “订场地”  <@ou_lina>  due=+10d"
+    assert found.text == "任务 添加 C-1 “订场地” <@ou_lina> due=+10d"
     command = parse(found.text)
     assert isinstance(command, c.AddTask) and command.assignee == "ou_lina" and command.title == "订场地"
 
@@ -72,6 +72,31 @@ def test_ten_mentions_do_not_confuse_user_1_with_user_10(feishu: Feishu) -> None
     event = feishu.message("王", "@MEMS " + " ".join(f"@p{n}" for n in range(1, 11)), "oc_1")
     found = translate.message(as_message(event), BOT)
     assert found is not None and found.text.split() == [f"<@ou_p{n}>" for n in range(1, 11)]
+
+
+def test_a_person_glued_to_an_option_is_that_options_value(feishu: Feishu) -> None:
+    found = translate.message(as_message(feishu.message("王", "@MEMS 新建 春节营销 owner=@李娜", "oc_1")), BOT)
+    assert found is not None and found.text == "新建 春节营销 owner=<@ou_lina>"
+    command = parse(found.text)
+    assert isinstance(command, c.NewCampaign) and command.owner == "ou_lina" and command.name == "春节营销"
+
+
+def test_a_free_mention_is_a_word_of_its_own_even_when_glued_to_text(feishu: Feishu) -> None:
+    event = feishu.message("王", "@MEMS 任务 添加 C-1 订场地@李娜", "oc_1")
+    event["event"]["message"]["content"] = json.dumps({"text": "@_user_1 任务 添加 C-1 订场地@_user_2，"})
+    found = translate.message(as_message(event), BOT)
+    assert found is not None and found.text == "任务 添加 C-1 订场地 <@ou_lina> ，"
+
+
+def test_a_mention_inside_a_quoted_phrase_is_the_persons_name(feishu: Feishu) -> None:
+    event = feishu.message("王", "@MEMS 任务 添加 C-1 “和 @李娜 订场地” @王", "oc_1")
+    event["event"]["message"]["content"] = json.dumps(
+        {"text": '@_user_1 任务 添加 C-1 “和 @_user_2 订场地” @_user_3 note="问@_user_2" “未闭合 @_user_3'})
+    found = translate.message(as_message(event), BOT)
+    assert found is not None
+    assert found.text == '任务 添加 C-1 “和 @李娜 订场地” <@ou_wang> note="问@李娜" “未闭合 @王'
+    command = parse("任务 添加 C-1 “和 @李娜 订场地” <@ou_wang>")
+    assert isinstance(command, c.AddTask) and command.title == "和 @李娜 订场地" and command.assignee == "ou_wang"
 
 
 def test_a_group_message_without_the_bot_is_ignored(feishu: Feishu) -> None:
@@ -93,6 +118,37 @@ def test_messages_from_bots_are_never_commands(feishu: Feishu) -> None:
 def test_an_image_to_the_bot_has_no_text(feishu: Feishu) -> None:
     event = feishu.message("王", "x", "oc_1", chat_type="p2p")
     event["event"]["message"] |= {"message_type": "image", "content": json.dumps({"image_key": "img_v2_x"})}
+    found = translate.message(as_message(event), BOT)
+    assert found is not None and found.text is None
+
+
+def test_rich_text_is_read_like_text(feishu: Feishu) -> None:
+    # A formatted message as the Feishu client sends it: bold and a link split the words into elements.
+    event = feishu.post("王", [["@MEMS", " 新建 ", {"tag": "text", "text": "春节营销", "style": ["bold"]},
+                                " owner=", "@李娜", {"tag": "emotion", "emoji_type": "SMILE"}],
+                               [{"tag": "a", "text": "budget=30万", "href": "https://example.com"}],
+                               [{"tag": "img", "image_key": "img_v3_x", "width": 10, "height": 10}]], "oc_1")
+    found = translate.message(as_message(event), BOT)
+    assert found is not None and found.text == "新建 春节营销 owner=<@ou_lina>\nbudget=30万"
+    command = parse(found.text)
+    assert isinstance(command, c.NewCampaign) and command.owner == "ou_lina" and command.name == "春节营销"
+
+
+def test_rich_text_under_a_language_key_with_open_ids_is_read_too(feishu: Feishu) -> None:
+    event = feishu.post("王", [["x"]], "oc_1")
+    content = {"zh_cn": {"title": "标题不是命令", "content": [
+        [{"tag": "at", "user_id": BOT, "user_name": "MEMS"}, {"tag": "text", "text": " 任务 添加 C-1 订场地 "},
+         {"tag": "at", "user_id": "ou_lina", "user_name": "李娜"}, {"tag": "at", "user_id": "all"}]]}}
+    event["event"]["message"] |= {"content": json.dumps(content, ensure_ascii=False), "mentions": []}
+    found = translate.message(as_message(event), BOT)
+    assert found is not None and found.text == "任务 添加 C-1 订场地 <@ou_lina>"
+
+
+@pytest.mark.parametrize("content", ['{"title": "", "content": [[{"tag": "img", "image_key": "img_1"}]]}',
+                                     '{"title": "x"}', "[]", "not json", '{"content": "not a list"}'])
+def test_rich_text_without_words_has_no_text(feishu: Feishu, content: str) -> None:
+    event = feishu.post("王", [["x"]], "oc_1", chat_type="p2p")
+    event["event"]["message"]["content"] = content
     found = translate.message(as_message(event), BOT)
     assert found is not None and found.text is None
 

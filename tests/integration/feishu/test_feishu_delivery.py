@@ -204,7 +204,7 @@ def test_an_image_gets_a_hint_to_type_text(h: Harness) -> None:
     event["event"]["message"] |= {"message_type": "image", "content": '{"image_key": "img_v2_1"}'}
     h.post(event)
     h.settle()
-    assert "纯文本" in text_of(h.api.find("POST", "/reply")[0].card)
+    assert "文字消息" in text_of(h.api.find("POST", "/reply")[0].card)
 
 
 def _outbox(h: Harness) -> list[Any]:

@@ -49,7 +49,8 @@ def test_a_150_task_answer_on_the_response_url_comes_in_parts_slack_accepts(crow
     assert len(answers) > 1 and all(a["response_type"] == "ephemeral" for a in answers)
     assert all(size(a["blocks"]) <= MAX_TOTAL for a in answers)
     assert _refs(answers) == set(range(1, TASKS + 1))
-    assert "Spring &amp; Summer &lt;Launch&gt;" in text_of(answers[0])
+    # typed text is escaped (a word joiner after `<` keeps it from ever reading as markup; it shows nothing)
+    assert "Spring &amp; Summer &lt;Launch&gt;" in text_of(answers[0]).replace("\u2060", "")
     assert crowded.standin.calls("chat.postMessage") == [] and crowded.standin.calls("chat.postEphemeral") == []
 
 
