@@ -326,3 +326,24 @@ class AlertSnoozeRow(Base, table=True):
     until: datetime = Field(sa_type=UtcDateTime, nullable=False)
     snoozed_by: str = Field(sa_type=String(128))
     snoozed_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+# --- what keeps delivery and inbound requests safe without Redis ----------------------------------------
+class DedupeKeyRow(Base, table=True):
+    """A request already seen (a Slack event id, a Feishu click): the key is unique, so two replicas that get the
+    same request agree on which one runs it. A row past `expires_at` may be taken again."""
+
+    __tablename__ = "dedupe_keys"
+
+    key: str = Field(sa_type=String(255), primary_key=True)
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
+
+
+class WorkerRow(Base, table=True):
+    """A live delivery worker's heartbeat: while Redis is away, each worker takes its share of every rate bucket
+    (1 / the number of workers seen lately)."""
+
+    __tablename__ = "workers"
+
+    owner: str = Field(sa_type=String(128), primary_key=True)
+    seen_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
