@@ -9,6 +9,8 @@ import uuid
 
 import redis
 
+from adapters.redis.client import Breaker
+
 log = logging.getLogger(__name__)
 KEY = "mems:lock:scanner"
 RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
@@ -16,7 +18,8 @@ RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL'
 
 
 class RedisScanLock:
-    def __init__(self, client: redis.Redis, ttl_seconds: float = 30.0, key: str = KEY) -> None:
+    def __init__(self, client: redis.Redis, ttl_seconds: float = 30.0, key: str = KEY,
+                 breaker: Breaker | None = None) -> None:
         self.client = client
         self.key = key
         self.ttl_ms = int(ttl_seconds * 1000)
@@ -24,25 +27,20 @@ class RedisScanLock:
         self._renew = client.register_script(RENEW)
         self._release = client.register_script(RELEASE)
         self.held = False
-        self.degraded = False
+        self.breaker = breaker or Breaker()
 
     def hold(self) -> bool:
-        try:
-            if self.held and self._renew(keys=[self.key], args=[self.token, self.ttl_ms]):
-                return self._ok(True)
-            return self._ok(bool(self.client.set(self.key, self.token, nx=True, px=self.ttl_ms)))
-        except redis.RedisError as exc:
-            if not self.degraded:
-                log.warning("Redis unavailable for the scanner lock (%s); scanning anyway", type(exc).__name__)
-            self.degraded, self.held = True, False
+        answered, held = self.breaker.call("the scanner lock", self._take)
+        if not answered:  # every replica scans meanwhile; the natural keys keep that correct
+            self.held = False
             return True
+        self.held = bool(held)
+        return self.held
 
-    def _ok(self, held: bool) -> bool:
-        if self.degraded:
-            log.info("Redis is back for the scanner lock")
-            self.degraded = False
-        self.held = held
-        return held
+    def _take(self) -> bool:
+        if self.held and self._renew(keys=[self.key], args=[self.token, self.ttl_ms]):
+            return True
+        return bool(self.client.set(self.key, self.token, nx=True, px=self.ttl_ms))
 
     def release(self) -> None:
         if not self.held:

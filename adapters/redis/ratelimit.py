@@ -1,5 +1,6 @@
 """Rate buckets in Redis, shared by every replica: the GCRA of bot.inprocess.ratelimit as one Lua script (so a
-reservation across several buckets is atomic), on Redis's own clock. Falls back to memory while Redis is down."""
+reservation across several buckets is atomic), on Redis's own clock. While Redis is down, memory: this process's share
+of each bucket (see `share`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 
 import redis
 
+from adapters.redis.client import Breaker
 from bot.inprocess.ratelimit import MemoryRateLimiter
 from bot.ports import Limit, Slot
 
@@ -54,25 +56,21 @@ def _args(limits: Sequence[Limit]) -> list[float]:
 
 
 class RedisRateLimiter:
-    def __init__(self, client: redis.Redis, fallback: MemoryRateLimiter | None = None, prefix: str = PREFIX) -> None:
+    def __init__(self, client: redis.Redis, fallback: MemoryRateLimiter | None = None, prefix: str = PREFIX,
+                 breaker: Breaker | None = None) -> None:
         self.client = client
         self.fallback = fallback or MemoryRateLimiter()
         self.prefix = prefix
         self.script = client.register_script(SCRIPT)
-        self.degraded = False
+        self.breaker = breaker or Breaker()
 
     def _run(self, limits: Sequence[Limit], mode: str, value: float) -> Slot | None:
         keys = [self.prefix + limit.key for limit in limits]
-        try:
-            granted, wait = self.script(keys=keys, args=[mode, value, *_args(limits)])
-        except redis.RedisError as exc:
-            if not self.degraded:
-                log.warning("Redis unavailable for rate buckets (%s); limiting per process", type(exc).__name__)
-            self.degraded = True
+        answered, answer = self.breaker.call("rate buckets",
+                                             lambda: self.script(keys=keys, args=[mode, value, *_args(limits)]))
+        if not answered:
             return None
-        if self.degraded:
-            log.info("Redis is back for rate buckets")
-            self.degraded = False
+        granted, wait = answer  # type: ignore[misc]
         return Slot(bool(int(granted)), float(wait))
 
     def reserve(self, limits: Sequence[Limit], max_wait: float) -> Slot:
@@ -84,3 +82,6 @@ class RedisRateLimiter:
     def hold(self, limits: Sequence[Limit], seconds: float) -> None:
         if limits and self._run(limits, "hold", seconds) is None:
             self.fallback.hold(limits, seconds)
+
+    def share(self, workers: int) -> None:
+        self.fallback.share(workers)  # Redis's buckets are shared already; the fallback takes its share

@@ -1,5 +1,6 @@
 """Rate buckets in memory (GCRA: one "theoretical arrival time" per key), for one process or as the fallback
-while Redis is down. The same arithmetic as the Redis script, so both behave alike."""
+while Redis is down. The same arithmetic as the Redis script, so both behave alike. With several workers and no
+shared store, each takes its share: 1/N of the rate and of the burst, N the workers alive (told by `share`)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from bot.ports import Limit, Slot
 MAX_KEYS = 50_000
 
 
-def _shape(limit: Limit) -> tuple[float, float]:
-    """(interval between sends, how far ahead of schedule a burst may run)."""
-    interval = 1.0 / limit.per_second
-    return interval, max(limit.burst - 1, 0) * interval
+def _shape(limit: Limit, workers: int = 1) -> tuple[float, float]:
+    """(interval between sends, how far ahead of schedule a burst may run), for one of `workers` equal shares."""
+    interval = workers / limit.per_second
+    burst = max(limit.burst // workers, 1)
+    return interval, (burst - 1) * interval
 
 
 class MemoryRateLimiter:
@@ -23,19 +25,24 @@ class MemoryRateLimiter:
         self._tat: dict[str, float] = {}
         self._lock = threading.Lock()
         self._clock = clock
+        self.workers = 1
+
+    def share(self, workers: int) -> None:
+        """`workers` processes send through buckets like these, none of them shared: take 1/workers of each."""
+        self.workers = max(workers, 1)
 
     def reserve(self, limits: Sequence[Limit], max_wait: float) -> Slot:
         with self._lock:
             now = self._clock()
             start = now
             for limit in limits:
-                _, tolerance = _shape(limit)
+                _, tolerance = _shape(limit, self.workers)
                 start = max(start, self._tat.get(limit.key, now) - tolerance)
             wait = start - now
             if wait > max_wait:
                 return Slot(False, wait)
             for limit in limits:
-                interval, _ = _shape(limit)
+                interval, _ = _shape(limit, self.workers)
                 self._tat[limit.key] = max(self._tat.get(limit.key, now), start) + interval
             self._prune(now)
             return Slot(True, wait)
@@ -44,7 +51,7 @@ class MemoryRateLimiter:
         with self._lock:
             now = self._clock()
             for limit in limits:
-                _, tolerance = _shape(limit)
+                _, tolerance = _shape(limit, self.workers)
                 self._tat[limit.key] = max(self._tat.get(limit.key, now), now + seconds + tolerance)
 
     def _prune(self, now: float) -> None:
