@@ -1,23 +1,29 @@
-"""The delivery worker: claims due outbox rows under a lease, folds a burst for one recipient into one
-message, waits for the platform's rate buckets, sends or updates cards through the platform gateway, and
-retries (Retry-After honoured, back-off with jitter) until a dead-letter state."""
+"""The delivery worker: claims due outbox rows in small batches under short leases (renewed while it lives, so a
+dead worker's rows come back within seconds), folds a burst for one recipient into one message, paces each send
+by the platform's rate buckets at the moment it leaves, records the platform's answer before anything else (a row
+whose send succeeded is never sent again), and retries failures with back-off until a dead-letter state. A 429
+waits as told and is not an attempt. `stop()` finishes what is in flight and gives back the rest."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
+import os
 import random
+import socket
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.cards import Card
+from bot.delivery_pacing import SHORT_WAIT, GiveBack, Pacer
 from bot.inprocess.ratelimit import MemoryRateLimiter
 from bot.limits import limits_for
-from bot.ports import ChatGateway, DeliveryError, Limit, OutboxStore, RateLimiter
+from bot.ports import ChatGateway, DeliveryError, Limit, NewCopy, OutboxStore, RateLimiter, Sent
 from bot.presenters.alerts import folded_card
 from domain.notifications import AlertKind, OutboxMessage
 from domain.people import Platform, Workspace
@@ -25,21 +31,24 @@ from domain.ports import Clock
 
 log = logging.getLogger(__name__)
 
-
-class _LeaseSpent(Exception):
-    """Waiting for a free sender took too long: the row goes back rather than risk a second worker's copy."""
-
-
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = 5.0
 MAX_BACKOFF = 3600.0
-SHORT_WAIT = 10.0  # a throttle or back-off at most this long is waited out within the run
 NO_GATEWAY_WAIT = 300.0
-LEASE_USE = 0.75  # finish with a row well before its lease runs out, so no other worker takes it meanwhile
+LEASE_USE = 0.75  # a row is never sent once this share of its lease (since the last renewal) is spent
+BATCH = 50  # a burst of foldable alerts for one recipient folds within one claim
+LEASE_SECONDS = 6.0
+RENEW_EVERY = 0.25  # of the lease
+BEAT_SECONDS = 2.0  # a worker's heartbeat; one unseen for three beats no longer takes a share of the buckets
+RECORD_PAUSE_MAX = 2.0
 # Alerts that may share one card when several wait for the same recipient (their buttons become the commands
 # the folded card names). Approval cards are never folded: each keeps its Approve / Reject and its own copy.
 FOLDABLE = frozenset({AlertKind.DEADLINE_SOON, AlertKind.DEADLINE_OVERDUE, AlertKind.DEADLINE_ESCALATE,
                       AlertKind.BUDGET_THRESHOLD})
+
+
+class _NoGateway(DeliveryError):
+    """No gateway for the workspace's platform: counted as an attempt, retried slowly."""
 
 
 def backoff(attempts: int, base: float = BASE_BACKOFF, rng: random.Random | None = None) -> float:
@@ -60,6 +69,7 @@ class Group:
     workspace: Workspace | None
     gateway: ChatGateway | None
     limits: tuple[Limit, ...]
+    claimed_at: float = 0.0  # loop time just before the claim that leased it
 
     @property
     def ids(self) -> list[int]:
@@ -68,14 +78,15 @@ class Group:
 
 class Delivery:
     def __init__(self, store: OutboxStore, gateways: Mapping[Platform, ChatGateway], clock: Clock,
-                 owner: str | None = None, batch: int = 100, lease_seconds: float = 60.0,
+                 owner: str | None = None, batch: int = BATCH, lease_seconds: float = LEASE_SECONDS,
                  max_attempts: int = MAX_ATTEMPTS, limiter: RateLimiter | None = None, concurrency: int = 16,
                  base_backoff: float = BASE_BACKOFF, fold_at: int = 2,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.store = store
         self.gateways = gateways
-        self.clock = clock
-        self.owner = owner or uuid.uuid4().hex[:12]
+        self.clock = clock  # the real time: leases, back-off and rate limits never run on a shifted clock
+        # host:pid:random, so an operator (and a test) can tell whose lease a row is under
+        self.owner = owner or f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch = batch
         self.lease_seconds = lease_seconds
         self.max_attempts = max_attempts
@@ -84,37 +95,78 @@ class Delivery:
         self.base_backoff = base_backoff
         self.fold_at = fold_at
         self.sleep = sleep
+        self.due_by: datetime | None = None  # `mems tick --at`: alerts held until then count as due
         self.stats: Counter[str] = Counter()
+        self.stopping = False
+        self._renewed = float("-inf")
+        self._next_beat = 0.0
+        self._stopped: asyncio.Event | None = None
+
+    def stop(self) -> None:
+        """Claim nothing more; sends in flight finish and are recorded, everything else is given back (call it on
+        the loop that drains)."""
+        self.stopping = True
+        if self._stopped is not None:
+            self._stopped.set()
+
+    def leave(self) -> None:
+        """This worker is gone: it no longer takes a share of the rate buckets."""
+        with contextlib.suppress(Exception):
+            self.store.leave(self.owner)
 
     async def drain(self, limit: int | None = None) -> int:
         """Deliver everything due now, keeping up to a window of messages in flight; returns how many rows
         were delivered. Rows that must wait longer than SHORT_WAIT are left for the next run."""
         self.stats = Counter()
-        sending = asyncio.Semaphore(self.concurrency)
+        self._stopped = asyncio.Event()
+        if self.stopping:
+            self._stopped.set()
+        pacer = Pacer(self.limiter, asyncio.Semaphore(self.concurrency), self._pause)
         window = max(self.batch * 2, self.concurrency)
         running: set[asyncio.Task[int]] = set()
         delivered, claimed_total, exhausted = 0, 0, False
         workspaces: dict[int, Workspace | None] = {}
-        while True:
-            room = window - len(running)
-            if not exhausted and room > 0 and (limit is None or claimed_total < limit):
-                claimed = await asyncio.to_thread(self.store.claim, self.clock.now(), min(self.batch, room),
-                                                  self.lease_seconds, self.owner)
-                claimed_total += len(claimed)
-                exhausted = not claimed
-                deadline = asyncio.get_running_loop().time() + self.lease_seconds * LEASE_USE
-                for group in await self._groups(claimed, workspaces):
-                    running.add(asyncio.create_task(self._deliver(group, deadline, sending)))
-                if claimed and len(running) < window:
-                    continue
-            if not running:
-                return delivered
-            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            delivered += sum(task.result() for task in done)
-            exhausted = False  # something finished: there may be room, and rows may have come due
+        await self._beat()
+        keeper = asyncio.create_task(self._keep_leases())
+        try:
+            while True:
+                room = window - len(running)
+                if not (exhausted or self.stopping) and room > 0 and (limit is None or claimed_total < limit):
+                    groups = await self._claim(min(self.batch, room), workspaces)
+                    claimed_total += sum(len(g.messages) for g in groups)
+                    exhausted = not groups
+                    running |= {asyncio.create_task(self._deliver(g, pacer)) for g in groups}
+                    if groups and len(running) < window:
+                        continue
+                if not running:
+                    return delivered
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                delivered += sum(task.result() for task in done)
+                exhausted = False  # something finished: there may be room, and rows may have come due
+        finally:
+            keeper.cancel()
+            for task in running:  # only when the drain itself is cancelled: a forced stop
+                task.cancel()
+            await self._release()
 
-    async def _groups(self, claimed: Sequence[OutboxMessage],
-                      workspaces: dict[int, Workspace | None]) -> list[Group]:
+    async def _claim(self, limit: int, workspaces: dict[int, Workspace | None]) -> list[Group]:
+        started = asyncio.get_running_loop().time()
+        try:
+            claimed = await asyncio.to_thread(self.store.claim, self.clock.now(), limit, self.lease_seconds,
+                                              self.owner, self.due_by)
+            return await self._groups(claimed, workspaces, started)
+        except Exception as exc:  # the database is away: what is in flight goes on; the next run claims again
+            log.warning("delivery could not claim rows (%s); trying again shortly", type(exc).__name__)
+            return []
+
+    async def _release(self) -> None:
+        """Anything still leased to this worker (a stop, a claim whose rows could not be grouped) goes back now
+        rather than when its lease runs out."""
+        with contextlib.suppress(Exception):
+            await asyncio.shield(asyncio.to_thread(self.store.release, self.owner))
+
+    async def _groups(self, claimed: Sequence[OutboxMessage], workspaces: dict[int, Workspace | None],
+                      started: float) -> list[Group]:
         bursts: dict[tuple[int, str], list[OutboxMessage]] = {}
         singles: list[list[OutboxMessage]] = []
         for message in claimed:
@@ -132,91 +184,181 @@ class Delivery:
             workspace = workspaces[lead.workspace_id]
             gateway = self.gateways.get(workspace.platform) if workspace else None
             limits = limits_for(workspace, lead.target) if workspace and lead.kind != AlertKind.CARD_UPDATE else ()
-            groups.append(Group(messages, workspace, gateway, limits))
+            groups.append(Group(messages, workspace, gateway, limits, started))
         return groups
 
-    async def _deliver(self, group: Group, deadline: float, sending: asyncio.Semaphore) -> int:
-        loop = asyncio.get_running_loop()
+    def lease_left(self, group: Group) -> float:
+        """Seconds this worker may still start sending the group's rows: well inside the lease, counted from the
+        claim or the last renewal, whichever is later."""
+        since = max(group.claimed_at, self._renewed)
+        return since + self.lease_seconds * LEASE_USE - asyncio.get_running_loop().time()
+
+    async def _deliver(self, group: Group, pacer: Pacer) -> int:
         attempts = max(m.attempts for m in group.messages)
+        count = len(group.messages)
         while True:
-            slot = self.limiter.reserve(group.limits, min(SHORT_WAIT, deadline - loop.time()))
-            if not slot.granted:
-                await self._each(group, self.store.defer, self.clock.now() + timedelta(seconds=slot.wait))
-                self.stats["deferred"] += len(group.messages)
-                return 0
-            await self.sleep(slot.wait)
             try:
-                error = await self._attempt(group, sending, deadline)
-            except _LeaseSpent:
-                await self._each(group, self.store.defer, self.clock.now())
-                self.stats["deferred"] += len(group.messages)
+                error = await self._attempt(group, pacer)
+            except GiveBack as back:
+                await self._each(group, self.store.defer, self.clock.now() + timedelta(seconds=back.wait), None)
+                self.stats["deferred"] += count
                 return 0
             if error is None:
-                self.stats["sent"] += len(group.messages)
+                self.stats["sent"] += count
                 self.stats["messages"] += 1
-                return len(group.messages)
+                return count
+            if error.retry_after is not None and not isinstance(error, _NoGateway):
+                if not await self._throttled(group, error):
+                    return 0
+                continue
             attempts += 1
             wait = error.retry_after if error.retry_after is not None else backoff(attempts, self.base_backoff)
             if error.permanent or attempts >= self.max_attempts:
                 log.warning("outbox %s is dead after %d attempt(s): %s", group.messages[0].key, attempts,
                             error.reason)
                 await self._each(group, self.store.mark_dead, self.clock.now(), error.hint or error.reason)
-                self.stats["dead"] += len(group.messages)
+                self.stats["dead"] += count
                 return 0
-            if error.retry_after is not None:
-                # The whole channel waits, not just this message; the app-wide bucket is not held, so one
-                # throttled chat does not stop the others (an app-level limit throttles each of them anyway).
-                self.limiter.hold(group.limits[:1], wait)
-            if wait > SHORT_WAIT or loop.time() + wait >= deadline:
+            if not self._may_wait(group, wait):
                 await self._each(group, self.store.mark_retry, self.clock.now() + timedelta(seconds=wait),
                                  error.reason)
-                self.stats["retry"] += len(group.messages)
+                self.stats["retry"] += count
                 return 0
             await self._each(group, self.store.note_failure, error.reason)
             self.stats["retried_in_run"] += 1
-            await self.sleep(wait)
+            await self._pause(wait)
 
-    async def _attempt(self, group: Group, sending: asyncio.Semaphore, deadline: float) -> DeliveryError | None:
-        try:
-            if group.workspace is None or group.gateway is None:
-                where = group.workspace.platform.value if group.workspace else "a missing workspace"
-                raise DeliveryError(f"no gateway for {where}", retry_after=NO_GATEWAY_WAIT)
-            async with sending:
-                if asyncio.get_running_loop().time() >= deadline:
-                    raise _LeaseSpent
-                await self._send(group, group.workspace, group.gateway)
-                # Marked before the slot is released: a crash can repeat only the sends in flight.
-                await asyncio.to_thread(self.store.mark_sent_many, group.ids, self.clock.now())
-        except DeliveryError as exc:
-            return exc
-        except _LeaseSpent:
-            raise
-        except Exception as exc:  # a bug or an unexpected reply: keep the rows, try again later
-            log.exception("delivery of %s failed", group.messages[0].key)
-            return DeliveryError(type(exc).__name__)
+    async def _throttled(self, group: Group, error: DeliveryError) -> bool:
+        """The platform said "wait": the whole channel waits (not the app-wide bucket, so one throttled chat does
+        not stop the others), and this is not an attempt. True when the wait is short enough to wait out here."""
+        wait = float(error.retry_after or 0.0)
+        self.stats["throttled"] += 1
+        if group.limits:
+            await asyncio.to_thread(self.limiter.hold, group.limits[:1], wait)
+        if self._may_wait(group, wait):
+            await self._pause(wait)
+            return True
+        await self._each(group, self.store.defer, self.clock.now() + timedelta(seconds=wait), error.reason)
+        self.stats["deferred"] += len(group.messages)
+        return False
+
+    def _may_wait(self, group: Group, wait: float) -> bool:
+        """Wait here rather than give the rows back: the lease is renewed meanwhile, and checked again before
+        the next send."""
+        return not self.stopping and wait <= SHORT_WAIT
+
+    async def _attempt(self, group: Group, pacer: Pacer) -> DeliveryError | None:
+        workspace, gateway = group.workspace, group.gateway
+        if workspace is None or gateway is None:
+            where = workspace.platform.value if workspace else "a missing workspace"
+            return _NoGateway(f"no gateway for {where}", retry_after=NO_GATEWAY_WAIT)
+
+        async def send() -> Sent | DeliveryError | None:
+            try:
+                return await self._send(group, workspace, gateway)
+            except DeliveryError as exc:
+                return exc
+            except Exception as exc:  # a bug or an unexpected reply: keep the rows, try again later
+                log.exception("delivery of %s failed", group.messages[0].key)
+                return DeliveryError(type(exc).__name__)
+
+        answer = await pacer.send(group.limits, send, lambda: self.lease_left(group), lambda: self.stopping)
+        if isinstance(answer, DeliveryError):
+            return answer
+        await self._record(group, answer)
         return None
 
-    async def _send(self, group: Group, workspace: Workspace, gateway: ChatGateway) -> None:
+    async def _record(self, group: Group, sent: Sent | None) -> None:
+        """The platform took the message: say so in the database before anything else, in one short transaction,
+        retried until it goes through. Nothing here may turn a successful send into a failure and a re-send."""
+        lead = group.messages[0]
+        copy = None
+        if sent is not None and lead.entity:
+            lang = lead.payload.get("lang")
+            copy = NewCopy(lead.workspace_id, lead.entity, sent, str(lang) if lang else None)
+        pause = 0.05
+        while True:
+            try:
+                await asyncio.to_thread(self.store.mark_sent_many, group.ids, self.clock.now(), copy)
+                return
+            except Exception as exc:
+                self.stats["record_retries"] += 1
+                if self.stats["record_retries"] == 1:
+                    log.warning("recording a sent message failed (%s); retrying, it is not sent again",
+                                type(exc).__name__)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, RECORD_PAUSE_MAX)
+
+    async def _send(self, group: Group, workspace: Workspace, gateway: ChatGateway) -> Sent | None:
+        """Send or update; the answer says where a single card landed (None for updates and folded cards)."""
         message = group.messages[0]
         if message.kind == AlertKind.CARD_UPDATE:
             translations = message.payload.get("translations") or {}
             for copy in await asyncio.to_thread(self.store.copies, message.entity or ""):
                 payload = translations.get(copy.lang) or message.payload
                 await gateway.update(workspace, copy.channel, copy.message_ref, Card.from_dict(payload))
-            return
+            return None
         if len(group.messages) > 1:
             lang = str(message.payload.get("lang") or workspace.lang)
             card = folded_card([Card.from_dict(m.payload) for m in group.messages], lang)
             keys = "\n".join(sorted(m.key for m in group.messages))
             await gateway.send(workspace, message.target, card, "fold:" + hashlib.sha1(keys.encode()).hexdigest())
-            return
-        sent = await gateway.send(workspace, message.target, Card.from_dict(message.payload), message.key)
-        if message.entity:
-            await asyncio.to_thread(self.store.record_copy, message.workspace_id, message.entity, sent,
-                                    message.payload.get("lang"))
+            return None
+        return await gateway.send(workspace, message.target, Card.from_dict(message.payload), message.key)
 
     async def _each(self, group: Group, settle: Callable[..., None], *args: object) -> None:
+        """Settle each row of the group; a database error is retried a few times, then the lease runs out and the
+        row comes back on its own (nothing was sent, so nothing can be sent twice)."""
         def run() -> None:
             for message_id in group.ids:
                 settle(message_id, *args)
-        await asyncio.to_thread(run)
+        for attempt in range(1, 4):
+            try:
+                await asyncio.to_thread(run)
+                return
+            except Exception as exc:
+                if attempt == 3:
+                    log.warning("could not settle outbox %s (%s); its lease will run out", group.ids, exc)
+                    return
+                await asyncio.sleep(0.1 * attempt)
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, unless the worker stops meanwhile."""
+        if seconds <= 0 or self.stopping:
+            return
+        if self._stopped is None:
+            await self.sleep(seconds)
+            return
+        sleeper = asyncio.ensure_future(self.sleep(seconds))
+        waker = asyncio.ensure_future(self._stopped.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            waker.cancel()
+
+    async def _keep_leases(self) -> None:
+        """Renew this worker's leases while it lives, and keep its heartbeat."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.lease_seconds * RENEW_EVERY)
+            started = loop.time()
+            try:
+                await asyncio.to_thread(self.store.renew, self.owner, self.clock.now(), self.lease_seconds)
+                self._renewed = started
+            except Exception as exc:
+                log.warning("could not renew delivery leases (%s); unsent rows go back as they run out",
+                            type(exc).__name__)
+            await self._beat()
+
+    async def _beat(self) -> None:
+        """Tell the others this worker is alive, and take its share of the buckets kept in this process."""
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._next_beat:
+            return
+        self._next_beat = loop.time() + BEAT_SECONDS
+        try:
+            workers = await asyncio.to_thread(self.store.heartbeat, self.owner, self.clock.now(), BEAT_SECONDS * 3)
+        except Exception:
+            return
+        self.limiter.share(workers)

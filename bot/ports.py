@@ -26,6 +26,11 @@ class DeliveryError(Exception):
         self.hint = hint
 
 
+class StorageUnavailable(Exception):
+    """The database dropped the connection or could not serve for a moment (a restart, a terminated backend, a
+    deadlock or a busy SQLite file): the unit of work was rolled back whole and may simply be run again."""
+
+
 @dataclass(frozen=True, slots=True)
 class Sent:
     channel: str  # where the message landed (a DM channel for a user target)
@@ -47,18 +52,41 @@ class Copy:
     lang: str | None = None  # the language the copy was written in, so an update keeps it
 
 
+@dataclass(frozen=True, slots=True)
+class NewCopy:
+    """Where a sent card landed, recorded with the send so a later decision can update it in place."""
+
+    workspace_id: int
+    entity: str
+    sent: Sent
+    lang: str | None = None
+
+
 class OutboxStore(Protocol):
     """Delivery-side access to the outbox: claim due rows under a lease, record outcomes and card copies."""
 
-    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str) -> Sequence[OutboxMessage]: ...
+    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str,
+              due_by: datetime | None = None) -> Sequence[OutboxMessage]:
+        """Lease due rows; `now` is the real time, `due_by` a later moment whose held alerts count as due."""
+        ...
+    def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
+        """Extend the leases `owner` still holds."""
+        ...
+    def release(self, owner: str) -> int:
+        """Give back every row `owner` holds, no attempt counted."""
+        ...
+    def heartbeat(self, owner: str, now: datetime, ttl_seconds: float) -> int:
+        """Record that `owner` is alive; answer how many workers are."""
+        ...
+    def leave(self, owner: str) -> None: ...
     def mark_sent(self, message_id: int, at: datetime) -> None: ...
-    def mark_sent_many(self, message_ids: Sequence[int], at: datetime) -> None:
-        """Several rows delivered as one folded message: all of them settle in one transaction."""
+    def mark_sent_many(self, message_ids: Sequence[int], at: datetime, copy: NewCopy | None = None) -> None:
+        """The platform's answer in one transaction: the rows (a folded message's together) and the card copy."""
         ...
     def note_failure(self, message_id: int, error: str) -> None:
         """Count a failed attempt that will be retried within this run; the lease stays."""
         ...
-    def defer(self, message_id: int, next_at: datetime) -> None:
+    def defer(self, message_id: int, next_at: datetime, error: str | None = None) -> None:
         """Give the row back, due again at `next_at`, without counting an attempt (a rate limit, not a failure)."""
         ...
     def mark_retry(self, message_id: int, next_at: datetime, error: str) -> None: ...
@@ -109,6 +137,11 @@ class RateLimiter(Protocol):
 
     def hold(self, limits: Sequence[Limit], seconds: float) -> None:
         """The platform said "wait": nothing more goes through these buckets for `seconds`."""
+        ...
+
+    def share(self, workers: int) -> None:
+        """`workers` delivery workers are alive. Buckets kept in this process (no shared store, or while it is
+        down) give this worker 1/workers of each limit, so together they stay under the platform's."""
         ...
 
 

@@ -49,7 +49,9 @@ class Settings(BaseSettings):
     # Alerts: scans, scheduler and delivery (docs/alerts.md).
     alert_lookback_hours: float = Field(default=168, gt=0)  # how far back a deadline scan still catches up
     scan_interval_seconds: int = Field(default=300, ge=10)
-    delivery_lease_seconds: float = Field(default=60, ge=1)
+    # A claimed row's lease, renewed while its worker lives: a killed worker's rows come back within this long.
+    delivery_lease_seconds: float = Field(default=6, ge=1)
+    delivery_batch: int = Field(default=50, ge=1, le=500)  # rows claimed at a time (a burst folds within one)
     delivery_concurrency: int = Field(default=16, ge=1, le=256)
     delivery_backoff_seconds: float = Field(default=5, gt=0)
     # anomaly alerts: days before today that an arriving day may still alert about

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from bot.cards import Card
-from bot.ports import Copy, DeliveryError, Sent
+from bot.ports import Copy, DeliveryError, NewCopy, Sent
 from domain.alerts import Evaluation, Snooze
 from domain.approval import ApprovalRequest, ApprovalStatus
 from domain.audit import AuditEntry
@@ -357,16 +357,41 @@ class FakeOutboxStore:
         return self.store.table("outbox")
 
     @staticmethod
-    def _due(m: OutboxMessage, now: datetime) -> bool:
+    def _due(m: OutboxMessage, now: datetime, due_by: datetime | None = None) -> bool:
         leased = m.meta.get("lease_until") is not None and m.meta["lease_until"] >= now
-        return (m.status is DeliveryStatus.PENDING and m.not_before <= now
+        return (m.status is DeliveryStatus.PENDING and m.not_before <= max(now, due_by or now)
                 and m.meta.get("next_attempt_at", m.not_before) <= now and not leased)
 
-    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str) -> Sequence[OutboxMessage]:
-        due = sorted((m for m in self._rows().values() if self._due(m, now)), key=lambda m: m.id or 0)[:limit]
+    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str,
+              due_by: datetime | None = None) -> Sequence[OutboxMessage]:
+        due = sorted((m for m in self._rows().values() if self._due(m, now, due_by)),
+                     key=lambda m: m.id or 0)[:limit]
         for m in due:
             m.meta.update(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
         return [copy.deepcopy(m) for m in due]
+
+    def _held_by(self, owner: str) -> list[OutboxMessage]:
+        return [m for m in self._rows().values()
+                if m.status is DeliveryStatus.PENDING and m.meta.get("lease_owner") == owner]
+
+    def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
+        held = self._held_by(owner)
+        for m in held:
+            m.meta["lease_until"] = now + timedelta(seconds=lease_seconds)
+        return len(held)
+
+    def release(self, owner: str) -> int:
+        held = self._held_by(owner)
+        for m in held:
+            m.meta.pop("lease_owner", None)
+            m.meta.pop("lease_until", None)
+        return len(held)
+
+    def heartbeat(self, owner: str, now: datetime, ttl_seconds: float) -> int:
+        return 1
+
+    def leave(self, owner: str) -> None:
+        return None
 
     def _settle(self, message_id: int, **changes: Any) -> OutboxMessage:
         row = self._rows()[message_id]
@@ -384,18 +409,23 @@ class FakeOutboxStore:
     def mark_sent(self, message_id: int, at: datetime) -> None:
         self._settle(message_id, status=DeliveryStatus.SENT, sent_at=at)
 
-    def mark_sent_many(self, message_ids: Sequence[int], at: datetime) -> None:
+    def mark_sent_many(self, message_ids: Sequence[int], at: datetime, copy: NewCopy | None = None) -> None:
         for message_id in message_ids:
             self.mark_sent(message_id, at)
+        if copy is not None:
+            self.record_copy(copy.workspace_id, copy.entity, copy.sent, copy.lang)
 
     def note_failure(self, message_id: int, error: str) -> None:
         row = self._rows()[message_id]
         row.attempts += 1
         row.last_error = error
 
-    def defer(self, message_id: int, next_at: datetime) -> None:
+    def defer(self, message_id: int, next_at: datetime, error: str | None = None) -> None:
         row = self._rows()[message_id]
+        if error:
+            row.last_error = error
         row.meta.pop("lease_until", None)
+        row.meta.pop("lease_owner", None)
         row.meta["next_attempt_at"] = next_at
 
     def mark_retry(self, message_id: int, next_at: datetime, error: str) -> None:

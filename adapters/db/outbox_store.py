@@ -7,24 +7,24 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, text, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, text, update
 from sqlmodel import Session, col, select
 
 from adapters.db import mappers
 from adapters.db.repositories.base import upsert
-from adapters.db.tables import PENDING_DELIVERY, CardCopyRow, OutboxRow, WorkspaceRow
-from bot.ports import Copy, OutboxStore, Sent
+from adapters.db.tables import PENDING_DELIVERY, CardCopyRow, OutboxRow, WorkerRow, WorkspaceRow
+from bot.ports import Copy, NewCopy, OutboxStore, Sent
 from domain.notifications import DeliveryStatus, OutboxMessage
 from domain.people import Workspace
 
 NO_LEASE: dict[str, Any] = {"lease_owner": None, "lease_until": None}
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
+def _due(now: datetime, due_by: datetime | None = None) -> ColumnElement[bool]:
     # PENDING_DELIVERY is the partial index's predicate text, so ix_outbox_due serves this scan.
     return and_(
         text(PENDING_DELIVERY),
-        col(OutboxRow.not_before) <= now,
+        col(OutboxRow.not_before) <= max(now, due_by or now),
         or_(col(OutboxRow.next_attempt_at).is_(None), col(OutboxRow.next_attempt_at) <= now),
         or_(col(OutboxRow.lease_until).is_(None), col(OutboxRow.lease_until) < now),
     )
@@ -34,8 +34,10 @@ class SqlOutboxStore:
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
 
-    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str) -> Sequence[OutboxMessage]:
-        """Lease up to `limit` due rows to `owner`; two claimers never get the same row.
+    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str,
+              due_by: datetime | None = None) -> Sequence[OutboxMessage]:
+        """Lease up to `limit` due rows to `owner`; two claimers never get the same row. `now` is the real time
+        (leases, back-off); `due_by` a later moment whose held alerts count as due too (`mems tick --at`).
 
         PostgreSQL: the candidates are locked FOR UPDATE SKIP LOCKED, so a concurrent claimer passes over them.
         SQLite ignores FOR UPDATE; there the UPDATE re-checks the due condition (a compare-and-set) under the
@@ -43,17 +45,46 @@ class SqlOutboxStore:
         until = now + timedelta(seconds=lease_seconds)
         with self.session_factory() as session, session.begin():
             # Ordered along ix_outbox_due, so SQLite walks the index of pending rows instead of the whole table.
-            candidates = (select(OutboxRow.id).where(_due(now))
+            candidates = (select(OutboxRow.id).where(_due(now, due_by))
                           .order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id)).limit(limit)
                           .with_for_update(skip_locked=True))
             wanted = list(session.exec(candidates).all())
             if not wanted:
                 return []
-            leased = (update(OutboxRow).where(col(OutboxRow.id).in_(wanted), _due(now))
+            leased = (update(OutboxRow).where(col(OutboxRow.id).in_(wanted), _due(now, due_by))
                       .values(lease_owner=owner, lease_until=until).returning(col(OutboxRow.id)))
             won = list(session.exec(leased).scalars().all())
             rows = session.exec(select(OutboxRow).where(col(OutboxRow.id).in_(won)).order_by(col(OutboxRow.id)))
             return [mappers.outbox(r) for r in rows.all()]
+
+    def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
+        """Extend every lease `owner` still holds; a worker that dies stops renewing, and its rows come back once
+        their short lease runs out."""
+        with self.session_factory() as session, session.begin():
+            stmt = (update(OutboxRow).where(col(OutboxRow.lease_owner) == owner, text(PENDING_DELIVERY))
+                    .values(lease_until=now + timedelta(seconds=lease_seconds)))
+            return int(session.exec(stmt).rowcount)
+
+    def release(self, owner: str) -> int:
+        """Give back every row `owner` holds, due as before, no attempt counted (a worker shutting down)."""
+        with self.session_factory() as session, session.begin():
+            stmt = (update(OutboxRow).where(col(OutboxRow.lease_owner) == owner, text(PENDING_DELIVERY))
+                    .values(**NO_LEASE))
+            return int(session.exec(stmt).rowcount)
+
+    def heartbeat(self, owner: str, now: datetime, ttl_seconds: float) -> int:
+        """`owner` is alive; how many workers are (seen within `ttl_seconds`, this one included)."""
+        with self.session_factory() as session, session.begin():
+            stmt = upsert(session, WorkerRow).values(owner=owner, seen_at=now)
+            session.exec(stmt.on_conflict_do_update(index_elements=["owner"], set_={"seen_at": now}))
+            horizon = now - timedelta(seconds=ttl_seconds)
+            session.exec(delete(WorkerRow).where(col(WorkerRow.seen_at) < horizon - timedelta(seconds=ttl_seconds)))
+            live = session.exec(select(func.count()).select_from(WorkerRow).where(col(WorkerRow.seen_at) >= horizon))
+            return max(int(live.one()), 1)
+
+    def leave(self, owner: str) -> None:
+        with self.session_factory() as session, session.begin():
+            session.exec(delete(WorkerRow).where(col(WorkerRow.owner) == owner))
 
     def _settle(self, message_id: int, **values: Any) -> None:
         """Record an attempt's outcome. Only a pending row changes: a worker whose lease ran out must not turn a
@@ -68,13 +99,16 @@ class SqlOutboxStore:
     def mark_sent(self, message_id: int, at: datetime) -> None:
         self._settle(message_id, status=DeliveryStatus.SENT.value, sent_at=at)
 
-    def mark_sent_many(self, message_ids: Sequence[int], at: datetime) -> None:
-        """A folded message: its rows settle together, so a crash leaves all of them to send again or none."""
+    def mark_sent_many(self, message_ids: Sequence[int], at: datetime, copy: NewCopy | None = None) -> None:
+        """The platform's answer, in one short transaction: the rows (a folded message's settle together) are
+        sent, and where the card landed is recorded with them, so that neither can be lost without the other."""
         with self.session_factory() as session, session.begin():
             session.exec(update(OutboxRow)
                          .where(col(OutboxRow.id).in_(list(message_ids)), text(PENDING_DELIVERY))
                          .values(status=DeliveryStatus.SENT.value, sent_at=at, attempts=OutboxRow.attempts + 1,
                                  **NO_LEASE))
+            if copy is not None:
+                self._copy(session, copy)
 
     def note_failure(self, message_id: int, error: str) -> None:
         """An attempt failed and is retried within this run: count it, keep the lease."""
@@ -82,11 +116,13 @@ class SqlOutboxStore:
             session.exec(update(OutboxRow).where(col(OutboxRow.id) == message_id, text(PENDING_DELIVERY))
                          .values(attempts=OutboxRow.attempts + 1, last_error=error))
 
-    def defer(self, message_id: int, next_at: datetime) -> None:
-        """Back in line at `next_at`, no attempt counted: the rate bucket was full, nothing failed."""
+    def defer(self, message_id: int, next_at: datetime, error: str | None = None) -> None:
+        """Back in line at `next_at`, no attempt counted: a full rate bucket or the platform's "wait" (`error`
+        then says so for `mems outbox`), nothing failed."""
+        extra = {"last_error": error} if error else {}
         with self.session_factory() as session, session.begin():
             session.exec(update(OutboxRow).where(col(OutboxRow.id) == message_id, text(PENDING_DELIVERY))
-                         .values(next_attempt_at=next_at, **NO_LEASE))
+                         .values(next_attempt_at=next_at, **extra, **NO_LEASE))
 
     def mark_retry(self, message_id: int, next_at: datetime, error: str) -> None:
         self._settle(message_id, next_attempt_at=next_at, last_error=error)
@@ -98,11 +134,15 @@ class SqlOutboxStore:
         """Remember where a card landed (and in which language) so a later decision can update it in place;
         recording twice is harmless."""
         with self.session_factory() as session, session.begin():
-            stmt = (upsert(session, CardCopyRow)
-                    .values(workspace_id=workspace_id, entity=entity, channel=sent.channel,
-                            message_ref=sent.message_ref, lang=lang)
-                    .on_conflict_do_nothing(index_elements=["entity", "channel", "message_ref"]))
-            session.exec(stmt)
+            self._copy(session, NewCopy(workspace_id, entity, sent, lang))
+
+    @staticmethod
+    def _copy(session: Session, copy: NewCopy) -> None:
+        stmt = (upsert(session, CardCopyRow)
+                .values(workspace_id=copy.workspace_id, entity=copy.entity, channel=copy.sent.channel,
+                        message_ref=copy.sent.message_ref, lang=copy.lang)
+                .on_conflict_do_nothing(index_elements=["entity", "channel", "message_ref"]))
+        session.exec(stmt)
 
     def copies(self, entity: str) -> Sequence[Copy]:
         with self.session_factory() as session:
