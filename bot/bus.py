@@ -18,6 +18,7 @@ from bot.handlers import HANDLERS, SERVICE_HANDLERS, SYSTEM_HANDLERS, Handler
 from bot.identity import WorkspaceCache, resolve
 from bot.parsing import ParseError, parse
 from bot.parsing.values import Now
+from bot.ports import StorageUnavailable
 from bot.presenters.errors import domain_error, internal_error, parse_error
 from bot.reactions import settle
 from domain.commands import Command, ServiceCommand, SystemCommand
@@ -43,6 +44,10 @@ class Reader:
 
     lang: str
     tz: ZoneInfo
+
+
+def _why(exc: Exception) -> str:
+    return "raced another writer" if isinstance(exc, ConcurrencyConflict) else f"the database failed ({exc})"
 
 
 class Bus:
@@ -74,10 +79,10 @@ class Bus:
                     answer = handler(command, txn, who)
                     settle(txn)
                     uow.commit()
-            except ConcurrencyConflict:
+            except (ConcurrencyConflict, StorageUnavailable) as exc:
                 if attempt == 2:
                     raise
-                log.info("%s for %s raced another writer; running it again", type(command).__name__, who.name)
+                log.info("%s for %s: %s; running it again", type(command).__name__, who.name, _why(exc))
                 continue
             self.after_commit()
             return cast(R, answer)
@@ -119,6 +124,14 @@ class Bus:
                 if attempt == 2:
                     return domain_error(exc, reader.lang, reader.tz)
                 continue  # a fresh unit of work sees the winner's change and answers accordingly
+            except StorageUnavailable as exc:
+                if attempt == 1:  # rolled back whole: run it once more, as after a conflict
+                    log.info("command on %s:%s: %s; running it again", ctx.platform.value, ctx.workspace, _why(exc))
+                    continue
+                ref = uuid.uuid4().hex[:8]
+                log.exception("command failed twice on the database (ref %s) on %s:%s", ref, ctx.platform.value,
+                              ctx.workspace)
+                return internal_error(ref, reader.lang)
             except ParseError as exc:
                 return self._explain(reader, parse_error, exc, reader.lang)
             except MemsError as exc:

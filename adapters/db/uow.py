@@ -6,6 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from adapters.db.repositories import (
@@ -22,7 +23,8 @@ from adapters.db.repositories import (
     SqlTokenRepository,
     SqlWorkspaceRepository,
 )
-from adapters.db.repositories.base import duplicate_is_conflict
+from adapters.db.repositories.base import duplicate_is_conflict, is_transient
+from bot.ports import StorageUnavailable
 from domain.ports import (
     AnomalyRepository,
     ApprovalRepository,
@@ -86,8 +88,13 @@ class SqlUnitOfWork:
         session, self._session = self.session, None
         try:
             session.rollback()
+        except SQLAlchemyError:
+            if exc is None or not is_transient(exc):
+                raise
         finally:
             session.close()
+        if exc is not None and is_transient(exc):  # the caller may run the whole unit of work again
+            raise StorageUnavailable(type(getattr(exc, "orig", None) or exc).__name__) from exc
 
     def commit(self) -> None:
         # Rows added without a flush (audit entries) reach the database only here; a duplicate key among them

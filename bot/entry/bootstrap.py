@@ -15,6 +15,7 @@ from adapters.charts.links import SignedLinks, derive_key
 from adapters.charts.png import PngCharts
 from adapters.console.gateway import ConsoleGateway
 from adapters.db import health as database
+from adapters.db.dedupe import SqlDeduper
 from adapters.db.engine import make_engine, session_factory
 from adapters.db.migrate import ensure_current
 from adapters.db.outbox_store import SqlOutboxStore
@@ -84,14 +85,22 @@ class Container:
             close()
 
 
-def _storage(settings: Settings) -> tuple[Callable[[], UnitOfWork], OutboxStore, dict[str, Probe],
-                                          list[Callable[[], None]]]:
+@dataclass
+class Storage:
+    uow_factory: Callable[[], UnitOfWork]
+    outbox: OutboxStore
+    deduper: Deduper
+    probes: dict[str, Probe]
+    closers: list[Callable[[], None]]
+
+
+def _storage(settings: Settings) -> Storage:
     engine = make_engine(settings.database_url)
     if engine.dialect.name == "sqlite":
         ensure_current(settings.database_url, engine)  # a laptop's SQLite file is brought up to date on its own
     sessions = session_factory(engine)
-    return (lambda: SqlUnitOfWork(sessions)), SqlOutboxStore(sessions), \
-        {"database": lambda: database.probe(engine)}, [engine.dispose]
+    return Storage(lambda: SqlUnitOfWork(sessions), SqlOutboxStore(sessions), SqlDeduper(sessions),
+                   {"database": lambda: database.probe(engine)}, [engine.dispose])
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
@@ -101,8 +110,11 @@ def build(settings: Settings, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     probes: dict[str, Probe] = {}
     closers: list[Callable[[], None]] = []
+    deduper: Deduper = MemoryDeduper()  # tests with fakes: one process
     if uow_factory is None or outbox is None:
-        uow_factory, outbox, probes, closers = _storage(settings)
+        storage = _storage(settings)
+        uow_factory, outbox, deduper = storage.uow_factory, storage.outbox, storage.deduper
+        probes, closers = storage.probes, storage.closers
     deps = Deps(settings=settings, templates=catalog.load(settings.templates_dir),
                 policy=policy.load(settings.approval_policy))
     kicker = Kicker()
@@ -114,26 +126,30 @@ def build(settings: Settings, *, clock: Clock | None = None,
     if feishu_gateway is not None:
         gateways = {**gateways, Platform.FEISHU: feishu_gateway}
     slack = _slack(settings, gateways, closers, chart_links)
-    limiter, scan_lock, deduper = _shared(settings, clock, probes, closers)
+    limiter, scan_lock, deduper = _shared(settings, clock, probes, closers, deduper)
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
+                        batch=settings.delivery_batch,
                         concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
                      closers, scan_lock, slack=slack, feishu=feishu_gateway, chart_links=chart_links)
 
 
-def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe],
-            closers: list[Callable[[], None]]) -> tuple[RateLimiter, ScanLock, Deduper]:
-    """Rate buckets, the scanner lock and de-duplication: in Redis when configured (shared by replicas, the rate
-    buckets falling back to memory while Redis is down; readiness reports it), else in this process."""
+def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe], closers: list[Callable[[], None]],
+            deduper: Deduper) -> tuple[RateLimiter, ScanLock, Deduper]:
+    """Rate buckets, the scanner lock and de-duplication: in Redis when configured (shared by replicas; behind one
+    circuit breaker, so a hung Redis costs one short timeout now and then; readiness reports it), else, and while
+    Redis is away, this worker's share of each bucket in memory and de-duplication in the database."""
     local = MemoryRateLimiter(clock=lambda: clock.now().timestamp())  # the same clock as the outbox's times
     if not settings.redis_url:
-        return local, LocalScanLock(), MemoryDeduper()
+        return local, LocalScanLock(), deduper
     from adapters.redis import client, dedupe, lock, ratelimit  # only when configured: ~0.08 s to import
 
     redis = client.connect(settings.redis_url)
+    breaker = client.Breaker()
     probes["redis"] = lambda: client.probe(redis)
     closers.append(redis.close)
-    return ratelimit.RedisRateLimiter(redis, fallback=local), lock.RedisScanLock(redis), dedupe.RedisDeduper(redis)
+    return (ratelimit.RedisRateLimiter(redis, fallback=local, breaker=breaker),
+            lock.RedisScanLock(redis, breaker=breaker), dedupe.RedisDeduper(redis, deduper, breaker))
 
 
 def _slack(settings: Settings, gateways: dict[Platform, ChatGateway], closers: list[Callable[[], None]],

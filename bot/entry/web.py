@@ -78,7 +78,7 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
             if runner is not None:
                 runner.shutdown()
             if delivery is not None:
-                await workers.stop_delivery(delivery)
+                await workers.stop_delivery(container, delivery)
 
     app = FastAPI(title="MEMS", version="0.1.0", lifespan=lifespan)
     app.include_router(health(container.probes))

@@ -8,7 +8,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Table, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -34,6 +34,14 @@ def is_unique_violation(exc: IntegrityError) -> bool:
     if getattr(orig, "sqlstate", None) == UNIQUE_VIOLATION:
         return True
     return getattr(orig, "sqlite_errorname", None) in SQLITE_UNIQUE
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure of the connection or a momentary refusal (a terminated backend, a restart, a deadlock, a busy
+    SQLite file), as opposed to a bug or bad data: running the same work again may well succeed."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 @contextmanager

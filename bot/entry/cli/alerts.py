@@ -7,15 +7,15 @@ import asyncio
 import re
 import signal
 import sys
-import time
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
 from bot.entry import workers
+from bot.entry.bootstrap import Container
 from bot.entry.cli.common import container_or_exit, log_to_stderr, settings_or_exit
 from domain.notifications import OutboxMessage
 
@@ -27,17 +27,6 @@ def register(cli: typer.Typer) -> None:
     cli.command()(tick)
     cli.command()(scheduler)
     cli.command()(outbox)
-
-
-class OffsetClock:
-    """Time as of `at`, moving on with the real clock: retries and leases keep their real durations."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-        self.started = time.monotonic()
-
-    def now(self) -> datetime:
-        return self.at + timedelta(seconds=time.monotonic() - self.started)
 
 
 def parse_at(text: str | None, default_tz: str) -> datetime:
@@ -58,10 +47,13 @@ def tick(at: Annotated[str | None, typer.Option(help="ISO-8601 moment to scan as
     settings = settings_or_exit()
     log_to_stderr("WARNING")
     moment = parse_at(at, settings.timezone)
-    container = container_or_exit(settings, clock=OffsetClock(moment))
+    # The moment is for the scans only. Delivery runs on the real clock (leases, back-off and rate limits mean
+    # real seconds, and other workers read them); alerts held until `moment` (quiet hours) count as due.
+    container = container_or_exit(settings)
+    container.delivery.due_by = moment
     try:
         results = workers.scan_all(container, moment)
-        delivered = asyncio.run(container.delivery.drain())
+        delivered = asyncio.run(_deliver_once(container))
         stats = container.delivery.stats
     finally:
         container.close()
@@ -70,6 +62,17 @@ def tick(at: Annotated[str | None, typer.Option(help="ISO-8601 moment to scan as
     typer.echo(f"delivered {delivered} in {stats['messages']} message(s); retry later {stats['retry']}, "
                f"waiting for rate limits {stats['deferred']}, dead {stats['dead']}")
     raise typer.Exit(1 if any(r.error for r in results) else 0)
+
+
+async def _deliver_once(container: Container) -> int:
+    """One drain; Ctrl-C or SIGTERM stops it gracefully (what is in flight is recorded, the rest given back)."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, container.delivery.stop)
+    try:
+        return await container.delivery.drain()
+    finally:
+        await asyncio.to_thread(container.delivery.leave)
 
 
 def scheduler() -> None:
@@ -88,7 +91,8 @@ def scheduler() -> None:
         typer.echo("MEMS scheduler running (scans and delivery); Ctrl-C to stop.")
         await stop.wait()
         runner.shutdown()
-        await workers.stop_delivery(worker)
+        await workers.stop_delivery(container, worker)
+        typer.echo("MEMS scheduler stopped.")
 
     try:
         asyncio.run(main())

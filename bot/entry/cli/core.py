@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import Annotated
 
@@ -58,8 +59,18 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     log_to_stderr(settings.log_level)
     container = container_or_exit(settings)
     typer.echo(banner(settings, host, port))
-    uvicorn.run(create_app(container), host=host, port=port, log_level=settings.log_level.lower())
-    container.close()
+    # uvicorn stops gracefully on SIGTERM / Ctrl-C (requests in flight answered, then the delivery worker finishes
+    # or gives back what it claimed) and then raises the signal again for whatever handler was there before. With
+    # ours there, a stop that went well ends with exit status 0 rather than death by signal.
+    stopped: list[int] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda number, _frame: stopped.append(number))
+    try:
+        uvicorn.run(create_app(container), host=host, port=port, log_level=settings.log_level.lower())
+    finally:
+        container.close()
+    if stopped:
+        typer.echo("MEMS stopped.")
 
 
 def chat(user: Annotated[str, typer.Option("--as", help="Who you are in the console workspace.")],
