@@ -18,6 +18,7 @@ from domain.errors import (
     NotCurrentApprover,
     PolicyError,
     SelfApproval,
+    StepAlreadyDecided,
 )
 from domain.money import Money
 from domain.people import Role
@@ -158,6 +159,10 @@ class ApprovalRequest(Stored):
         if earlier:
             raise DecidedEarlierStep(self.ref, earlier[0].step + 1, earlier[0].at)
         if role not in roles:
+            mine = [d for d in self.decisions if d.role in roles]
+            if mine:  # a step this user could decide was decided by someone else (a race, or a late click)
+                d = mine[-1]
+                raise StepAlreadyDecided(self.ref, d.step + 1, d.outcome.value, d.decider, d.at, role.value)
             raise NotCurrentApprover(self.ref, self.current_step + 1, role.value)
         return role
 

@@ -79,6 +79,16 @@ class NotCurrentApprover(MemsError):
         super().__init__(ref=ref, step=step, role=role)
 
 
+class StepAlreadyDecided(MemsError):
+    """The loser of a race on an earlier step of a request with several: told who decided that step, and what the
+    request waits for now (rather than that they lack the next step's role)."""
+
+    code = "step_already_decided"
+
+    def __init__(self, ref: str, step: int, outcome: str, by: str, at: datetime, role: str) -> None:
+        super().__init__(ref=ref, step=step, outcome=outcome, by=by, at=at, role=role)
+
+
 class AlreadyDecided(MemsError):
     """A repeated click or a late approver: nothing changes, the user is told who decided and when."""
 

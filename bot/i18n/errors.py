@@ -67,6 +67,9 @@ ERRORS: dict[str, tuple[str, str]] = {
                                  "Nothing changed.", "你已于 {at} 审批过 {ref} 的第 {step} 步，本步需要其他人审批，本次未做更改。"),
     "err.not_current_approver": ("{ref} is at step {step}, which needs a {role}. You don't hold that role.",
                                  "{ref} 处于第 {step} 步，需要“{role}”审批，你没有该角色。"),
+    "err.step_already_decided": ("Step {step} of {ref} was already {outcome} by <@{by}> at {at}; it now waits for "
+                                 "a {role}. Nothing changed.",
+                                 "{ref} 的第 {step} 步已由 <@{by}> 于 {at} 处理（{outcome}），现在等待“{role}”审批，本次未做更改。"),
     "err.already_decided": ("{ref} was already {outcome} by <@{by}> at {at}. Nothing changed.",
                             "{ref} 已由 <@{by}> 于 {at} 处理（{outcome}），本次未做更改。"),
     "err.no_eligible_approver": ("Step {step} would need a {role}, and there is no one else who can decide it. "
