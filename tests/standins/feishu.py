@@ -104,6 +104,23 @@ class OpenApi:
     def message_calls(self) -> list[Call]:
         return [c for c in self.calls if "/im/v1/messages" in c.path]
 
+    def messages_by_uuid(self) -> dict[str, set[str]]:
+        """For each idempotency key (`uuid`) a send carried, the distinct messages Feishu made of it: one each, however
+        often the bot sent it, as long as the bot re-sends with the same uuid."""
+        found: dict[str, set[str]] = {}
+        for call in self.find("POST", "/im/v1/messages"):
+            uuid = (call.body or {}).get("uuid")
+            if uuid and call.response.get("code") == 0:
+                found.setdefault(str(uuid), set()).add(call.message_id)
+        return found
+
+    def sends_by_uuid(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for call in self.find("POST", "/im/v1/messages"):
+            uuid = str((call.body or {}).get("uuid"))
+            counts[uuid] = counts.get(uuid, 0) + 1
+        return counts
+
     def uploads(self) -> list[Call]:
         return self.find("POST", "/open-apis/im/v1/images")
 

@@ -9,6 +9,7 @@ import asyncio
 import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class SlackStandIn:
     stall_at: int | None = None  # the n-th request (1-based) hangs until `release` is set
     received: list[Received] = field(default_factory=list)
     rejected: int = 0
+    throttled: int = 0  # 429s because the bot went over the per-channel limit (not scripted ones)
     release: threading.Event = field(default_factory=threading.Event)
     _tat: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -65,6 +67,7 @@ class SlackStandIn:
             wait = 0.0 if forced else self._admit(channel, now)
             if forced or wait:
                 self.rejected += 1
+                self.throttled += 0 if forced else 1
             else:
                 key = str(body.get("metadata", {}).get("event_payload", {}).get("key", ""))
                 self.received.append(Received(now, channel, key, str(body.get("text", ""))))
@@ -79,6 +82,15 @@ class SlackStandIn:
             return JSONResponse({"ok": False, "error": "ratelimited"}, status_code=429,
                                 headers={"Retry-After": str(math.ceil(wait))})
         return JSONResponse({"ok": True, "channel": channel, "ts": f"{now:.6f}"})
+
+    def counts(self) -> Counter[str]:
+        """Messages accepted per natural key (the outbox key rides along as message metadata)."""
+        with self._lock:
+            return Counter(r.key for r in self.received)
+
+    def duplicates(self) -> dict[str, int]:
+        """Keys accepted more than once, with how many times."""
+        return {key: n for key, n in self.counts().items() if n > 1}
 
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/api/chat.postMessage", self.post_message, methods=["POST"])])
