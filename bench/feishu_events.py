@@ -67,7 +67,7 @@ def main() -> None:
 
                 def say(text: str) -> None:
                     post(feishu.message("li", text, HOME))
-                    gateway.background.wait_idle(10)
+                    container.offload.wait_idle(10)
 
                 say('@MEMS 新建 "bench"')
                 for _ in range(n):
@@ -75,7 +75,7 @@ def main() -> None:
                 health = timed(n, lambda _: client.get("/healthz"))
                 events = [feishu.message("li", "@MEMS 帮助", HOME) for _ in range(n)]
                 acks = timed(n, lambda i: post(events[i]))
-                gateway.background.wait_idle(30)
+                container.offload.wait_idle(30)
                 clicks = [feishu.click("li", f"om_{i}", {"action": "task_start", "ref": f"T-{i + 1}",
                                                          "command": f"task start T-{i + 1}"}, HOME) for i in range(n)]
                 toasts: list[object] = []
