@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from adapters.feishu import gateway as feishu
+from adapters.slack import gateway as slack
 from bot.actions import Action, ActionId
 from bot.cards import Button, Card
 from bot.delivery import Delivery, backoff
@@ -17,6 +19,7 @@ from domain.people import Platform, Workspace
 from tests.fakes import FakeChatGateway, FakeClock, FakeOutboxStore, Store
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+LIMITS = {Platform.SLACK: slack.rate_limits, Platform.FEISHU: feishu.rate_limits}  # each adapter's own buckets
 
 
 class World:
@@ -24,7 +27,7 @@ class World:
         self.store = Store()
         self.store.table("workspaces")[1] = Workspace(platform, "T1", "team", "Asia/Shanghai", "en", "CNY", id=1)
         self.clock = FakeClock(NOW)
-        self.gateway = FakeChatGateway(platform)
+        self.gateway = FakeChatGateway(platform, limits=LIMITS.get(platform))
         self.outbox = FakeOutboxStore(self.store)
         self.delivery = Delivery(self.outbox, {platform: self.gateway}, self.clock, **delivery)  # type: ignore[arg-type]
 
