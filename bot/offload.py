@@ -71,9 +71,9 @@ class Offload:
         return future
 
     def _done(self, future: concurrent.futures.Future[Any]) -> None:
-        self._leave()
         if not future.cancelled() and future.exception() is not None:
             log.error("chat work failed", exc_info=future.exception())
+        self._leave()  # after the log: once idle, every failure has been told
 
     def _enter(self) -> None:
         with self._changed:

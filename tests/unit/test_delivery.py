@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from adapters.console.gateway import ConsoleGateway
 from adapters.feishu import gateway as feishu
 from adapters.slack import gateway as slack
 from bot.actions import Action, ActionId
@@ -19,7 +21,9 @@ from domain.people import Platform, Workspace
 from tests.fakes import FakeChatGateway, FakeClock, FakeOutboxStore, Store
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
-LIMITS = {Platform.SLACK: slack.rate_limits, Platform.FEISHU: feishu.rate_limits}  # each adapter's own buckets
+# each platform's own buckets, as its real gateway gives them
+LIMITS = {Platform.SLACK: slack.rate_limits, Platform.FEISHU: feishu.rate_limits,
+          Platform.CONSOLE: ConsoleGateway(io.StringIO()).limits}
 
 
 class World:
@@ -123,6 +127,22 @@ def test_a_channel_over_its_bucket_is_deferred_not_failed() -> None:
     assert sorted(waits) == [0, 0, *range(1, 11)]
     deferred = [r for r in world.store.table("outbox").values() if r.status is DeliveryStatus.PENDING]
     assert len(deferred) == 8 and all(r.attempts == 0 for r in deferred)
+
+
+@pytest.mark.parametrize(("platform", "expected"), [
+    (Platform.FEISHU, [0] * 5 + [0.2 * n for n in range(1, 8)]),  # 5 a second per chat after a burst of 5
+    (Platform.CONSOLE, [0] * 12),  # a terminal takes whatever comes
+])
+def test_each_platform_paces_a_chat_by_its_own_gateways_limits(platform: Platform, expected: list[float]) -> None:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    world = World(platform, limiter=MemoryRateLimiter(clock=lambda: 0.0), sleep=sleep)
+    world.add(12, kind="approval.pending", buttons=True)
+    assert world.run() == 12
+    assert sorted(waits) == pytest.approx(expected)
 
 
 def test_each_channel_has_its_own_bucket_and_feishu_also_an_app_bucket() -> None:
