@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
 from bot.cards import Card
-from bot.ports import Copy, DeliveryError, NewCopy, Sent
+from bot.ports import Copy, DeliveryError, Limit, NewCopy, Sent
 from domain.alerts import Evaluation, Snooze
 from domain.approval import ApprovalRequest, ApprovalStatus
 from domain.audit import AuditEntry
@@ -321,10 +321,13 @@ class FakeUnitOfWork:
 
 
 class FakeChatGateway:
-    """Records what would be sent, and when; scriptable: `fail(n, error)` makes the next n sends raise it."""
+    """Records what would be sent, and when; scriptable: `fail(n, error)` makes the next n sends raise it.
+    `limits`: the platform's rate buckets (a real adapter's `rate_limits`); none by default, as on the console."""
 
-    def __init__(self, platform: Platform = Platform.CONSOLE) -> None:
+    def __init__(self, platform: Platform = Platform.CONSOLE,
+                 limits: Callable[[Workspace, Target], tuple[Limit, ...]] | None = None) -> None:
         self.platform = platform
+        self._limits = limits
         self.sent: list[tuple[Target, Card, str]] = []
         self.updated: list[tuple[str, str, Card]] = []
         self.failures: list[DeliveryError] = []
@@ -334,6 +337,9 @@ class FakeChatGateway:
     def fail(self, times: int, error: DeliveryError) -> FakeChatGateway:
         self.failures.extend([error] * times)
         return self
+
+    def limits(self, workspace: Workspace, target: Target) -> tuple[Limit, ...]:
+        return self._limits(workspace, target) if self._limits else ()
 
     async def send(self, workspace: Workspace, target: Target, card: Card, idempotency_key: str) -> Sent:
         self.attempts.append((time.monotonic(), idempotency_key))

@@ -19,7 +19,7 @@ from bot.context import Context
 from bot.entry import bootstrap
 from domain.people import Platform
 from tests.builders import settings
-from tests.faults.harness import Db, Mems, environment, seed, wait_until
+from tests.faults.harness import Db, Mems, environment, seed
 from tests.standins.slack_limited import SlackStandIn
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
@@ -85,7 +85,8 @@ def test_the_loser_of_an_approval_race_is_told_who_decided(bot: bootstrap.Contai
         answers: dict[str, str] = {}
         start = threading.Barrier(2)
 
-        def approve(user: str, n: int = n) -> None:
+        def approve(user: str, n: int = n, start: threading.Barrier = start,
+                    answers: dict[str, str] = answers) -> None:
             start.wait()
             answers[user] = say(bot, user, f"approve A-{n} ok")
 
