@@ -7,7 +7,6 @@ waits as told and is not an attempt. `stop()` finishes what is in flight and giv
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import os
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.cards import Card
+from bot.delivery_leases import Leases
 from bot.delivery_pacing import SHORT_WAIT, GiveBack, Pacer
 from bot.inprocess.ratelimit import MemoryRateLimiter
 from bot.ports import ChatGateway, DeliveryError, Limit, NewCopy, OutboxStore, RateLimiter, Sent
@@ -34,11 +34,8 @@ MAX_ATTEMPTS = 8
 BASE_BACKOFF = 5.0
 MAX_BACKOFF = 3600.0
 NO_GATEWAY_WAIT = 300.0
-LEASE_USE = 0.75  # a row is never sent once this share of its lease (since the last renewal) is spent
 BATCH = 50  # a burst of foldable alerts for one recipient folds within one claim
 LEASE_SECONDS = 6.0
-RENEW_EVERY = 0.25  # of the lease
-BEAT_SECONDS = 2.0  # a worker's heartbeat; one unseen for three beats no longer takes a share of the buckets
 RECORD_PAUSE_MAX = 2.0
 # Alerts that may share one card when several wait for the same recipient (their buttons become the commands
 # the folded card names). Approval cards are never folded: each keeps its Approve / Reject and its own copy.
@@ -97,8 +94,7 @@ class Delivery:
         self.due_by: datetime | None = None  # `mems tick --at`: alerts held until then count as due
         self.stats: Counter[str] = Counter()
         self.stopping = False
-        self._renewed = float("-inf")
-        self._next_beat = 0.0
+        self.leases = Leases(store, clock, self.owner, lease_seconds, self._share)
         self._stopped: asyncio.Event | None = None
 
     def stop(self) -> None:
@@ -108,10 +104,12 @@ class Delivery:
         if self._stopped is not None:
             self._stopped.set()
 
+    def _share(self, workers: int) -> None:
+        self.limiter.share(workers)  # the limiter as it is now (tests swap it)
+
     def leave(self) -> None:
         """This worker is gone: it no longer takes a share of the rate buckets."""
-        with contextlib.suppress(Exception):
-            self.store.leave(self.owner)
+        self.leases.leave()
 
     async def drain(self, limit: int | None = None) -> int:
         """Deliver everything due now, keeping up to a window of messages in flight; returns how many rows
@@ -125,8 +123,8 @@ class Delivery:
         running: set[asyncio.Task[int]] = set()
         delivered, claimed_total, exhausted = 0, 0, False
         workspaces: dict[int, Workspace | None] = {}
-        await self._beat()
-        keeper = asyncio.create_task(self._keep_leases())
+        await self.leases.beat()
+        keeper = asyncio.create_task(self.leases.keep())
         try:
             while True:
                 room = window - len(running)
@@ -146,7 +144,7 @@ class Delivery:
             keeper.cancel()
             for task in running:  # only when the drain itself is cancelled: a forced stop
                 task.cancel()
-            await self._release()
+            await self.leases.release()  # anything left (a stop, rows that could not be grouped) goes back now
 
     async def _claim(self, limit: int, workspaces: dict[int, Workspace | None]) -> list[Group]:
         started = asyncio.get_running_loop().time()
@@ -157,12 +155,6 @@ class Delivery:
         except Exception as exc:  # the database is away: what is in flight goes on; the next run claims again
             log.warning("delivery could not claim rows (%s); trying again shortly", type(exc).__name__)
             return []
-
-    async def _release(self) -> None:
-        """Anything still leased to this worker (a stop, a claim whose rows could not be grouped) goes back now
-        rather than when its lease runs out."""
-        with contextlib.suppress(Exception):
-            await asyncio.shield(asyncio.to_thread(self.store.release, self.owner))
 
     async def _groups(self, claimed: Sequence[OutboxMessage], workspaces: dict[int, Workspace | None],
                       started: float) -> list[Group]:
@@ -188,10 +180,7 @@ class Delivery:
         return groups
 
     def lease_left(self, group: Group) -> float:
-        """Seconds this worker may still start sending the group's rows: well inside the lease, counted from the
-        claim or the last renewal, whichever is later."""
-        since = max(group.claimed_at, self._renewed)
-        return since + self.lease_seconds * LEASE_USE - asyncio.get_running_loop().time()
+        return self.leases.left(group.claimed_at)
 
     async def _deliver(self, group: Group, pacer: Pacer) -> int:
         attempts = max(m.attempts for m in group.messages)
@@ -336,29 +325,3 @@ class Delivery:
         finally:
             sleeper.cancel()
             waker.cancel()
-
-    async def _keep_leases(self) -> None:
-        """Renew this worker's leases while it lives, and keep its heartbeat."""
-        loop = asyncio.get_running_loop()
-        while True:
-            await asyncio.sleep(self.lease_seconds * RENEW_EVERY)
-            started = loop.time()
-            try:
-                await asyncio.to_thread(self.store.renew, self.owner, self.clock.now(), self.lease_seconds)
-                self._renewed = started
-            except Exception as exc:
-                log.warning("could not renew delivery leases (%s); unsent rows go back as they run out",
-                            type(exc).__name__)
-            await self._beat()
-
-    async def _beat(self) -> None:
-        """Tell the others this worker is alive, and take its share of the buckets kept in this process."""
-        loop = asyncio.get_running_loop()
-        if loop.time() < self._next_beat:
-            return
-        self._next_beat = loop.time() + BEAT_SECONDS
-        try:
-            workers = await asyncio.to_thread(self.store.heartbeat, self.owner, self.clock.now(), BEAT_SECONDS * 3)
-        except Exception:
-            return
-        self.limiter.share(workers)

@@ -156,15 +156,19 @@ def test_a_channel_over_its_bucket_is_deferred_not_failed() -> None:
     (Platform.CONSOLE, [0] * 12),  # a terminal takes whatever comes
 ])
 def test_each_platform_paces_a_chat_by_its_own_gateways_limits(platform: Platform, expected: list[float]) -> None:
-    waits: list[float] = []
+    world = World(platform, lease_seconds=60)
+    start = world.clock.now()
 
     async def sleep(seconds: float) -> None:
-        waits.append(seconds)
+        world.clock.advance(seconds=seconds)
 
-    world = World(platform, limiter=MemoryRateLimiter(clock=lambda: 0.0), sleep=sleep)
+    world.delivery.sleep = sleep
+    world.delivery.limiter = MemoryRateLimiter(clock=lambda: world.clock.now().timestamp())
     world.add(12, kind="approval.pending", buttons=True)
     assert world.run() == 12
-    assert sorted(waits) == pytest.approx(expected)
+    sent_at = sorted((r.sent_at - start).total_seconds() for r in world.store.table("outbox").values()
+                     if r.sent_at is not None)
+    assert sent_at == pytest.approx(expected, abs=0.02)
 
 
 def test_each_channel_has_its_own_bucket_and_feishu_also_an_app_bucket() -> None:
