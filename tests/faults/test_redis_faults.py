@@ -71,7 +71,7 @@ def test_two_workers_without_redis_share_the_platform_limit(
     workers = [Mems(tmp_path, f"worker{n}", env, "scheduler") for n in (1, 2)]
     assert wait_until(lambda: all("scheduler running" in w.log() for w in workers), 30)
     time.sleep(3.0)  # each has looked for work and heard of the other (a heartbeat every 2 s)
-    keys = seed(db, 120, 20)  # six for each of twenty channels: the per-channel limit binds
+    keys = seed(db, 360, 30)  # twelve for each of thirty channels: more than one claim, both workers send to each
     assert wait_until(lambda: set(keys) <= set(standin.counts()), 60, 0.2)
     for worker in workers:
         worker.signal(signal.SIGTERM)

@@ -41,11 +41,13 @@ def test_four_429s_in_a_row_are_waited_out_and_are_not_attempts(db: Db) -> None:
 
 
 def test_paced_at_the_moment_of_sending_a_busy_workspace_draws_no_429(db: Db) -> None:
-    keys = seed(db, 150, 30)  # five for each of thirty channels, sixteen sends in flight
-    standin = SlackStandIn(per_second=1.0, burst=3)
+    """Six messages for each of fifty channels, four sends in flight, 50 ms to each answer: sends wait for a free
+    sender; a slot booked before that wait would go out late, bunched with the next, and Slack would refuse it."""
+    keys = seed(db, 300, 50)
+    standin = SlackStandIn(per_second=1.0, burst=3, latency=0.05)
     with serving(standin) as api:
-        deliver(db, api, concurrency=16)
+        deliver(db, api, concurrency=4)
         while db.pending():
-            deliver(db, api, concurrency=16)
-    print(f"\n{len(keys)} messages over 30 channels: {standin.throttled} 429s")
+            deliver(db, api, concurrency=4)
+    print(f"\n{len(keys)} messages over 50 channels, 4 in flight: {standin.throttled} 429s")
     assert set(standin.counts()) == set(keys) and standin.throttled == 0

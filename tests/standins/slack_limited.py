@@ -38,6 +38,7 @@ class SlackStandIn:
     burst: int = 3
     script: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # forced answers, in order
     stall_at: int | None = None  # the n-th request (1-based) hangs until `release` is set
+    latency: float = 0.0  # seconds before each answer, after the limit was checked (a platform far away)
     received: list[Received] = field(default_factory=list)
     rejected: int = 0
     throttled: int = 0  # 429s because the bot went over the per-channel limit (not scripted ones)
@@ -71,6 +72,8 @@ class SlackStandIn:
             else:
                 key = str(body.get("metadata", {}).get("event_payload", {}).get("key", ""))
                 self.received.append(Received(now, channel, key, str(body.get("text", ""))))
+        if self.latency:
+            await asyncio.sleep(self.latency)
         if number == self.stall_at:
             while not self.release.is_set():
                 await asyncio.sleep(0.05)
