@@ -46,9 +46,11 @@ class Breaker:
 
     def call(self, what: str, fn: Callable[[], T]) -> tuple[bool, T | None]:
         """(True, the answer) from Redis, or (False, None) when Redis is skipped or failed."""
-        if self._failing and (self._clock() < self._open_until or not self._trial.acquire(blocking=False)):
-            return False, None
-        trial = self._failing
+        trial = False
+        if self._failing:
+            if self._clock() < self._open_until or not self._trial.acquire(blocking=False):
+                return False, None
+            trial = True  # this caller alone tries Redis again
         try:
             answer = fn()
         except redis.RedisError as exc:

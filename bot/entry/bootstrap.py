@@ -131,6 +131,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
                         batch=settings.delivery_batch,
                         concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
+    closers.append(delivery.leave)  # before the engine goes: its heartbeat no longer counts among the workers
     offload = Offload()
     closers.append(offload.close)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,

@@ -193,3 +193,12 @@ def test_a_429_holds_the_whole_channel() -> None:
 def test_backoff_grows_exponentially_with_jitter() -> None:
     assert 2.5 <= backoff(1) <= 5 and 5 <= backoff(2) <= 10 and 20 <= backoff(4) <= 40
     assert backoff(40) <= 3600
+
+
+def test_two_workers_without_a_shared_store_each_take_half_of_every_bucket() -> None:
+    limiter = MemoryRateLimiter(clock=lambda: 0.0)
+    channel = Limit("slack:T1:channel:A", 1.0, 2)
+    limiter.share(2)  # two workers alive: half the rate, half the burst
+    assert [limiter.reserve([channel], 10).wait for _ in range(3)] == [0, 2, 4]
+    limiter.share(1)
+    assert MemoryRateLimiter(clock=lambda: 0.0).reserve([channel], 10).wait == 0
