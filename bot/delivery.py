@@ -123,6 +123,7 @@ class Delivery:
         running: set[asyncio.Task[int]] = set()
         delivered, claimed_total, exhausted = 0, 0, False
         workspaces: dict[int, Workspace | None] = {}
+        claimed_ids: set[int] = set()
         await self.leases.beat()
         keeper = asyncio.create_task(self.leases.keep())
         try:
@@ -130,6 +131,7 @@ class Delivery:
                 room = window - len(running)
                 if not (exhausted or self.stopping) and room > 0 and (limit is None or claimed_total < limit):
                     groups = await self._claim(min(self.batch, room), workspaces)
+                    claimed_ids.update(i for g in groups for i in g.ids)
                     claimed_total += sum(len(g.messages) for g in groups)
                     exhausted = not groups
                     running |= {asyncio.create_task(self._deliver(g, pacer)) for g in groups}
@@ -144,16 +146,23 @@ class Delivery:
             keeper.cancel()
             for task in running:  # only when the drain itself is cancelled: a forced stop
                 task.cancel()
-            await self.leases.release()  # anything left (a stop, rows that could not be grouped) goes back now
+            await self.leases.release(claimed_ids)  # anything this drain still holds (a forced stop) goes back now
 
     async def _claim(self, limit: int, workspaces: dict[int, Workspace | None]) -> list[Group]:
         started = asyncio.get_running_loop().time()
         try:
             claimed = await asyncio.to_thread(self.store.claim, self.clock.now(), limit, self.lease_seconds,
                                               self.owner, self.due_by)
-            return await self._groups(claimed, workspaces, started)
         except Exception as exc:  # the database is away: what is in flight goes on; the next run claims again
             log.warning("delivery could not claim rows (%s); trying again shortly", type(exc).__name__)
+            return []
+        ids = [m.id for m in claimed if m.id is not None]
+        self.leases.hold(ids)
+        try:
+            return await self._groups(claimed, workspaces, started)
+        except Exception as exc:
+            log.warning("delivery could not prepare %d rows (%s); giving them back", len(ids), type(exc).__name__)
+            await self.leases.release(ids)
             return []
 
     async def _groups(self, claimed: Sequence[OutboxMessage], workspaces: dict[int, Workspace | None],
@@ -183,6 +192,12 @@ class Delivery:
         return self.leases.left(group.claimed_at)
 
     async def _deliver(self, group: Group, pacer: Pacer) -> int:
+        try:
+            return await self._settle(group, pacer)
+        finally:
+            self.leases.drop(group.ids)  # settled, or its lease runs out on its own: no longer renewed
+
+    async def _settle(self, group: Group, pacer: Pacer) -> int:
         attempts = max(m.attempts for m in group.messages)
         count = len(group.messages)
         while True:

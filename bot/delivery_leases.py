@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from bot.ports import OutboxStore
 from domain.ports import Clock
@@ -26,8 +26,15 @@ class Leases:
         self.owner = owner
         self.lease_seconds = lease_seconds
         self.share = share  # told how many workers are alive
+        self.held: set[int] = set()  # rows claimed and not yet settled, by every drain of this worker
         self._renewed = float("-inf")
         self._next_beat = 0.0
+
+    def hold(self, ids: Iterable[int]) -> None:
+        self.held.update(ids)
+
+    def drop(self, ids: Iterable[int]) -> None:
+        self.held.difference_update(ids)
 
     def left(self, claimed_at: float) -> float:
         """Seconds in which a row claimed at loop time `claimed_at` may still start going out: well inside its lease,
@@ -36,13 +43,16 @@ class Leases:
         return since + self.lease_seconds * LEASE_USE - asyncio.get_running_loop().time()
 
     async def keep(self) -> None:
-        """Renew every lease this worker holds, and beat, until cancelled."""
+        """Renew the leases of the rows this worker holds (never an orphan: a row whose settling failed is dropped
+        and comes back when its lease runs out), and beat, until cancelled."""
         loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.lease_seconds * RENEW_EVERY)
             started = loop.time()
             try:
-                await asyncio.to_thread(self.store.renew, self.owner, self.clock.now(), self.lease_seconds)
+                if self.held:
+                    await asyncio.to_thread(self.store.renew, self.owner, sorted(self.held), self.clock.now(),
+                                            self.lease_seconds)
                 self._renewed = started
             except Exception as exc:
                 log.warning("could not renew delivery leases (%s); unsent rows go back as they run out",
@@ -61,10 +71,13 @@ class Leases:
             return
         self.share(workers)
 
-    async def release(self) -> None:
-        """Anything still leased to this worker goes back now rather than when its lease runs out."""
-        with contextlib.suppress(Exception):
-            await asyncio.shield(asyncio.to_thread(self.store.release, self.owner))
+    async def release(self, ids: Iterable[int]) -> None:
+        """These rows, still leased to this worker, go back now rather than when their lease runs out."""
+        leftover = sorted(self.held.intersection(ids))
+        self.drop(leftover)
+        if leftover:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(asyncio.to_thread(self.store.release, self.owner, leftover))
 
     def leave(self) -> None:
         with contextlib.suppress(Exception):

@@ -75,11 +75,11 @@ class OutboxStore(Protocol):
               due_by: datetime | None = None) -> Sequence[OutboxMessage]:
         """Lease due rows; `now` is the real time, `due_by` a later moment whose held alerts count as due."""
         ...
-    def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
-        """Extend the leases `owner` still holds."""
+    def renew(self, owner: str, ids: Sequence[int], now: datetime, lease_seconds: float) -> int:
+        """Extend the leases `owner` still holds on these rows."""
         ...
-    def release(self, owner: str) -> int:
-        """Give back every row `owner` holds, no attempt counted."""
+    def release(self, owner: str, ids: Sequence[int]) -> int:
+        """Give back these rows if `owner` still holds them, no attempt counted."""
         ...
     def heartbeat(self, owner: str, now: datetime, ttl_seconds: float) -> int:
         """Record that `owner` is alive; answer how many workers are."""

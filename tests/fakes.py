@@ -376,18 +376,18 @@ class FakeOutboxStore:
             m.meta.update(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
         return [copy.deepcopy(m) for m in due]
 
-    def _held_by(self, owner: str) -> list[OutboxMessage]:
-        return [m for m in self._rows().values()
-                if m.status is DeliveryStatus.PENDING and m.meta.get("lease_owner") == owner]
+    def _held_by(self, owner: str, ids: Sequence[int]) -> list[OutboxMessage]:
+        return [m for i, m in self._rows().items()
+                if i in ids and m.status is DeliveryStatus.PENDING and m.meta.get("lease_owner") == owner]
 
-    def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
-        held = self._held_by(owner)
+    def renew(self, owner: str, ids: Sequence[int], now: datetime, lease_seconds: float) -> int:
+        held = self._held_by(owner, ids)
         for m in held:
             m.meta["lease_until"] = now + timedelta(seconds=lease_seconds)
         return len(held)
 
-    def release(self, owner: str) -> int:
-        held = self._held_by(owner)
+    def release(self, owner: str, ids: Sequence[int]) -> int:
+        held = self._held_by(owner, ids)
         for m in held:
             m.meta.pop("lease_owner", None)
             m.meta.pop("lease_until", None)

@@ -57,19 +57,22 @@ class SqlOutboxStore:
             rows = session.exec(select(OutboxRow).where(col(OutboxRow.id).in_(won)).order_by(col(OutboxRow.id)))
             return [mappers.outbox(r) for r in rows.all()]
 
-    def renew(self, owner: str, now: datetime, lease_seconds: float) -> int:
-        """Extend every lease `owner` still holds; a worker that dies stops renewing, and its rows come back once
-        their short lease runs out."""
+    @staticmethod
+    def _held(owner: str, ids: Sequence[int]) -> ColumnElement[bool]:
+        return and_(col(OutboxRow.id).in_(list(ids)), col(OutboxRow.lease_owner) == owner, text(PENDING_DELIVERY))
+
+    def renew(self, owner: str, ids: Sequence[int], now: datetime, lease_seconds: float) -> int:
+        """Extend the leases `owner` still holds on these rows; a worker that dies stops renewing, and its rows come
+        back once their short lease runs out."""
         with self.session_factory() as session, session.begin():
-            stmt = (update(OutboxRow).where(col(OutboxRow.lease_owner) == owner, text(PENDING_DELIVERY))
-                    .values(lease_until=now + timedelta(seconds=lease_seconds)))
+            stmt = update(OutboxRow).where(self._held(owner, ids)).values(
+                lease_until=now + timedelta(seconds=lease_seconds))
             return int(session.exec(stmt).rowcount)
 
-    def release(self, owner: str) -> int:
-        """Give back every row `owner` holds, due as before, no attempt counted (a worker shutting down)."""
+    def release(self, owner: str, ids: Sequence[int]) -> int:
+        """Give back these rows if `owner` still holds them, due as before, no attempt counted (a worker stopping)."""
         with self.session_factory() as session, session.begin():
-            stmt = (update(OutboxRow).where(col(OutboxRow.lease_owner) == owner, text(PENDING_DELIVERY))
-                    .values(**NO_LEASE))
+            stmt = update(OutboxRow).where(self._held(owner, ids)).values(**NO_LEASE)
             return int(session.exec(stmt).rowcount)
 
     def heartbeat(self, owner: str, now: datetime, ttl_seconds: float) -> int:
