@@ -17,6 +17,8 @@ from adapters.db.repositories import (
     SqlMemberRepository,
     SqlMetricsRepository,
     SqlOutboxRepository,
+    SqlPortfolioRepository,
+    SqlSignInRepository,
     SqlSubscriptionRepository,
     SqlTaskRepository,
     SqlTokenRepository,
@@ -32,6 +34,8 @@ from domain.ports import (
     MemberRepository,
     MetricsRepository,
     OutboxRepository,
+    PortfolioRepository,
+    SignInRepository,
     SubscriptionRepository,
     TaskRepository,
     TokenRepository,
@@ -53,6 +57,8 @@ class SqlUnitOfWork:
     subscriptions: SubscriptionRepository
     anomalies: AnomalyRepository
     tokens: TokenRepository
+    portfolio: PortfolioRepository
+    signins: SignInRepository
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
@@ -78,6 +84,8 @@ class SqlUnitOfWork:
         self.subscriptions = SqlSubscriptionRepository(session)
         self.anomalies = SqlAnomalyRepository(session)
         self.tokens = SqlTokenRepository(session)
+        self.portfolio = SqlPortfolioRepository(session)
+        self.signins = SqlSignInRepository(session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
