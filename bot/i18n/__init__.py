@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.i18n.alerts import ALERTS
 from bot.i18n.anomalies import ANOMALIES
+from bot.i18n.dashboard import DASHBOARD
 from bot.i18n.errors import ERRORS
 from bot.i18n.feishu import FEISHU
 from bot.i18n.labels import LABELS
@@ -31,6 +32,7 @@ def register(words: Words) -> None:
 
 for _table in (ERRORS, LABELS, ALERTS, METRICS, ANOMALIES, TOKENS, FEISHU, SLACK):
     register(_table)
+register(DASHBOARD)  # the portfolio and the web dashboard
 
 
 class _Params(dict[str, Any]):
