@@ -15,6 +15,7 @@ from adapters.charts.links import SignedLinks, derive_key
 from adapters.charts.png import PngCharts
 from adapters.console.gateway import ConsoleGateway
 from adapters.db import health as database
+from adapters.db.bulk import SqlBulkLoader
 from adapters.db.engine import make_engine, session_factory
 from adapters.db.migrate import ensure_current
 from adapters.db.outbox_store import SqlOutboxStore
@@ -25,7 +26,16 @@ from bot.delivery import Delivery
 from bot.env import Deps
 from bot.inprocess.dedupe import MemoryDeduper
 from bot.inprocess.ratelimit import LocalScanLock, MemoryRateLimiter
-from bot.ports import ChartImages, ChartLinks, ChatGateway, Deduper, OutboxStore, RateLimiter, ScanLock
+from bot.ports import (
+    BulkLoader,
+    ChartImages,
+    ChartLinks,
+    ChatGateway,
+    Deduper,
+    OutboxStore,
+    RateLimiter,
+    ScanLock,
+)
 from bot.settings import Settings
 from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
@@ -78,6 +88,7 @@ class Container:
     slack: SlackRuntime | None = None  # what the Slack router needs, when Slack is set up
     feishu: FeishuGateway | None = None  # the Feishu gateway carries what its router needs, when Feishu is set up
     chart_links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: chart images served at /charts/<token>.png
+    bulk: BulkLoader | None = None  # many rows per statement (`mems demo`, benchmarks); None over test fakes
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -85,13 +96,13 @@ class Container:
 
 
 def _storage(settings: Settings) -> tuple[Callable[[], UnitOfWork], OutboxStore, dict[str, Probe],
-                                          list[Callable[[], None]]]:
+                                          list[Callable[[], None]], BulkLoader]:
     engine = make_engine(settings.database_url)
     if engine.dialect.name == "sqlite":
         ensure_current(settings.database_url, engine)  # a laptop's SQLite file is brought up to date on its own
     sessions = session_factory(engine)
     return (lambda: SqlUnitOfWork(sessions)), SqlOutboxStore(sessions), \
-        {"database": lambda: database.probe(engine)}, [engine.dispose]
+        {"database": lambda: database.probe(engine)}, [engine.dispose], SqlBulkLoader(sessions)
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
@@ -101,8 +112,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     probes: dict[str, Probe] = {}
     closers: list[Callable[[], None]] = []
+    bulk: BulkLoader | None = None
     if uow_factory is None or outbox is None:
-        uow_factory, outbox, probes, closers = _storage(settings)
+        uow_factory, outbox, probes, closers, bulk = _storage(settings)
     deps = Deps(settings=settings, templates=catalog.load(settings.templates_dir),
                 policy=policy.load(settings.approval_policy))
     kicker = Kicker()
@@ -118,7 +130,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
                         concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
-                     closers, scan_lock, slack=slack, feishu=feishu_gateway, chart_links=chart_links)
+                     closers, scan_lock, slack=slack, feishu=feishu_gateway, chart_links=chart_links, bulk=bulk)
 
 
 def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe],
