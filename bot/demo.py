@@ -117,8 +117,8 @@ class Generator:
         found.requests = self.requests(campaign, budget, members)
         if status is not Status.PLANNING:
             found.metrics = self.metrics(campaign, size, found.requests[0].amount.amount)
-            found.spend = [SpendEntry(self.workspace_id, 0, Money(Decimal(self.rng.randint(20, 90)) * 100,
-                                                                   self.currency), "venue and printing", "fay",
+            fees = (budget * Decimal(self.rng.randint(2, 5)) / 100).quantize(Decimal("1"))
+            found.spend = [SpendEntry(self.workspace_id, 0, Money(fees, self.currency), "venue and printing", "fay",
                                       self._at(start + timedelta(days=2), 11))]
         return found
 
@@ -171,7 +171,7 @@ class Generator:
         last = min(c.end, self.today - timedelta(days=1))
         first = max(c.start, last - timedelta(days=size.days - 1))
         pace = self.rng.choice((0.55, 0.85, 1.0, 1.0, 1.05, 1.35))
-        daily = float(approved) * pace / (((c.end - c.start).days + 1) * size.channels)
+        daily = float(approved) * 0.9 * pace / (((c.end - c.start).days + 1) * size.channels)
         rows = []
         for channel in CHANNELS[:size.channels]:
             ctr, cvr, cpc = self.rng.uniform(0.012, 0.035), self.rng.uniform(0.02, 0.06), self.rng.uniform(1.2, 4.5)

@@ -15,7 +15,7 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "portfolio.overdue": ("{count} overdue", "{count} 个逾期"),
     "portfolio.pending": ("{count} waiting", "{count} 个待审批"),
     "portfolio.anomalies": ("{count} anomaly alert(s)", "{count} 个异常提醒"),
-    "hint.overview": ("Details: show C-1 · all of it in the browser: dashboard", "详情：查看 C-1 · 在浏览器中查看全部：仪表盘"),
+    "hint.overview": ("Details: show <C-id> · in the browser: dashboard", "详情：查看 <活动编号> · 在浏览器中查看：仪表盘"),
     "hint.overview_more": ("The {shown} riskiest of {total}; type dashboard for all of them in the browser.", "风险最高的 {shown} 个（共 {total} 个）；输入“仪表盘”在浏览器中查看全部。"),
     "risk.over_budget": ("over budget", "超出预算"),
     "risk.overspending": ("spending fast", "花费过快"),

@@ -14,8 +14,11 @@
              custom_class: t.custom_class };
   });
   var lang = holder.getAttribute("data-lang") === "zh" ? "zh" : "en";
+  var first = tasks.reduce(function (m, t) { return t.start < m ? t.start : m; }, tasks[0].start);
+  var last = tasks.reduce(function (m, t) { return t.end > m ? t.end : m; }, tasks[0].end);
+  var days = (Date.parse(last) - Date.parse(first)) / 86400000;
   new Gantt(holder, tasks, {
-    view_mode: "Day", language: lang, readonly: true, today_button: false, view_mode_select: false,
+    view_mode: days > 45 ? "Week" : "Day", language: lang, readonly: true, today_button: false, view_mode_select: false,
     holidays: {}, popup_on: "hover", scroll_to: "today", infinite_padding: false, container_height: "auto",
     bar_height: 22, padding: 14
   });
