@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.portfolio import Scope
 from bot.actions import Action, ActionId
 from bot.dashboard import Dashboard, Viewer
+from bot.portfolio import Scope
 from domain.notifications import AlertKind
 from domain.task import TaskStatus
 from tests.builders import TestBot
