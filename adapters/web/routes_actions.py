@@ -41,8 +41,10 @@ async def act(request: Request, who: SignedIn, service: Service, action: Annotat
         ok, text = False, tr(who.lang, "web.action_unknown")
     else:
         ok, text = not reply.is_error, plain(reply.card.title or reply.text, {})
-    if "application/json" in accept:
-        return JSONResponse({"ok": ok, "message": text}, status_code=200 if ok else 409, headers=PRIVATE)
-    answer = RedirectResponse(_back(back), status_code=303, headers=PRIVATE)
+    answer: Response
+    if "application/json" in accept:  # the script reloads the page, which then shows the answer too
+        answer = JSONResponse({"ok": ok, "message": text}, status_code=200 if ok else 409, headers=PRIVATE)
+    else:
+        answer = RedirectResponse(_back(back), status_code=303, headers=PRIVATE)
     remember(answer, ok, text, is_https(request, request.app.state.web_trust_proxy))
     return answer
