@@ -78,7 +78,7 @@ DASHBOARD: dict[str, tuple[str, str]] = {
     "web.step": ("step {step} of {steps}: {role}", "第 {step}/{steps} 步：{role}"),
     "web.decision": ("step {step}: {who} {outcome} at {at}", "第 {step} 步：{who} {outcome}，{at}"),
     "web.reject_reason": ("Reason for rejecting", "驳回原因"),
-    "web.kpis": ("KPIs", "KPI"),
+    "web.kpis": ("KPIs", "关键指标"),
     "web.kpis.empty": ("No metrics recorded yet.", "还没有录入数据。"),
     "web.chart.days": ("By day", "按天"),
     "web.chart.channels": ("By channel", "按渠道"),
