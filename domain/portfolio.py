@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from domain.campaign import Campaign
 from domain.ledger import Ledger, Pace, Pacing
-from domain.metrics import Kpis, meets
+from domain.metrics import meets
 from domain.money import Money
 
 
@@ -47,7 +47,8 @@ class Figures:
     requested: Decimal
     pending: int  # requests waiting for a decision
     spent_entries: Decimal
-    media: Kpis
+    media_spend: Decimal  # from the daily metrics
+    revenue: Decimal
     tasks: int
     open_tasks: int
     overdue: int
@@ -78,7 +79,7 @@ def ledger_from(f: Figures) -> Ledger:
     currency = f.campaign.currency
     return Ledger(planned=f.campaign.budget, requested=Money(f.requested, currency),
                   approved=Money(f.approved, currency), spent_entries=Money(f.spent_entries, currency),
-                  spent_media=Money(f.media.spend, currency))
+                  spent_media=Money(f.media_spend, currency))
 
 
 def risks_of(f: Figures, ledger: Ledger, pacing: Pacing | None, roi_met: bool | None) -> tuple[Risk, ...]:
@@ -109,7 +110,7 @@ def summarize(f: Figures, today: date) -> Summary:
     ledger = ledger_from(f)
     pacing = ledger.pacing(f.campaign.days(), today) if f.campaign.is_open else None
     target = f.campaign.kpis.get("roi")
-    roi = f.media.roi
+    roi = f.revenue / f.media_spend if f.media_spend else None
     met = meets("roi", roi, target) if target is not None else None
     risks = risks_of(f, ledger, pacing, met)
     score = sum(WEIGHTS[r] for r in risks) + _beyond_one(f.overdue) + _beyond_one(f.anomalies)

@@ -314,13 +314,14 @@ class FakePortfolio(_Repo):
                     or (owner is not None and c.owner != owner):
                 continue
             requests, tasks = self._of("approvals", c.pk), self._of("tasks", c.pk)
+            media = totals(self._of("metrics", c.pk))
             approved = sum((r.amount.amount for r in requests if r.status is ApprovalStatus.APPROVED), Decimal(0))
             pending = [r for r in requests if r.status is ApprovalStatus.PENDING]
             anomalies = [e for e in self._of("anomalies", c.pk) if e.outcome is AlertOutcome.ALERTED
                          and e.acknowledged_by is None and e.day >= anomalies_since]
             found.append(Figures(c, approved, sum((r.amount.amount for r in pending), Decimal(0)), len(pending),
                                  sum((e.amount.amount for e in self._of("ledger", c.pk)), Decimal(0)),
-                                 totals(self._of("metrics", c.pk)), len(tasks), sum(t.is_open for t in tasks),
+                                 media.spend, media.revenue, len(tasks), sum(t.is_open for t in tasks),
                                  sum(t.is_overdue(now) for t in tasks), len(anomalies)))
         return found
 

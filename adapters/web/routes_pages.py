@@ -12,6 +12,7 @@ from adapters.web.deps import Service, SignedIn, words
 from adapters.web.flash import render
 from bot.portfolio import Scope
 from domain import refs
+from domain.portfolio import Level
 
 router = APIRouter(include_in_schema=False)
 SCOPES = {s.value: s for s in Scope}
@@ -21,7 +22,10 @@ SCOPES = {s.value: s for s in Scope}
 async def portfolio(request: Request, who: SignedIn, service: Service, scope: str = "active") -> Response:
     chosen = SCOPES.get(scope, Scope.ACTIVE)
     found = await run_in_threadpool(service.portfolio, who, chosen)
-    return render(request, who, "portfolio.html", words(who, found.names), view=found, scopes=tuple(Scope))
+    w = words(who, found.names)
+    risky = sum(1 for s in found.summaries if s.level is Level.HIGH)
+    return render(request, who, "portfolio.html", w, scope=chosen, scopes=tuple(Scope), risky=risky,
+                  rows=views.portfolio_rows(found.summaries, w))
 
 
 @router.get("/campaigns/{ref}", response_class=HTMLResponse)

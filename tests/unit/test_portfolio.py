@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from domain.campaign import Campaign, Status
-from domain.metrics import Kpis
 from domain.money import Money
 from domain.portfolio import Figures, Level, Risk, riskiest_first, summarize
 from tests.builders import TestBot
@@ -23,8 +22,8 @@ def figures(number: int, *, approved: str = "10000", spent: str = "0", media: st
     c = Campaign(1, f"C{number}", "olive", "local", "olive", datetime(2026, 10, 1, tzinfo=UTC), "CNY", Status.ACTIVE,
                  Money(Decimal("50000"), "CNY"), start=days[0], end=days[1],
                  kpis={"roi": Decimal(roi)} if roi else {}, id=number)
-    return Figures(c, Decimal(approved), Decimal(0), pending, Decimal(spent),
-                   Kpis(spend=Decimal(media), revenue=Decimal(revenue)), 10, 5, overdue, anomalies)
+    return Figures(c, Decimal(approved), Decimal(0), pending, Decimal(spent), Decimal(media), Decimal(revenue), 10, 5,
+                   overdue, anomalies)
 
 
 def test_spending_more_than_approved_comes_before_an_overdue_task() -> None:
