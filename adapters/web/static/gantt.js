@@ -18,8 +18,8 @@
   var last = tasks.reduce(function (m, t) { return t.end > m ? t.end : m; }, tasks[0].end);
   var days = (Date.parse(last) - Date.parse(first)) / 86400000;
   new Gantt(holder, tasks, {
-    view_mode: days > 45 ? "Week" : "Day", language: lang, readonly: true, today_button: false, view_mode_select: false,
-    holidays: {}, popup_on: "hover", scroll_to: "today", infinite_padding: false, container_height: "auto",
+    view_mode: days > 45 ? "Week" : "Day", column_width: days > 45 ? 70 : 38, language: lang, readonly: true, today_button: false, view_mode_select: false,
+    holidays: {}, popup_on: "hover", scroll_to: first, infinite_padding: false, container_height: "auto",
     bar_height: 22, padding: 14
   });
 })();
