@@ -20,10 +20,8 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adapters.feishu.gateway import FeishuGateway
 from bot.entry import bootstrap
 from bot.entry.web import create_app
-from domain.people import Platform
 from tests.integration.feishu.conftest import API_URL, feishu_settings
 from tests.standins.feishu import OpenApi
 from tests.standins.feishu_events import Feishu, wire
@@ -52,8 +50,6 @@ def main() -> None:
     n = parser.parse_args().n
     with tempfile.TemporaryDirectory() as tmp:
         container = bootstrap.build(feishu_settings(f"sqlite:///{tmp}/mems.db"))
-        gateway = container.gateways[Platform.FEISHU]
-        assert isinstance(gateway, FeishuGateway)
         api, feishu = OpenApi(), Feishu()
         feishu.person("li", "ou_li")
         with respx.mock(base_url=API_URL, assert_all_called=False) as router:
@@ -67,7 +63,7 @@ def main() -> None:
 
                 def say(text: str) -> None:
                     post(feishu.message("li", text, HOME))
-                    gateway.background.wait_idle(10)
+                    container.offload.wait_idle(10)
 
                 say('@MEMS 新建 "bench"')
                 for _ in range(n):
@@ -75,7 +71,7 @@ def main() -> None:
                 health = timed(n, lambda _: client.get("/healthz"))
                 events = [feishu.message("li", "@MEMS 帮助", HOME) for _ in range(n)]
                 acks = timed(n, lambda i: post(events[i]))
-                gateway.background.wait_idle(30)
+                container.offload.wait_idle(30)
                 clicks = [feishu.click("li", f"om_{i}", {"action": "task_start", "ref": f"T-{i + 1}",
                                                          "command": f"task start T-{i + 1}"}, HOME) for i in range(n)]
                 toasts: list[object] = []

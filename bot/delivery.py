@@ -16,7 +16,6 @@ from datetime import timedelta
 
 from bot.cards import Card
 from bot.inprocess.ratelimit import MemoryRateLimiter
-from bot.limits import limits_for
 from bot.ports import ChatGateway, DeliveryError, Limit, OutboxStore, RateLimiter
 from bot.presenters.alerts import folded_card
 from domain.notifications import AlertKind, OutboxMessage
@@ -131,7 +130,8 @@ class Delivery:
                 workspaces[lead.workspace_id] = await asyncio.to_thread(self.store.workspace, lead.workspace_id)
             workspace = workspaces[lead.workspace_id]
             gateway = self.gateways.get(workspace.platform) if workspace else None
-            limits = limits_for(workspace, lead.target) if workspace and lead.kind != AlertKind.CARD_UPDATE else ()
+            limits = (gateway.limits(workspace, lead.target)
+                      if gateway and workspace and lead.kind != AlertKind.CARD_UPDATE else ())
             groups.append(Group(messages, workspace, gateway, limits))
         return groups
 

@@ -34,7 +34,13 @@ class Sent:
 
 
 class ChatGateway(Protocol):
+    """Sends cards to one platform and updates the copies sent; knows that platform's sending limits."""
+
     platform: Platform
+
+    def limits(self, workspace: Workspace, target: Target) -> tuple[Limit, ...]:
+        """The rate buckets a send to `target` waits for (none where the platform has no limit)."""
+        ...
 
     async def send(self, workspace: Workspace, target: Target, card: Card, idempotency_key: str) -> Sent: ...
 

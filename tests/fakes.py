@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from bot.cards import Card
-from bot.ports import Copy, DeliveryError, Sent
+from bot.ports import Copy, DeliveryError, Limit, Sent
 from domain.alerts import Evaluation, Snooze
 from domain.alerts import Outcome as AlertOutcome
 from domain.approval import ApprovalRequest, ApprovalStatus
@@ -384,10 +384,13 @@ class FakeUnitOfWork:
 
 
 class FakeChatGateway:
-    """Records what would be sent, and when; scriptable: `fail(n, error)` makes the next n sends raise it."""
+    """Records what would be sent, and when; scriptable: `fail(n, error)` makes the next n sends raise it.
+    `limits`: the platform's rate buckets (a real adapter's `rate_limits`); none by default, as on the console."""
 
-    def __init__(self, platform: Platform = Platform.CONSOLE) -> None:
+    def __init__(self, platform: Platform = Platform.CONSOLE,
+                 limits: Callable[[Workspace, Target], tuple[Limit, ...]] | None = None) -> None:
         self.platform = platform
+        self._limits = limits
         self.sent: list[tuple[Target, Card, str]] = []
         self.updated: list[tuple[str, str, Card]] = []
         self.failures: list[DeliveryError] = []
@@ -397,6 +400,9 @@ class FakeChatGateway:
     def fail(self, times: int, error: DeliveryError) -> FakeChatGateway:
         self.failures.extend([error] * times)
         return self
+
+    def limits(self, workspace: Workspace, target: Target) -> tuple[Limit, ...]:
+        return self._limits(workspace, target) if self._limits else ()
 
     async def send(self, workspace: Workspace, target: Target, card: Card, idempotency_key: str) -> Sent:
         self.attempts.append((time.monotonic(), idempotency_key))

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from adapters.console.render import render
 from bot.cards import Card
-from bot.ports import Sent
+from bot.ports import Limit, Sent
 from domain.notifications import Target, TargetKind
 from domain.people import Platform, Workspace
 
@@ -18,6 +18,9 @@ class ConsoleGateway:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self._ids = itertools.count(1)
+
+    def limits(self, workspace: Workspace, target: Target) -> tuple[Limit, ...]:
+        return ()  # a terminal takes whatever comes
 
     def _print(self, heading: str, card: Card) -> None:
         self.out.write(f"── {heading} ──\n{render(card)}\n")

@@ -1,5 +1,5 @@
-"""The Feishu ChatGateway: outbox messages become cards sent to a chat or a person, and copies are patched in place.
-It also carries what the Feishu endpoint needs (the client, the bot's identity, the background work, chart uploads)."""
+"""The Feishu chat gateway: outbox messages become cards sent to a chat or a person, and copies are patched in place;
+its rate limits are Feishu's (5 a second per chat, 50 a second per app)."""
 
 from __future__ import annotations
 
@@ -7,30 +7,35 @@ import logging
 from typing import Any
 
 from adapters.feishu import client as api
-from adapters.feishu.background import Background
+from adapters.feishu.charts import ChartUploads
 from adapters.feishu.client import FeishuClient
 from adapters.feishu.errors import FeishuError
-from adapters.feishu.identity import BotIdentity
-from adapters.feishu.images import ChartUploads
 from adapters.feishu.render import render
 from bot.cards import Card
-from bot.ports import ChartImages, Sent
-from bot.settings import Settings
+from bot.ports import ChartImages, Limit, Sent
 from domain.notifications import Target, TargetKind
 from domain.people import Platform, Workspace
 
 log = logging.getLogger(__name__)
+PER_CHAT = (5.0, 5)  # message sends: 5 a second per user and per group (shared by every bot in it)
+PER_APP = (50.0, 50)  # and 50 a second per app
+
+
+def rate_limits(workspace: Workspace, target: Target) -> tuple[Limit, ...]:
+    """The rate buckets a send to `target` waits for: its chat's, and the app's."""
+    scope = f"{workspace.platform.value}:{workspace.external_id}:{target}"
+    return Limit(scope, *PER_CHAT), Limit("feishu:app", *PER_APP)
 
 
 class FeishuGateway:
     platform = Platform.FEISHU
 
-    def __init__(self, client: FeishuClient, identity: BotIdentity | None = None,
-                 background: Background | None = None, charts: ChartImages | None = None) -> None:
+    def __init__(self, client: FeishuClient, charts: ChartImages | None = None) -> None:
         self.client = client
-        self.identity = identity or BotIdentity(client)
-        self.background = background or Background()
         self.charts = ChartUploads(client, charts)
+
+    def limits(self, workspace: Workspace, target: Target) -> tuple[Limit, ...]:
+        return rate_limits(workspace, target)
 
     async def render(self, card: Card, lang: str) -> dict[str, Any]:
         """The card as Feishu JSON, its chart uploaded as an image first (as text if that fails)."""
@@ -52,12 +57,3 @@ class FeishuGateway:
             if not exc.permanent:
                 raise
             log.warning("Feishu card %s in %s cannot be updated: %s", message_ref, channel, exc.reason)
-
-
-def connect(settings: Settings, charts: ChartImages | None = None) -> FeishuGateway:
-    """The gateway for the app in the settings (called only when the Feishu settings are complete); `charts` draws
-    chart images to upload (without it, charts go as text)."""
-    assert settings.feishu_app_id and settings.feishu_app_secret
-    client = FeishuClient(settings.feishu_api_url, settings.feishu_app_id,
-                          settings.feishu_app_secret.get_secret_value(), settings.lang_for(Platform.FEISHU))
-    return FeishuGateway(client, charts=charts)

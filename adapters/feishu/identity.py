@@ -1,5 +1,7 @@
-"""Who the bot is: its own open_id from GET /open-apis/bot/v3/info, learned lazily and retried, so its own mention
-can be told apart from the people a command names."""
+"""Who is who on Feishu, as far as the Open API tells: the bot's own open_id (GET /open-apis/bot/v3/info), learned
+at start-up and asked again at most every 30 s while Feishu cannot tell, so its own mention can be told apart from
+the people a command names; a failed look-up never stops a command. (People are their open_ids: an event carries no
+profile, and the workspace's language and time zone serve them.)"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The Slack chat gateway: notifications and card copies go out with chat.postMessage, change with chat.update."""
+"""The Slack chat gateway: notifications and card copies go out with chat.postMessage, change with chat.update; its
+rate limit is Slack's (about 1 message a second per channel, with short bursts)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import charts, errors
 from bot.cards import Card
-from bot.ports import ChartLinks, Sent
+from bot.ports import ChartLinks, Limit, Sent
 from domain.notifications import Target
 from domain.people import Platform, Workspace
+
+# Slack allows "short bursts" above 1/s per channel; we stay a little under what it tolerates, so that a
+# 429 is the exception (honoured when it comes) rather than the way we find the limit.
+PER_CHANNEL = (1.0, 2)
+
+
+def rate_limits(workspace: Workspace, target: Target) -> tuple[Limit, ...]:
+    """The rate bucket a post to `target` waits for: its channel's (a person's direct messages are a channel)."""
+    return (Limit(f"{workspace.platform.value}:{workspace.external_id}:{target}", *PER_CHANNEL),)
 
 
 class SlackGateway:
@@ -17,6 +27,9 @@ class SlackGateway:
     def __init__(self, client: AsyncWebClient, links: ChartLinks | None = None) -> None:
         self.client = client
         self.links = links  # with MEMS_PUBLIC_URL: a chart goes as an image Slack fetches from us
+
+    def limits(self, workspace: Workspace, target: Target) -> tuple[Limit, ...]:
+        return rate_limits(workspace, target)
 
     async def send(self, workspace: Workspace, target: Target, card: Card, idempotency_key: str) -> Sent:
         """A user target is a user id: Slack posts it to the bot's direct conversation with them."""

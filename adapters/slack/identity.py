@@ -1,5 +1,6 @@
-"""Who is who on Slack: each user's name, time zone and locale (users.info), cached in-process so a command
-costs at most one look-up per user per TTL. (The bot's own id comes from bolt, which asks auth.test.)"""
+"""Who is who on Slack, as far as the Web API tells: each person's name, time zone and locale (users.info), cached
+in-process so a command costs at most one look-up per person per TTL; a failed look-up never stops a command.
+(The bot's own id comes from bolt, which asks auth.test before any listener runs.)"""
 
 from __future__ import annotations
 

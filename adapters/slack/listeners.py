@@ -14,13 +14,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from adapters.slack import errors, forms, translate
 from adapters.slack.answer import Answer
-from adapters.slack.runtime import Core, SlackRuntime
+from adapters.slack.runtime import SlackRuntime
 from bot import actions
 from bot.actions import Action, ActionId
 from bot.cards import Reply, Tone, text_card
 from bot.context import Context
 from bot.i18n import tr
 from bot.parsing.values import Now
+from bot.parts import ChatParts
 from bot.presenters.errors import internal_error
 from domain.commands import Command
 
@@ -31,8 +32,9 @@ NEW_WORDS = frozenset({"new", "新建"})
 
 
 class Listeners:
-    def __init__(self, container: Core, slack: SlackRuntime) -> None:
-        self.container = container
+    def __init__(self, parts: ChatParts, slack: SlackRuntime) -> None:
+        self.parts = parts
+        self.offload = parts.offload
         self.slack = slack
 
     def register(self, app: AsyncApp) -> None:
@@ -45,7 +47,7 @@ class Listeners:
     # -- the listeners -------------------------------------------------------------------------------------
 
     async def command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        async with self.slack.work.track():
+        async with self.offload.track():
             await ack()
             team, user, text = str(body.get("team_id")), str(body.get("user_id")), str(body.get("text") or "")
             if not await self._first(f"slack:command:{team}:{body.get('trigger_id') or uuid.uuid4()}"):
@@ -58,7 +60,7 @@ class Listeners:
             await self._run(ctx, text, self._answer(ctx, origin.response_url))
 
     async def click(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        async with self.slack.work.track():
+        async with self.offload.track():
             await ack()
             element = (body.get("actions") or [{}])[0]
             action = translate.action_of(element)
@@ -77,17 +79,17 @@ class Listeners:
                 await self._already(ctx, action, answer)
             elif not await self._run(ctx, command, answer, replace=actions.replaces(action.id)):
                 # It changed nothing (not allowed, wrong state...): the same button may be tried again.
-                await self.slack.work.run(self.container.deduper.forget, key)
+                await self.offload.run(self.parts.deduper.forget, key)
 
     async def new_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        async with self.slack.work.track():
+        async with self.offload.track():
             team, user = translate.team_of(body), translate.user_of(body)
             lang = self._lang(team, user)
             checked = forms.read_new(view.get("state") or {}, self._now(), self.templates(), lang)
             await self._close(ack, body, view, checked.errors, checked.command, replace=False)
 
     async def reason_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        async with self.slack.work.track():
+        async with self.offload.track():
             lang = self._lang(translate.team_of(body), translate.user_of(body))
             origin = forms.Origin.decode(view.get("private_metadata"))
             found = forms.read_reason(view.get("state") or {}, origin, lang)
@@ -97,7 +99,7 @@ class Listeners:
             await self._close(ack, body, view, {}, found, replace=True)
 
     async def mention(self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext) -> None:
-        async with self.slack.work.track():  # events are acknowledged by bolt before this runs
+        async with self.offload.track():  # events are acknowledged by bolt before this runs
             if not await self._first(f"slack:event:{translate.team_of(body)}:{body.get('event_id') or uuid.uuid4()}"):
                 return
             me = context.bot_user_id  # bolt learnt it from auth.test
@@ -128,9 +130,9 @@ class Listeners:
         """Run the command (text to parse, or typed) and answer; False when it was refused (and so changed nothing)."""
         try:
             if isinstance(command, str):
-                reply = await self.slack.work.run(self.container.bus.execute, ctx, command)
+                reply = await self.offload.run(self.parts.bus.execute, ctx, command)
             else:
-                reply = await self.slack.work.run(self.container.bus.handle, ctx, command)
+                reply = await self.offload.run(self.parts.bus.handle, ctx, command)
             await answer.reply(reply, replace=replace and not reply.is_error)
         except Exception:  # the bus never raises; this is Slack refusing the answer, or a bug here
             ref = uuid.uuid4().hex[:8]
@@ -143,7 +145,7 @@ class Listeners:
         """A repeated click acts never twice; it shows where things stand (who decided, when)."""
         notice = tr(answer.lang, "slack.already_handled")
         show = actions.command_for(Action(ActionId.SHOW, action.ref))
-        shown = await self.slack.work.run(self.container.bus.handle, ctx, show) if show else None
+        shown = await self.offload.run(self.parts.bus.handle, ctx, show) if show else None
         if shown is None:
             await self._quietly(answer, Reply(text_card(notice, Tone.INFO)))
             return
@@ -172,7 +174,7 @@ class Listeners:
             await self._quietly(answer, Reply(text_card(note, Tone.WARNING)))
 
     async def _first(self, key: str) -> bool:
-        found: bool = await self.slack.work.run(self.container.deduper.first, key, DEDUPE_SECONDS)
+        found: bool = await self.offload.run(self.parts.deduper.first, key, DEDUPE_SECONDS)
         return found
 
     def _answer(self, ctx: Context, response_url: str | None) -> Answer:
@@ -186,11 +188,11 @@ class Listeners:
     def _lang_of(self, locale: str | None) -> str:
         if locale and locale[:2].lower() in ("zh", "en"):
             return locale[:2].lower()
-        return self.container.settings.lang_for(self.slack.gateway.platform)
+        return self.parts.settings.lang_for(self.slack.gateway.platform)
 
     def _now(self) -> Now:
-        settings = self.container.settings
-        return Now(self.container.clock.now(), ZoneInfo(settings.timezone), settings.currency)
+        settings = self.parts.settings
+        return Now(self.parts.clock.now(), ZoneInfo(settings.timezone), settings.currency)
 
     def templates(self) -> list[str]:
-        return self.container.deps.templates.names()
+        return self.parts.deps.templates.names()

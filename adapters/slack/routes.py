@@ -1,5 +1,5 @@
-"""POST /slack/events: one Request URL for slash commands, interactivity and events. Every request is
-verified here first (signature and age), so nothing unverified reaches bolt and nothing secret is logged."""
+"""POST /slack/events: one Request URL for slash commands, interactivity and events, and Socket Mode when
+MEMS_SLACK_APP_TOKEN is set. Every request is verified first (verify.py), then bolt dispatches it to a listener."""
 
 from __future__ import annotations
 
@@ -16,17 +16,18 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack import translate
+from adapters.slack import verify
 from adapters.slack.listeners import Listeners
-from adapters.slack.runtime import Core, SlackRuntime
+from adapters.slack.runtime import SlackRuntime
 from bot.i18n import tr
+from bot.parts import ChatParts
 
 log = logging.getLogger(__name__)
 
 
-def bolt_app(core: Core, slack: SlackRuntime) -> AsyncApp:
+def bolt_app(parts: ChatParts, slack: SlackRuntime) -> AsyncApp:
     secret = slack.signing_secret
-    lang = core.settings.lang_for(slack.gateway.platform)
+    lang = parts.settings.lang_for(slack.gateway.platform)
     # The route below verifies signature and age before bolt sees a request (bolt would log a bad body), so
     # bolt does not check the same HMAC a second time on every request.
     app = AsyncApp(client=slack.client, signing_secret=secret, request_verification_enabled=False,
@@ -34,7 +35,7 @@ def bolt_app(core: Core, slack: SlackRuntime) -> AsyncApp:
                    # bolt checks the token with auth.test before any listener runs; a dead token is told here
                    user_facing_authorize_error_message=tr(lang, "slack.hint.auth", error="auth.test"))
     app.middleware(_skip_retries)
-    Listeners(core, slack).register(app)
+    Listeners(parts, slack).register(app)
     return app
 
 
@@ -46,25 +47,15 @@ async def _skip_retries(req: AsyncBoltRequest, resp: BoltResponse, next: Any) ->
     return response
 
 
-def signed(verifier: SignatureVerifier, body: bytes, timestamp: str, signature: str) -> bool:
-    """Slack's v0 signature over the exact bytes, at most five minutes old; a malformed header is just invalid."""
-    if not timestamp.isdigit() or not signature:
-        return False
-    try:
-        return verifier.is_valid(body, timestamp, signature)
-    except ValueError:  # a body that is not UTF-8
-        return False
-
-
 def _refuse(status: int, error: str) -> JSONResponse:
     return JSONResponse({"error": error}, status_code=status)
 
 
-def router(core: Core, slack: SlackRuntime) -> APIRouter:
+def router(parts: ChatParts, slack: SlackRuntime) -> APIRouter:
     """The Slack endpoint and, with MEMS_SLACK_APP_TOKEN, Socket Mode (the composition root mounts it only when
     Slack is set up)."""
-    app = bolt_app(core, slack)
-    routes = APIRouter(lifespan=_lifespan(app, slack))
+    app = bolt_app(parts, slack)
+    routes = APIRouter(lifespan=_lifespan(app, parts, slack))
     secret = slack.signing_secret
     if not secret:
         return routes
@@ -74,11 +65,9 @@ def router(core: Core, slack: SlackRuntime) -> APIRouter:
     @routes.post("/slack/events", include_in_schema=False)
     async def events(request: Request) -> Response:
         body = await request.body()
-        if not signed(verifier, body, request.headers.get("x-slack-request-timestamp", ""),
-                      request.headers.get("x-slack-signature", "")):
-            return _refuse(401, "invalid request")
-        if not translate.well_formed(request.headers.get("content-type", ""), body):
-            return _refuse(400, "bad request")
+        problem = verify.refused(verifier, request.headers, body)
+        if problem is not None:
+            return _refuse(*problem)
         try:
             response: Response = await handler.handle(request)
         except Exception as exc:  # bolt trips over some malformed (yet signed) payloads; never a 5xx for them
@@ -89,7 +78,7 @@ def router(core: Core, slack: SlackRuntime) -> APIRouter:
     return routes
 
 
-def _lifespan(app: AsyncApp, slack: SlackRuntime) -> Any:
+def _lifespan(app: AsyncApp, parts: ChatParts, slack: SlackRuntime) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         socket = None
@@ -104,8 +93,8 @@ def _lifespan(app: AsyncApp, slack: SlackRuntime) -> Any:
         finally:
             if socket is not None:
                 await socket.close_async()  # type: ignore[no-untyped-call]
-            if not await slack.work.idle(timeout=10.0):
-                log.warning("Slack: %d answer(s) still running at shutdown", slack.work.running)
+            if not await parts.offload.idle(timeout=10.0):
+                log.warning("Slack: %d answer(s) still running at shutdown", parts.offload.running)
             await slack.sessions.close()
 
     return lifespan

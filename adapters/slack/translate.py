@@ -7,15 +7,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
 
 from bot.actions import Action
 from bot.context import Context
 from domain.people import Platform
-
-FORM = "application/x-www-form-urlencoded"
-# Parts of an interactivity payload that must be objects when present (bolt reads into them unguarded).
-OBJECTS = ("user", "container", "channel", "message", "state")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,42 +96,3 @@ def click_key(body: dict[str, Any], action: dict[str, Any]) -> str:
              str(action.get("value", "")))
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
     return f"slack:click:{digest}"
-
-
-def well_formed(content_type: str, body: bytes) -> bool:
-    """A slash command form, an interactivity form, or an Events API object, shaped as Slack sends them;
-    anything else is a bad request, answered before bolt trips over it."""
-    try:
-        text = body.decode("utf-8")
-        if content_type.startswith(FORM):
-            fields = parse_qs(text, strict_parsing=True)
-            if "payload" in fields:
-                return _interaction(json.loads(fields["payload"][0]))
-            return "command" in fields
-        if content_type.startswith("application/json"):
-            return _event(json.loads(text))
-    except ValueError:
-        return False
-    return False
-
-
-def _interaction(data: Any) -> bool:
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        return False
-    if any(key in data and not isinstance(data[key], dict) for key in OBJECTS):
-        return False
-    if data.get("team") is not None and not isinstance(data["team"], dict):
-        return False
-    actions = data.get("actions", [])
-    if not isinstance(actions, list) or not all(isinstance(a, dict) and isinstance(a.get("action_id", ""), str)
-                                                and "action_id" in a for a in actions):
-        return False
-    view = data.get("view")
-    return view is None or (isinstance(view, dict) and isinstance(view.get("type"), str)
-                            and isinstance(view.get("callback_id", ""), str))
-
-
-def _event(data: Any) -> bool:
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        return False
-    return data["type"] != "event_callback" or isinstance(data.get("event"), dict)

@@ -26,6 +26,7 @@ from bot.delivery import Delivery
 from bot.env import Deps
 from bot.inprocess.dedupe import MemoryDeduper
 from bot.inprocess.ratelimit import LocalScanLock, MemoryRateLimiter
+from bot.offload import Offload
 from bot.ports import (
     BulkLoader,
     ChartImages,
@@ -41,7 +42,7 @@ from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
 
 if TYPE_CHECKING:  # for the annotations only: a chat platform's adapter is imported once it is set up (below)
-    from adapters.feishu.gateway import FeishuGateway
+    from adapters.feishu.runtime import FeishuRuntime
     from adapters.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,9 @@ class Container:
     probes: dict[str, Probe] = field(default_factory=dict)
     closers: list[Callable[[], None]] = field(default_factory=list)
     scan_lock: ScanLock = field(default_factory=LocalScanLock)
+    offload: Offload = field(default_factory=Offload)  # runs the bus off the event loop for every chat adapter
     slack: SlackRuntime | None = None  # what the Slack router needs, when Slack is set up
-    feishu: FeishuGateway | None = None  # the Feishu gateway carries what its router needs, when Feishu is set up
+    feishu: FeishuRuntime | None = None  # what the Feishu router needs, when Feishu is set up
     chart_links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: chart images served at /charts/<token>.png
     bulk: BulkLoader | None = None  # many rows per statement (`mems demo`, benchmarks); None over test fakes
 
@@ -122,15 +124,16 @@ def build(settings: Settings, *, clock: Clock | None = None,
     if gateways is None:
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
     charts, chart_links = _charts(settings, clock)
-    feishu_gateway = _feishu(settings, gateways, charts)
-    if feishu_gateway is not None:
-        gateways = {**gateways, Platform.FEISHU: feishu_gateway}
-    slack = _slack(settings, gateways, closers, chart_links)
+    gateways = dict(gateways)
+    feishu = _feishu(settings, gateways, charts)
+    slack = _slack(settings, gateways, chart_links)
     limiter, scan_lock, deduper = _shared(settings, clock, probes, closers)
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
                         concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
+    offload = Offload()
+    closers.append(offload.close)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
-                     closers, scan_lock, slack=slack, feishu=feishu_gateway, chart_links=chart_links, bulk=bulk)
+                     closers, scan_lock, offload, slack=slack, feishu=feishu, chart_links=chart_links, bulk=bulk)
 
 
 def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe],
@@ -148,7 +151,11 @@ def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe],
     return ratelimit.RedisRateLimiter(redis, fallback=local), lock.RedisScanLock(redis), dedupe.RedisDeduper(redis)
 
 
-def _slack(settings: Settings, gateways: dict[Platform, ChatGateway], closers: list[Callable[[], None]],
+# A chat platform's adapter is imported only when that platform is set up (a test or a server without it should not
+# pay for its SDK). Each builds its runtime from the settings; its gateway delivers unless a test brought its own.
+
+
+def _slack(settings: Settings, gateways: dict[Platform, ChatGateway],
            chart_links: ChartLinks | None = None) -> SlackRuntime | None:
     """Slack over HTTP (bot token + signing secret) or Socket Mode (bot token + app token); off otherwise."""
     if not settings.slack_enabled:
@@ -157,19 +164,19 @@ def _slack(settings: Settings, gateways: dict[Platform, ChatGateway], closers: l
 
     slack = runtime.build(settings, chart_links)
     gateways.setdefault(Platform.SLACK, slack.gateway)
-    closers.append(slack.close)
     return slack
 
 
 def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway],
-            charts: ChartImages | None = None) -> FeishuGateway | None:
-    """With the Feishu settings complete, the Feishu gateway (which also carries what its endpoint needs)."""
+            charts: ChartImages | None = None) -> FeishuRuntime | None:
+    """With the Feishu settings complete (app id and secret, verification token), the Feishu runtime."""
     if not settings.feishu_enabled:
         return None
-    from adapters.feishu import gateway as feishu  # only when set up: httpx takes ~0.1 s to import
+    from adapters.feishu import runtime  # only when set up: httpx takes ~0.1 s to import
 
-    found = gateways.get(Platform.FEISHU) or feishu.connect(settings, charts)
-    return found if isinstance(found, feishu.FeishuGateway) else None
+    feishu = runtime.build(settings, charts)
+    gateways.setdefault(Platform.FEISHU, feishu.gateway)
+    return feishu
 
 
 def _charts(settings: Settings, clock: Clock) -> tuple[ChartImages, ChartLinks | None]:

@@ -22,6 +22,7 @@ from bot.api_service import ApiService
 from bot.dashboard import Dashboard
 from bot.entry import workers
 from bot.entry.bootstrap import Container, Probe
+from bot.parts import ChatParts
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
@@ -128,14 +129,18 @@ def health(probes: dict[str, Probe]) -> APIRouter:
 # and slack-bolt about 0.5 s, which a server (or a test) without them should not pay at start-up.
 
 
+def chat_parts(container: Container) -> ChatParts:
+    return ChatParts(container.settings, container.clock, container.deps, container.bus, container.deduper,
+                     container.offload)
+
+
 def slack_router(container: Container) -> APIRouter | None:
     """POST /slack/events and Socket Mode, when Slack is set up."""
     if container.slack is None:
         return None
-    from adapters.slack import routes, runtime  # only when set up, see above
+    from adapters.slack import routes  # only when set up, see above
 
-    core = runtime.Core(container.settings, container.clock, container.deps, container.bus, container.deduper)
-    return routes.router(core, container.slack)
+    return routes.router(chat_parts(container), container.slack)
 
 
 def feishu_router(container: Container) -> APIRouter | None:
@@ -144,4 +149,4 @@ def feishu_router(container: Container) -> APIRouter | None:
         return None
     from adapters.feishu import routes  # only when set up, see above
 
-    return routes.router(container.feishu, container.bus, container.deduper, container.settings)
+    return routes.router(chat_parts(container), container.feishu)

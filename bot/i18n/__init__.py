@@ -1,7 +1,8 @@
 """Words shown to people, in English and Chinese. `tr(lang, key, **params)` is the only way in.
 
-Every table of words is registered here, from wherever it lives (a platform's wording may live in its adapter):
-`register` refuses a key that is already taken, and `CATALOG` is the whole registry the tests check."""
+The application's tables of words are registered here; a platform's wording lives in its adapter, which registers
+it when imported (adapters/slack/words.py, adapters/feishu/words.py). `register` refuses a key that is already
+taken, and `CATALOG` is the whole registry the tests check."""
 
 from __future__ import annotations
 
@@ -12,10 +13,8 @@ from bot.i18n.alerts import ALERTS
 from bot.i18n.anomalies import ANOMALIES
 from bot.i18n.dashboard import DASHBOARD
 from bot.i18n.errors import ERRORS
-from bot.i18n.feishu import FEISHU
 from bot.i18n.labels import LABELS
 from bot.i18n.metrics import METRICS
-from bot.i18n.slack import SLACK
 from bot.i18n.tokens import TOKENS
 
 Words = Mapping[str, tuple[str, str]]  # key -> (English, Chinese)
@@ -30,7 +29,7 @@ def register(words: Words) -> None:
     CATALOG.update(words)
 
 
-for _table in (ERRORS, LABELS, ALERTS, METRICS, ANOMALIES, TOKENS, FEISHU, SLACK):
+for _table in (ERRORS, LABELS, ALERTS, METRICS, ANOMALIES, TOKENS):
     register(_table)
 register(DASHBOARD)  # the portfolio and the web dashboard
 

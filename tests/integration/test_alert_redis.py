@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from adapters.redis.client import connect
 from adapters.redis.lock import RedisScanLock
 from adapters.redis.ratelimit import RedisRateLimiter
+from adapters.slack.gateway import rate_limits
 from bot.context import Context
 from bot.entry import bootstrap
 from bot.entry.web import create_app
@@ -60,7 +61,7 @@ def test_one_scanner_at_a_time_and_a_released_lock_passes_on(client: redis.Redis
 
 def test_redis_stopped_mid_run_keeps_the_bot_working_and_readyz_says_so(redis_server: RedisServer,
                                                                          tmp_path: object) -> None:
-    gateway = FakeChatGateway(Platform.SLACK)
+    gateway = FakeChatGateway(Platform.SLACK, limits=rate_limits)
     container = bootstrap.build(settings(database_url=f"sqlite:///{tmp_path}/mems.db", redis_url=redis_server.url),
                                 gateways={Platform.SLACK: gateway})
     app = TestClient(create_app(container, run_workers=False))

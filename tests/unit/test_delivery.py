@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from adapters.console.gateway import ConsoleGateway
+from adapters.feishu import gateway as feishu
+from adapters.slack import gateway as slack
 from bot.actions import Action, ActionId
 from bot.cards import Button, Card
 from bot.delivery import Delivery, backoff
@@ -17,6 +21,9 @@ from domain.people import Platform, Workspace
 from tests.fakes import FakeChatGateway, FakeClock, FakeOutboxStore, Store
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+# each platform's own buckets, as its real gateway gives them
+LIMITS = {Platform.SLACK: slack.rate_limits, Platform.FEISHU: feishu.rate_limits,
+          Platform.CONSOLE: ConsoleGateway(io.StringIO()).limits}
 
 
 class World:
@@ -24,7 +31,7 @@ class World:
         self.store = Store()
         self.store.table("workspaces")[1] = Workspace(platform, "T1", "team", "Asia/Shanghai", "en", "CNY", id=1)
         self.clock = FakeClock(NOW)
-        self.gateway = FakeChatGateway(platform)
+        self.gateway = FakeChatGateway(platform, limits=LIMITS.get(platform))
         self.outbox = FakeOutboxStore(self.store)
         self.delivery = Delivery(self.outbox, {platform: self.gateway}, self.clock, **delivery)  # type: ignore[arg-type]
 
@@ -120,6 +127,22 @@ def test_a_channel_over_its_bucket_is_deferred_not_failed() -> None:
     assert sorted(waits) == [0, 0, *range(1, 11)]
     deferred = [r for r in world.store.table("outbox").values() if r.status is DeliveryStatus.PENDING]
     assert len(deferred) == 8 and all(r.attempts == 0 for r in deferred)
+
+
+@pytest.mark.parametrize(("platform", "expected"), [
+    (Platform.FEISHU, [0] * 5 + [0.2 * n for n in range(1, 8)]),  # 5 a second per chat after a burst of 5
+    (Platform.CONSOLE, [0] * 12),  # a terminal takes whatever comes
+])
+def test_each_platform_paces_a_chat_by_its_own_gateways_limits(platform: Platform, expected: list[float]) -> None:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    world = World(platform, limiter=MemoryRateLimiter(clock=lambda: 0.0), sleep=sleep)
+    world.add(12, kind="approval.pending", buttons=True)
+    assert world.run() == 12
+    assert sorted(waits) == pytest.approx(expected)
 
 
 def test_each_channel_has_its_own_bucket_and_feishu_also_an_app_bucket() -> None:

@@ -16,12 +16,10 @@ import pytest
 from sqlmodel import select
 
 from adapters.db.tables import OutboxRow
-from adapters.feishu.gateway import FeishuGateway
 from bot.entry import bootstrap
 from bot.entry.bootstrap import Container
 from bot.entry.web import create_app
 from bot.parsing.grammar import TABLE
-from domain.people import Platform
 from tests.builders import settings as make_settings
 from tests.standins.feishu import APP_ID, APP_SECRET, OpenApi, serve
 from tests.standins.feishu_events import ENCRYPT_KEY, VERIFICATION_TOKEN, Feishu, buttons, text_of, value, wire
@@ -40,11 +38,9 @@ class Stack:
 
     def settle(self, timeout: float = 10.0) -> None:
         """Until background work is done and the outbox holds nothing due (the delivery loop drains it)."""
-        gateway = self.container.gateways[Platform.FEISHU]
-        assert isinstance(gateway, FeishuGateway)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if gateway.background.wait_idle(timeout) and not self.undelivered():
+            if self.container.offload.wait_idle(timeout) and not self.undelivered():
                 return
             time.sleep(0.02)
         raise AssertionError(f"not settled: {self.undelivered()}")

@@ -50,7 +50,7 @@ class Harness:
         return self.client.post("/feishu/events", content=body, headers=headers)
 
     def settle(self) -> None:
-        assert self.gateway.background.wait_idle(10), "Feishu background work did not finish"
+        assert self.container.offload.wait_idle(10), "Feishu background work did not finish"
 
     def say(self, sender: str, text: str, chat: str = HOME, chat_type: str = "group", **ids: Any) -> list[Call]:
         """Send a message; return the replies MEMS posted in its thread."""

@@ -21,7 +21,7 @@ from bot.entry import bootstrap
 from bot.entry.web import create_app
 from bot.settings import Settings
 from tests.standins.server import serve_asgi
-from tests.standins.slack import TEAM, Call, SlackStandIn, wait_for
+from tests.standins.slack import TEAM, Call, SlackStandIn
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"
@@ -87,10 +87,8 @@ class SlackWorkspace:
 
     def idle(self) -> None:
         """Wait for the answers that follow the acknowledgements."""
-        slack = self.container.slack
-        assert slack is not None
         time.sleep(0.02)
-        assert wait_for(lambda: slack.work.running == 0, timeout=10), "Slack listeners still running"
+        assert self.container.offload.wait_idle(10), "Slack listeners still running"
         self.standin.check()  # whatever the bot sent meanwhile is Block Kit Slack accepts
 
     def deliver(self) -> int:

@@ -1,6 +1,7 @@
-"""Words the Slack adapter shows: fixes for a Slack admin, modal labels, and click answers."""
+"""Words the Slack adapter shows: fixes for a Slack admin, modal labels, and click answers. Registered into the
+i18n registry when the adapter is imported (adapters/slack/__init__.py)."""
 
-SLACK: dict[str, tuple[str, str]] = {
+WORDS: dict[str, tuple[str, str]] = {
     # one sentence each that says how to fix it (DeliveryError.hint, and ephemeral to the user who asked)
     "slack.hint.not_in_channel": ("MEMS is not in <#{channel}>: invite it with `/invite @MEMS` in that channel, then try again.",
                                   "MEMS 不在 <#{channel}> 中：请在该频道输入 `/invite @MEMS` 邀请它，然后重试。"),

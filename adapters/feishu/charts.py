@@ -1,4 +1,4 @@
-"""A card's chart as a Feishu image: drawn (bot.ports.ChartImages), uploaded once, and its image_key remembered,
+"""A card's chart on Feishu: an image drawn (bot.ports.ChartImages), uploaded once, and its image_key remembered,
 so the copies of one card share one upload. Any failure (no permission, Feishu down, a drawing error) leaves
 the chart as text in the card: the person still gets the card, and the log says why it has no picture."""
 

@@ -1,6 +1,7 @@
-"""Words of the Feishu surface: click toasts, the reject form, and hints for Open API failures."""
+"""Words the Feishu adapter shows: click toasts, the reject form, and hints for Open API failures. Registered into
+the i18n registry when the adapter is imported (adapters/feishu/__init__.py)."""
 
-FEISHU: dict[str, tuple[str, str]] = {
+WORDS: dict[str, tuple[str, str]] = {
     # what a person should do when Feishu refuses a message (one sentence each)
     "feishu.hint.bad_request": ("Feishu refused the message as malformed; report it with the log id from the server log.",
                                 "飞书认为消息参数有误，请附上服务器日志中的 log id 反馈。"),

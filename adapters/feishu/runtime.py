@@ -1,0 +1,41 @@
+"""What the Feishu adapter keeps for the life of the process, built from the settings: the Open API client, the
+gateway (with its chart uploads) and the bot's own identity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapters.feishu.client import FeishuClient
+from adapters.feishu.gateway import FeishuGateway
+from adapters.feishu.identity import BotIdentity
+from bot.ports import ChartImages
+from bot.settings import Settings
+from domain.people import Platform
+
+
+@dataclass
+class FeishuRuntime:
+    settings: Settings
+    client: FeishuClient  # listeners: replies in thread, patches of a clicked card
+    gateway: FeishuGateway  # the delivery worker's; listeners render with it too (a chart is uploaded first)
+    identity: BotIdentity
+
+    @property
+    def verification_token(self) -> str:
+        token = self.settings.feishu_verification_token
+        assert token is not None
+        return token.get_secret_value()
+
+    @property
+    def encrypt_key(self) -> str:
+        key = self.settings.feishu_encrypt_key
+        return key.get_secret_value() if key else ""
+
+
+def build(settings: Settings, charts: ChartImages | None = None) -> FeishuRuntime:
+    """Called by the composition root only when the Feishu settings are complete; `charts` draws chart images to
+    upload (without it, charts go as text)."""
+    assert settings.feishu_app_id and settings.feishu_app_secret
+    client = FeishuClient(settings.feishu_api_url, settings.feishu_app_id,
+                          settings.feishu_app_secret.get_secret_value(), settings.lang_for(Platform.FEISHU))
+    return FeishuRuntime(settings, client, FeishuGateway(client, charts), BotIdentity(client))
