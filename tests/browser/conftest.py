@@ -1,4 +1,4 @@
-"""One chromium for the whole session (Debian's, launched by path: Playwright cannot download browsers here), one
+"""One chromium for the browser tests (Debian's, launched by path: Playwright cannot download browsers here), one
 server with a 30-task campaign for the module, and a fresh page per test that fails the test on any console error."""
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import pytest
 from tests.browser.site import ARGS, Site, chromium_or_skip, running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One chromium for the browser tests (they live in one module). Not for the whole session: Playwright's sync API
+    keeps an event loop running in this thread while it is open, and later tests call asyncio.run."""
     path = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
