@@ -4,6 +4,9 @@ came over https (X-Forwarded-Proto is believed only when the settings say a trus
 
 from __future__ import annotations
 
+import logging
+import re
+
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -55,3 +58,20 @@ def is_https(request: Request, trust_proxy: bool) -> bool:
         if forwarded:
             return forwarded == "https"
     return request.url.scheme == "https"
+
+
+class HideLoginTokens(logging.Filter):
+    """Access logs name each request's path; a sign-in link's token is cut out of it (it is a password for minutes)."""
+
+    TOKEN = re.compile(r"(/login/)[^\s\"?]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.TOKEN.sub(r"\1…", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def hide_login_tokens(logger_name: str = "uvicorn.access") -> None:
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(f, HideLoginTokens) for f in logger.filters):
+        logger.addFilter(HideLoginTokens())

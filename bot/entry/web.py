@@ -17,7 +17,7 @@ from adapters.api import routes as api
 from adapters.charts import routes as charts
 from adapters.charts.links import SignedLinks
 from adapters.web import mount as mount_dashboard
-from adapters.web.security import SecurityHeaders
+from adapters.web.security import SecurityHeaders, hide_login_tokens
 from bot.api_service import ApiService
 from bot.dashboard import Dashboard
 from bot.entry import workers
@@ -75,6 +75,7 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        hide_login_tokens()  # once uvicorn has set up its loggers
         delivery = workers.start_delivery(container) if workers_on else None
         runner = workers.start_scheduler(container) if workers_on else None
         try:

@@ -201,3 +201,14 @@ def test_the_session_ends_on_sign_out(web: Web) -> None:
     answer = web.client.post("/logout", data={"csrf": web.csrf()}, follow_redirects=False)
     assert answer.status_code == 303
     assert web.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_access_log_never_shows_a_links_token() -> None:
+    import logging
+
+    from adapters.web.security import HideLoginTokens
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", "/login/abcDEF_123-xyz", "1.1", 303), None)
+    assert HideLoginTokens().filter(record)
+    assert "abcDEF_123" not in record.getMessage() and "/login/…" in record.getMessage()
