@@ -23,6 +23,8 @@ class ActionId(StrEnum):
     REJECT = "reject"
     TASK_START = "task_start"
     TASK_DONE = "task_done"
+    TASK_REOPEN = "task_reopen"
+    TASK_BLOCK = "task_block"
     ACK = "ack"
     SNOOZE = "snooze"
     SHOW = "show"
@@ -79,6 +81,11 @@ def _task(move: TaskMove) -> Callable[[Action], c.Command | None]:
     return build
 
 
+def _block(a: Action) -> c.Command | None:
+    number = _number(a.ref, refs.Kind.TASK)
+    return None if number is None or not a.reason else c.BlockTask(number, a.reason)
+
+
 def _ack(a: Action) -> c.Command | None:
     found = parse_alert_ref(a.ref)
     return None if found is None else c.Acknowledge(*found)
@@ -108,6 +115,8 @@ ACTIONS: dict[ActionId, Spec] = {
     ActionId.REJECT: Spec(_reject, "reject {ref} <reason>", needs_reason=True),
     ActionId.TASK_START: Spec(_task(TaskMove.START), "task start {ref}"),
     ActionId.TASK_DONE: Spec(_task(TaskMove.DONE), "task done {ref}"),
+    ActionId.TASK_REOPEN: Spec(_task(TaskMove.REOPEN), "task reopen {ref}"),  # the dashboard's kanban
+    ActionId.TASK_BLOCK: Spec(_block, "task block {ref} <reason>", needs_reason=True),  # the dashboard's kanban
     ActionId.ACK: Spec(_ack, "ack {ref}"),
     ActionId.SNOOZE: Spec(_snooze, "snooze {ref} 24h"),
     ActionId.SHOW: Spec(_show, "show {ref}", replaces=False),

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.cards import Card, Chart
+from bot.demo import Bundle
 from domain.notifications import OutboxMessage, Target
-from domain.people import Platform, Workspace
+from domain.people import Member, Platform, Workspace
 
 
 class DeliveryError(Exception):
@@ -172,3 +173,13 @@ class ChartLinks(Protocol):
     images by URL (Slack). None when a chart cannot be linked (too much data for one URL)."""
 
     def url(self, chart: Chart) -> str | None: ...
+
+
+class BulkLoader(Protocol):
+    """Stores a generated workspace in bulk (many rows per statement), for `mems demo` and benchmarks."""
+
+    def members(self, members: Sequence[Member]) -> None: ...
+
+    def bundles(self, bundles: Sequence[Bundle]) -> None:
+        """Each campaign, then its tasks, requests (with decisions), spend and metrics; sets their ids."""
+        ...

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     anomaly_lookback_days: int = Field(default=7, ge=0, le=366)
     # report charts: this server's public base URL; Slack then shows chart images it fetches from here
     public_url: str | None = None
+    # the web dashboard: where `mems serve` listens (the sign-in links point here unless MEMS_PUBLIC_URL is set), and
+    # whether X-Forwarded-Proto from a reverse proxy in front of it is believed (sessions' cookies are Secure on https)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    trust_proxy: bool = False
 
     @field_validator("timezone")
     @classmethod
@@ -108,6 +113,14 @@ class Settings(BaseSettings):
 
     def thresholds(self) -> tuple[int, ...]:
         return tuple(sorted(int(part) for part in self.budget_thresholds.split(",") if part.strip()))
+
+    @property
+    def dashboard_url(self) -> str:
+        """The base of the dashboard's links: MEMS_PUBLIC_URL, else the address `mems serve` listens on."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     @property
     def slack_enabled(self) -> bool:

@@ -288,3 +288,15 @@ class RevokeToken(Command):
 @dataclass(frozen=True)
 class ListTokens(Command):
     writes = False
+
+
+# --- the portfolio and the web dashboard ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Overview(Command):
+    scope: str = "active"  # mine | active | all
+    writes = False
+
+
+@dataclass(frozen=True)
+class OpenDashboard(Command):
+    """A one-use sign-in link to the web dashboard, for the person who asks."""

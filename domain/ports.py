@@ -15,6 +15,8 @@ from domain.ledger import SpendEntry
 from domain.metrics import DailyMetric
 from domain.notifications import OutboxMessage, Subscription
 from domain.people import Member, Platform, Role, Workspace
+from domain.portfolio import Figures
+from domain.signin import LoginLink, WebSession
 from domain.task import Task
 from domain.tokens import ApiToken
 
@@ -122,6 +124,28 @@ class TokenRepository(Protocol):
     def revoke(self, token_id: int, at: datetime) -> None: ...
 
 
+# --- the portfolio and the web dashboard's sign-in ---------------------------------------------------------
+class PortfolioRepository(Protocol):
+    def figures(self, workspace_id: int, statuses: frozenset[Status] | None, owner: str | None, now: datetime,
+                anomalies_since: date) -> Sequence[Figures]:
+        """Each campaign's figures, aggregated by the database in a few statements whatever the number of
+        campaigns; `statuses` None: every status; `owner` None: anyone's."""
+        ...
+
+
+class SignInRepository(Protocol):
+    def add_link(self, link: LoginLink) -> LoginLink: ...
+    def redeem(self, token_hash: str, now: datetime) -> LoginLink | None:
+        """Use the link once: the usable link with this hash, now marked used; None if unknown, used or expired
+        (two redeemers at once: exactly one gets it)."""
+        ...
+    def add_session(self, session: WebSession) -> WebSession: ...
+    def session(self, token_hash: str, now: datetime) -> WebSession | None:
+        """The valid session with this hash, else None."""
+        ...
+    def end_session(self, token_hash: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Only `commit` makes changes durable; leaving without it rolls back."""
 
@@ -137,6 +161,8 @@ class UnitOfWork(Protocol):
     subscriptions: SubscriptionRepository
     anomalies: AnomalyRepository
     tokens: TokenRepository
+    portfolio: PortfolioRepository
+    signins: SignInRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -8,19 +8,23 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
 from bot.cards import Card
 from bot.ports import Copy, DeliveryError, Limit, NewCopy, Sent
 from domain.alerts import Evaluation, Snooze
+from domain.alerts import Outcome as AlertOutcome
 from domain.approval import ApprovalRequest, ApprovalStatus
 from domain.audit import AuditEntry
 from domain.campaign import Campaign, Status
 from domain.ledger import SpendEntry
-from domain.metrics import DailyMetric
+from domain.metrics import DailyMetric, totals
 from domain.notifications import DeliveryStatus, OutboxMessage, Subscription, Target
 from domain.people import Member, Platform, Role, Workspace
+from domain.portfolio import Figures
+from domain.signin import LoginLink, WebSession
 from domain.task import Task
 from domain.tokens import ApiToken
 
@@ -289,9 +293,68 @@ class FakeTokens(_Repo):
         self.rows[token_id].revoked_at = at
 
 
+# --- the portfolio and the web dashboard's sign-in -------------------------------------------------------------
+class FakePortfolio(_Repo):
+    """The figures the SQL aggregates, computed from the fake tables row by row."""
+
+    name = "portfolio"
+
+    def __init__(self, data: dict[str, dict[Any, Any]], store: Store) -> None:
+        super().__init__(data, store)
+        self.data = data
+
+    def _of(self, table: str, campaign_id: int) -> list[Any]:
+        return [r for r in self.data.get(table, {}).values() if r.campaign_id == campaign_id]
+
+    def figures(self, workspace_id: int, statuses: frozenset[Status] | None, owner: str | None, now: datetime,
+                anomalies_since: date) -> Sequence[Figures]:
+        found = []
+        for c in sorted(self.data.get("campaigns", {}).values(), key=lambda c: c.pk):
+            if c.workspace_id != workspace_id or (statuses is not None and c.status not in statuses) \
+                    or (owner is not None and c.owner != owner):
+                continue
+            requests, tasks = self._of("approvals", c.pk), self._of("tasks", c.pk)
+            media = totals(self._of("metrics", c.pk))
+            approved = sum((r.amount.amount for r in requests if r.status is ApprovalStatus.APPROVED), Decimal(0))
+            pending = [r for r in requests if r.status is ApprovalStatus.PENDING]
+            anomalies = [e for e in self._of("anomalies", c.pk) if e.outcome is AlertOutcome.ALERTED
+                         and e.acknowledged_by is None and e.day >= anomalies_since]
+            found.append(Figures(c, approved, sum((r.amount.amount for r in pending), Decimal(0)), len(pending),
+                                 sum((e.amount.amount for e in self._of("ledger", c.pk)), Decimal(0)),
+                                 media.spend, media.revenue, len(tasks), sum(t.is_open for t in tasks),
+                                 sum(t.is_overdue(now) for t in tasks), len(anomalies)))
+        return found
+
+
+class FakeSignIns(_Repo):
+    name = "signins"
+
+    def add_link(self, link: LoginLink) -> LoginLink:
+        return self._add(link)
+
+    def redeem(self, token_hash: str, now: datetime) -> LoginLink | None:
+        link = next((k for k in self.rows.values() if isinstance(k, LoginLink) and k.token_hash == token_hash), None)
+        if link is None or not link.usable(now):
+            return None
+        link.used_at = now
+        return link
+
+    def add_session(self, session: WebSession) -> WebSession:
+        return self._add(session)
+
+    def session(self, token_hash: str, now: datetime) -> WebSession | None:
+        return next((s for s in self.rows.values()
+                     if isinstance(s, WebSession) and s.token_hash == token_hash and s.valid(now)), None)
+
+    def end_session(self, token_hash: str) -> None:
+        for key in [k for k, s in self.rows.items() if isinstance(s, WebSession) and s.token_hash == token_hash]:
+            del self.rows[key]
+
+
 REPOS = {"workspaces": FakeWorkspaces, "members": FakeMembers, "campaigns": FakeCampaigns, "tasks": FakeTasks,
          "approvals": FakeApprovals, "ledger": FakeLedger, "metrics": FakeMetrics, "audit": FakeAudit,
-         "outbox": FakeOutbox, "subscriptions": FakeSubscriptions, "anomalies": FakeAnomalies, "tokens": FakeTokens}
+         "outbox": FakeOutbox, "subscriptions": FakeSubscriptions, "anomalies": FakeAnomalies, "tokens": FakeTokens,
+         "portfolio": FakePortfolio, "signins": FakeSignIns}
 
 
 class FakeUnitOfWork:

@@ -347,3 +347,30 @@ class WorkerRow(Base, table=True):
 
     owner: str = Field(sa_type=String(128), primary_key=True)
     seen_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+# --- the web dashboard's sign-in ------------------------------------------------------------------------------
+class LoginLinkRow(Base, table=True):
+    __tablename__ = "login_links"
+    __table_args__ = (NO_REUSE,)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    user_ref: str = Field(sa_type=String(128))
+    token_hash: str = Field(sa_type=String(64), unique=True)
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class WebSessionRow(Base, table=True):
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_expires_at", "expires_at"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    user_ref: str = Field(sa_type=String(128))
+    token_hash: str = Field(sa_type=String(64), unique=True)
+    csrf: str = Field(sa_type=String(64))
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False)

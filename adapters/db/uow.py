@@ -18,6 +18,8 @@ from adapters.db.repositories import (
     SqlMemberRepository,
     SqlMetricsRepository,
     SqlOutboxRepository,
+    SqlPortfolioRepository,
+    SqlSignInRepository,
     SqlSubscriptionRepository,
     SqlTaskRepository,
     SqlTokenRepository,
@@ -34,6 +36,8 @@ from domain.ports import (
     MemberRepository,
     MetricsRepository,
     OutboxRepository,
+    PortfolioRepository,
+    SignInRepository,
     SubscriptionRepository,
     TaskRepository,
     TokenRepository,
@@ -55,6 +59,8 @@ class SqlUnitOfWork:
     subscriptions: SubscriptionRepository
     anomalies: AnomalyRepository
     tokens: TokenRepository
+    portfolio: PortfolioRepository
+    signins: SignInRepository
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
@@ -80,6 +86,8 @@ class SqlUnitOfWork:
         self.subscriptions = SqlSubscriptionRepository(session)
         self.anomalies = SqlAnomalyRepository(session)
         self.tokens = SqlTokenRepository(session)
+        self.portfolio = SqlPortfolioRepository(session)
+        self.signins = SqlSignInRepository(session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -15,6 +15,7 @@ from adapters.charts.links import SignedLinks, derive_key
 from adapters.charts.png import PngCharts
 from adapters.console.gateway import ConsoleGateway
 from adapters.db import health as database
+from adapters.db.bulk import SqlBulkLoader
 from adapters.db.dedupe import SqlDeduper
 from adapters.db.engine import make_engine, session_factory
 from adapters.db.migrate import ensure_current
@@ -27,7 +28,16 @@ from bot.env import Deps
 from bot.inprocess.dedupe import MemoryDeduper
 from bot.inprocess.ratelimit import LocalScanLock, MemoryRateLimiter
 from bot.offload import Offload
-from bot.ports import ChartImages, ChartLinks, ChatGateway, Deduper, OutboxStore, RateLimiter, ScanLock
+from bot.ports import (
+    BulkLoader,
+    ChartImages,
+    ChartLinks,
+    ChatGateway,
+    Deduper,
+    OutboxStore,
+    RateLimiter,
+    ScanLock,
+)
 from bot.settings import Settings
 from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
@@ -81,6 +91,7 @@ class Container:
     slack: SlackRuntime | None = None  # what the Slack router needs, when Slack is set up
     feishu: FeishuRuntime | None = None  # what the Feishu router needs, when Feishu is set up
     chart_links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: chart images served at /charts/<token>.png
+    bulk: BulkLoader | None = None  # many rows per statement (`mems demo`, benchmarks); None over test fakes
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -94,6 +105,7 @@ class Storage:
     deduper: Deduper
     probes: dict[str, Probe]
     closers: list[Callable[[], None]]
+    bulk: BulkLoader
 
 
 def _storage(settings: Settings) -> Storage:
@@ -102,7 +114,7 @@ def _storage(settings: Settings) -> Storage:
         ensure_current(settings.database_url, engine)  # a laptop's SQLite file is brought up to date on its own
     sessions = session_factory(engine)
     return Storage(lambda: SqlUnitOfWork(sessions), SqlOutboxStore(sessions), SqlDeduper(sessions),
-                   {"database": lambda: database.probe(engine)}, [engine.dispose])
+                   {"database": lambda: database.probe(engine)}, [engine.dispose], SqlBulkLoader(sessions))
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
@@ -113,10 +125,11 @@ def build(settings: Settings, *, clock: Clock | None = None,
     probes: dict[str, Probe] = {}
     closers: list[Callable[[], None]] = []
     deduper: Deduper = MemoryDeduper()  # tests with fakes: one process
+    bulk: BulkLoader | None = None
     if uow_factory is None or outbox is None:
         storage = _storage(settings)
         uow_factory, outbox, deduper = storage.uow_factory, storage.outbox, storage.deduper
-        probes, closers = storage.probes, storage.closers
+        probes, closers, bulk = storage.probes, storage.closers, storage.bulk
     deps = Deps(settings=settings, templates=catalog.load(settings.templates_dir),
                 policy=policy.load(settings.approval_policy))
     kicker = Kicker()
@@ -135,7 +148,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     offload = Offload()
     closers.append(offload.close)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
-                     closers, scan_lock, offload, slack=slack, feishu=feishu, chart_links=chart_links)
+                     closers, scan_lock, offload, slack=slack, feishu=feishu, chart_links=chart_links, bulk=bulk)
 
 
 def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe], closers: list[Callable[[], None]],

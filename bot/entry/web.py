@@ -1,5 +1,6 @@
-"""The web application: health, readiness, the body limit, and each platform's endpoint mounted from its adapter
-with just the parts it uses; while it runs, the delivery loop and the scheduler run beside it."""
+"""The web application: health, readiness, the body limit, security headers, each platform's endpoint mounted from
+its adapter with just the parts it uses, and the web dashboard; while it runs, the delivery loop and the scheduler
+run beside it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from adapters.api import routes as api
 from adapters.charts import routes as charts
 from adapters.charts.links import SignedLinks
+from adapters.web import mount as mount_dashboard
+from adapters.web.security import SecurityHeaders, hide_login_tokens
 from bot.api_service import ApiService
+from bot.dashboard import Dashboard
 from bot.entry import workers
 from bot.entry.bootstrap import Container, Probe
 from bot.parts import ChatParts
@@ -71,6 +75,7 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        hide_login_tokens()  # once uvicorn has set up its loggers
         delivery = workers.start_delivery(container) if workers_on else None
         runner = workers.start_scheduler(container) if workers_on else None
         try:
@@ -91,6 +96,10 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
             app.include_router(router)
     if isinstance(container.chart_links, SignedLinks):  # GET /charts/<token>.png, the chart images Slack fetches
         app.include_router(charts.router(container.chart_links))
+    # The web dashboard: its pages read through the same units of work, its buttons go to the same bus.
+    mount_dashboard(app, Dashboard(container.uow_factory, container.clock, container.bus),
+                    trust_proxy=container.settings.trust_proxy)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit)
     return app
 

@@ -15,6 +15,7 @@ from bot.handlers import (
     approvals,
     budget,
     campaigns,
+    dashboard,
     deadlines,
     digest,
     metrics,
@@ -64,6 +65,9 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.CreateToken: tokens.create,
     c.RevokeToken: tokens.revoke,
     c.ListTokens: tokens.list_,
+    # The portfolio and the web dashboard.
+    c.Overview: dashboard.overview,
+    c.OpenDashboard: dashboard.open_dashboard,
 }
 
 # For a principal that is not a chat member (bus.handle_as): the REST API's tokens, the CSV import.

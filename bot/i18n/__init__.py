@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.i18n.alerts import ALERTS
 from bot.i18n.anomalies import ANOMALIES
+from bot.i18n.dashboard import DASHBOARD
 from bot.i18n.errors import ERRORS
 from bot.i18n.labels import LABELS
 from bot.i18n.metrics import METRICS
@@ -30,6 +31,7 @@ def register(words: Words) -> None:
 
 for _table in (ERRORS, LABELS, ALERTS, METRICS, ANOMALIES, TOKENS):
     register(_table)
+register(DASHBOARD)  # the portfolio and the web dashboard
 
 
 class _Params(dict[str, Any]):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.parsing import builders as b
 from bot.parsing import builders_anomalies as anomalies
+from bot.parsing import builders_dashboard as dashboard
 from bot.parsing import builders_tokens as tokens
 from domain.campaign import Action
 from domain.task import TaskMove
@@ -133,6 +134,14 @@ TABLE: tuple[Spec, ...] = (
          tokens.token_revoke, examples=("token revoke ci",)),
     Spec("token list", ("令牌 列表",), "token list", "admin", "This workspace's API tokens (names only)",
          "本工作区的 API 令牌（仅名称）", tokens.token_list, examples=("token list",)),
+    # The portfolio and the web dashboard.
+    Spec("overview", ("总览",), "overview [mine|active|all]", "anyone",
+         "The portfolio, riskiest first: spend, pacing, ROI, overdue tasks, requests, anomalies (default: open)",
+         "活动总览，风险最高的在前：支出、节奏、ROI、逾期任务、审批、异常（默认：进行中）", dashboard.overview,
+         examples=("overview", "overview mine", "总览 全部")),
+    Spec("dashboard", ("仪表盘",), "dashboard", "anyone",
+         "A private one-time link to the web dashboard (valid 10 minutes)",
+         "获取网页仪表盘的一次性私人链接（10 分钟内有效）", dashboard.dashboard, examples=("dashboard", "仪表盘")),
 )
 
 # Groups that need a second word ("task add"); the first word alone is not a command.

@@ -133,6 +133,14 @@ BOTH_LANGUAGES += [
     ("token list", "令牌 列表", c.ListTokens()),
 ]
 
+# The portfolio and the web dashboard.
+BOTH_LANGUAGES += [
+    ("overview", "总览", c.Overview("active")),
+    ("overview mine", "总览 我的", c.Overview("mine")),
+    ("overview all", "总览 全部", c.Overview("all")),
+    ("dashboard", "仪表盘", c.OpenDashboard()),
+]
+
 # The grammar's promises: prefixes, id spellings, mention forms, option order, quotes.
 GRAMMAR = [
     ("/mems list", c.ListCampaigns("active")),

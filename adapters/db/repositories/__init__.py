@@ -5,7 +5,9 @@ from adapters.db.repositories.approvals import SqlApprovalRepository
 from adapters.db.repositories.campaigns import SqlCampaignRepository, SqlTaskRepository
 from adapters.db.repositories.notifications import SqlOutboxRepository, SqlSubscriptionRepository
 from adapters.db.repositories.people import SqlMemberRepository, SqlWorkspaceRepository
+from adapters.db.repositories.portfolio import SqlPortfolioRepository
 from adapters.db.repositories.records import SqlAuditRepository, SqlLedgerRepository, SqlMetricsRepository
+from adapters.db.repositories.signins import SqlSignInRepository
 
 __all__ = [
     "SqlAnomalyRepository",
@@ -16,6 +18,8 @@ __all__ = [
     "SqlMemberRepository",
     "SqlMetricsRepository",
     "SqlOutboxRepository",
+    "SqlPortfolioRepository",
+    "SqlSignInRepository",
     "SqlSubscriptionRepository",
     "SqlTaskRepository",
     "SqlTokenRepository",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.entry.cli import alerts, core, metrics, slack
+from bot.entry.cli import alerts, core, demo, metrics, slack
 
 __all__ = ["cli", "main"]
 
@@ -14,6 +14,7 @@ core.register(cli)  # serve, chat, db upgrade
 alerts.register(cli)  # tick, scheduler, outbox
 metrics.register(cli)  # import-metrics
 slack.register(cli)  # slack-manifest
+demo.register(cli)  # demo
 
 
 def main() -> None:

@@ -42,23 +42,26 @@ def banner(settings: Settings, host: str, port: int) -> str:
         "  (no public host? Socket Mode: set MEMS_SLACK_APP_TOKEN)",
         f"  Feishu  {feishu}: event and card callback URL -> https://<public-host>/feishu/events",
         f"  Health  {base}/healthz   Readiness {base}/readyz   API docs {base}/docs",
+        f"  Dashboard {base}/  (sign in: type `dashboard` in chat; its links point at {settings.dashboard_url})",
         f"  Try it without any chat account, in another terminal:  {program()} chat --as alice",
         "    (MEMS_ADMINS=console:alice makes alice an admin; type `help`)",
     ])
 
 
-def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000) -> None:
-    """The web server: Slack and Feishu endpoints, the REST API, health; runs delivery in-process."""
+def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on (default: MEMS_HOST).")] = None,
+          port: Annotated[int | None, typer.Option(help="Port to listen on (default: MEMS_PORT).")] = None) -> None:
+    """The web server: Slack and Feishu endpoints, the REST API, the dashboard, health; runs delivery in-process."""
     # The web stack (FastAPI, uvicorn: ~0.3 s to import) loads for the server only, not for every `mems` command.
     import uvicorn
 
     from bot.entry.web import create_app
 
     settings = settings_or_exit()
+    if host is not None or port is not None:  # the dashboard's links point where this server listens
+        settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     log_to_stderr(settings.log_level)
     container = container_or_exit(settings)
-    typer.echo(banner(settings, host, port))
+    typer.echo(banner(settings, settings.host, settings.port))
     # uvicorn stops gracefully on SIGTERM / Ctrl-C (requests in flight answered, then the delivery worker finishes
     # or gives back what it claimed) and then raises the signal again for whatever handler was there before. With
     # ours there, a stop that went well ends with exit status 0 rather than death by signal.
@@ -66,7 +69,9 @@ def serve(host: Annotated[str, typer.Option(help="Interface to listen on.")] = "
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda number, _frame: stopped.append(number))
     try:
-        uvicorn.run(create_app(container), host=host, port=port, log_level=settings.log_level.lower())
+        # X-Forwarded-Proto is read by the dashboard itself, and only when MEMS_TRUST_PROXY says so.
+        uvicorn.run(create_app(container), host=settings.host, port=settings.port,
+                    log_level=settings.log_level.lower(), proxy_headers=False)
     finally:
         container.close()
     if stopped:
