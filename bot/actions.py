@@ -4,6 +4,7 @@ dashboard and the console all reach the bus through `command_for`; none of them 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,8 @@ from domain.task import TaskMove
 
 MAX_REF = 64  # refs are short (A-3, anomaly:C-1:2026-12-05); anything longer was not written by MEMS
 MAX_REASON = 1000
+_PERSON = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")  # a platform user id: Slack U0123, Feishu ou_xxx, console name
+_STAGE = re.compile(r"^(\d{1,4})\.(\d{1,4})\.(\d{1,4})$")  # round.step.hand-overs of a decision button's card
 
 
 class ActionId(StrEnum):
@@ -28,22 +31,47 @@ class ActionId(StrEnum):
     ACK = "ack"
     SNOOZE = "snooze"
     SHOW = "show"
+    # the approval desk
+    RETURN = "return"
+    DELEGATE = "delegate"
+
+
+class Asks(StrEnum):
+    """What a surface asks the person for before the action can run."""
+
+    NOTHING = "nothing"
+    REASON = "reason"  # typed text: a Slack modal, a Feishu card form's input
+    PERSON = "person"  # someone to hand a step to: Slack's users_select, Feishu's select_person
 
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """One click: which action, on which entity, with what the person typed (a reason) if the action needs it."""
+    """One click: which action, on which entity, with what the person typed (a reason) or chose (a person) if the
+    action needs it."""
 
     id: ActionId
     ref: str
     reason: str = ""
+    person: str = ""
+    stage: str = ""  # "round.step.handed" of the approval card the button is on: it acts on that turn or not at all
 
     def add_reason(self, reason: str) -> Action:
-        return Action(self.id, self.ref, reason.strip()[:MAX_REASON])
+        return Action(self.id, self.ref, reason.strip()[:MAX_REASON], self.person, self.stage)
+
+    def add_person(self, person: str) -> Action:
+        """The chosen person, when it is a user id (anything else is dropped, so the command is not built)."""
+        found = person.strip()
+        return Action(self.id, self.ref, self.reason, found if _PERSON.match(found) else "", self.stage)
+
+    @property
+    def step(self) -> tuple[int, int, int] | None:
+        found = _STAGE.match(self.stage)
+        return (int(found[1]), int(found[2]), int(found[3])) if found else None
 
     def to_dict(self) -> dict[str, str]:
         """What a button carries (a Slack button value, a Feishu callback value, a web form)."""
-        return {"action": self.id.value, "ref": self.ref}
+        out = {"action": self.id.value, "ref": self.ref}
+        return {**out, "stage": self.stage} if self.stage else out
 
     @classmethod
     def from_dict(cls, data: Any, action_id: str | None = None) -> Action | None:
@@ -55,8 +83,10 @@ class Action:
         ref = data.get("ref")
         if raw_id not in set(ActionId) or not isinstance(ref, str) or not ref or len(ref) > MAX_REF:
             return None
-        action = cls(ActionId(raw_id), ref.strip())
-        return action if command_for(action.add_reason("-")) is not None else None
+        stage = data.get("stage")
+        action = cls(ActionId(raw_id), ref.strip(), stage=stage if isinstance(stage, str) and _STAGE.match(stage)
+                     else "")
+        return action if command_for(action.add_reason("-").add_person("-")) is not None else None
 
 
 def _number(ref: str, kind: refs.Kind) -> int | None:
@@ -66,12 +96,22 @@ def _number(ref: str, kind: refs.Kind) -> int | None:
 
 def _approve(a: Action) -> c.Command | None:
     number = _number(a.ref, refs.Kind.APPROVAL)
-    return None if number is None else c.Approve(number)
+    return None if number is None else c.Approve(number, stage=a.step)
 
 
 def _reject(a: Action) -> c.Command | None:
     number = _number(a.ref, refs.Kind.APPROVAL)
-    return None if number is None or not a.reason else c.Reject(number, a.reason)
+    return None if number is None or not a.reason else c.Reject(number, a.reason, a.step)
+
+
+def _return(a: Action) -> c.Command | None:
+    number = _number(a.ref, refs.Kind.APPROVAL)
+    return None if number is None or not a.reason else c.ReturnRequest(number, a.reason, a.step)
+
+
+def _delegate(a: Action) -> c.Command | None:
+    number = _number(a.ref, refs.Kind.APPROVAL)
+    return None if number is None or not a.person else c.DelegateStep(number, a.person, a.step)
 
 
 def _task(move: TaskMove) -> Callable[[Action], c.Command | None]:
@@ -105,22 +145,33 @@ def _show(a: Action) -> c.Command | None:
 class Spec:
     build: Callable[[Action], c.Command | None]
     typed: str  # what a console user types for the same thing; `{ref}` is the entity
-    needs_reason: bool = False  # the surface asks for a reason first (a Slack modal, a Feishu card form)
+    asks: Asks = Asks.NOTHING  # what the surface asks for first (a Slack modal, a Feishu card form)
     replaces: bool = True  # the answer takes the clicked card's place (its state changed)
 
 
 # The action table: one line per button. A new button for an existing command is one line here and one in a presenter.
 ACTIONS: dict[ActionId, Spec] = {
     ActionId.APPROVE: Spec(_approve, "approve {ref}"),
-    ActionId.REJECT: Spec(_reject, "reject {ref} <reason>", needs_reason=True),
+    ActionId.REJECT: Spec(_reject, "reject {ref} <reason>", Asks.REASON),
     ActionId.TASK_START: Spec(_task(TaskMove.START), "task start {ref}"),
     ActionId.TASK_DONE: Spec(_task(TaskMove.DONE), "task done {ref}"),
     ActionId.TASK_REOPEN: Spec(_task(TaskMove.REOPEN), "task reopen {ref}"),  # the dashboard's kanban
-    ActionId.TASK_BLOCK: Spec(_block, "task block {ref} <reason>", needs_reason=True),  # the dashboard's kanban
+    ActionId.TASK_BLOCK: Spec(_block, "task block {ref} <reason>", Asks.REASON),  # the dashboard's kanban
     ActionId.ACK: Spec(_ack, "ack {ref}"),
     ActionId.SNOOZE: Spec(_snooze, "snooze {ref} 24h"),
     ActionId.SHOW: Spec(_show, "show {ref}", replaces=False),
+    ActionId.RETURN: Spec(_return, "return {ref} <reason>", Asks.REASON),
+    ActionId.DELEGATE: Spec(_delegate, "delegate {ref} @user", Asks.PERSON),
 }
+
+
+def turn_of(card: Mapping[str, Any]) -> str | None:
+    """The "round.step" a stored card's decision buttons act on (hand-overs aside), or None without them."""
+    for button in card.get("buttons") or ():
+        found = _STAGE.match(str(button.get("stage", ""))) if isinstance(button, Mapping) else None
+        if found:
+            return f"{found[1]}.{found[2]}"
+    return None
 
 
 def command_for(action: Action) -> c.Command | None:
@@ -133,8 +184,16 @@ def typed(action: Action) -> str:
     return ACTIONS[action.id].typed.format(ref=action.ref)
 
 
+def asks(action_id: ActionId) -> Asks:
+    return ACTIONS[action_id].asks
+
+
 def needs_reason(action_id: ActionId) -> bool:
-    return ACTIONS[action_id].needs_reason
+    return ACTIONS[action_id].asks is Asks.REASON
+
+
+def needs_person(action_id: ActionId) -> bool:
+    return ACTIONS[action_id].asks is Asks.PERSON
 
 
 def replaces(action_id: ActionId) -> bool:

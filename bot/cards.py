@@ -30,6 +30,7 @@ class Button:
     label: str
     action: Action
     style: Style = Style.DEFAULT
+    choices: tuple[str, ...] = ()  # people a person picker offers (where the surface needs a list: Feishu)
 
     @property
     def id(self) -> ActionId:
@@ -50,13 +51,20 @@ class Button:
         """Reject: the surface asks for a reason first (a modal, a card form, typed text)."""
         return actions.needs_reason(self.action.id)
 
+    @property
+    def needs_person(self) -> bool:
+        """Delegate: the surface asks whom to first (a users_select, a select_person)."""
+        return actions.needs_person(self.action.id)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, **self.action.to_dict(), "style": self.style.value}
+        out = {"label": self.label, **self.action.to_dict(), "style": self.style.value}
+        return {**out, "choices": list(self.choices)} if self.choices else out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Button:
-        action = Action(ActionId(data["action"]), data["ref"])
-        return cls(label=data["label"], action=action, style=Style(data.get("style", "default")))
+        action = Action(ActionId(data["action"]), data["ref"], stage=data.get("stage", ""))
+        return cls(label=data["label"], action=action, style=Style(data.get("style", "default")),
+                   choices=tuple(data.get("choices", ())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,14 @@ class Field:
 class Section:
     text: str  # plain text; `<@user>` marks a mention that each surface renders natively
     mono: bool = False  # a block to show in a fixed-width font (timelines, boards)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A named web link (an attachment: a quote, a contract), shown as a link each surface can open."""
+
+    label: str  # text a person gave it: shown inert
+    url: str  # http(s), already made safe for link markup (domain.attachments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +106,13 @@ class Card:
     footer: str = ""
     chart: Chart | None = None
     entity: str | None = None  # C-1 / T-3 / A-2 when the card shows one thing
+    links: tuple[Link, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["buttons"] = [b.to_dict() for b in self.buttons]
+        if not self.links:
+            del data["links"]
         return data
 
     @classmethod
@@ -108,6 +127,7 @@ class Card:
             chart=Chart(chart["title"], tuple(chart["labels"]),
                         tuple((name, tuple(values)) for name, values in chart["series"])) if chart else None,
             entity=data.get("entity"),
+            links=tuple(Link(**link) for link in data.get("links", ())),
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from domain.attachments import Attachment
 from domain.people import Member, Platform, Workspace
 
 
@@ -20,6 +21,7 @@ class Context:
     timezone: str | None = None  # the user's time zone, when the platform tells (Slack users.info)
     lang: str | None = None  # the user's locale, when the platform tells
     direct: bool = False  # a direct message with the bot
+    files: tuple[Attachment, ...] = ()  # files shared with the command (a quote, a contract), as links
 
 
 @dataclass(slots=True)
@@ -27,6 +29,7 @@ class Actor:
     workspace: Workspace
     member: Member
     channel: str | None
+    files: tuple[Attachment, ...] = ()
 
     @property
     def user(self) -> str:

@@ -17,12 +17,14 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from bot import actions
 from bot.cards import Card
 from bot.delivery_leases import Leases
 from bot.delivery_pacing import SHORT_WAIT, GiveBack, Pacer
 from bot.inprocess.ratelimit import MemoryRateLimiter
-from bot.ports import ChatGateway, DeliveryError, Limit, NewCopy, OutboxStore, RateLimiter, Sent
+from bot.ports import ChatGateway, Copy, DeliveryError, Limit, NewCopy, OutboxStore, RateLimiter, Sent
 from bot.presenters.alerts import folded_card
 from domain.notifications import AlertKind, OutboxMessage
 from domain.people import Platform, Workspace
@@ -55,6 +57,15 @@ def backoff(attempts: int, base: float = BASE_BACKOFF, rng: random.Random | None
 
 def foldable(message: OutboxMessage) -> bool:
     return message.kind in FOLDABLE
+
+
+def updated(payload: dict[str, Any], copy: Copy) -> Card:
+    """The card a copy becomes, in the language it was sent in: one whose buttons still act on the turn that waits
+    keeps live buttons (`keep`), every other copy gets the card without them."""
+    keep = payload.get("keep")
+    source: dict[str, Any] = keep if keep and copy.turn and copy.turn == keep.get("turn") else payload
+    translated: dict[str, Any] | None = (source.get("translations") or {}).get(copy.lang)
+    return Card.from_dict(translated or source)
 
 
 @dataclass
@@ -279,7 +290,8 @@ class Delivery:
         copy = None
         if sent is not None and lead.entity:
             lang = lead.payload.get("lang")
-            copy = NewCopy(lead.workspace_id, lead.entity, sent, str(lang) if lang else None)
+            copy = NewCopy(lead.workspace_id, lead.entity, sent, str(lang) if lang else None,
+                           actions.turn_of(lead.payload))
         pause = 0.05
         while True:
             try:
@@ -297,10 +309,8 @@ class Delivery:
         """Send or update; the answer says where a single card landed (None for updates and folded cards)."""
         message = group.messages[0]
         if message.kind == AlertKind.CARD_UPDATE:
-            translations = message.payload.get("translations") or {}
             for copy in await asyncio.to_thread(self.store.copies, message.entity or ""):
-                payload = translations.get(copy.lang) or message.payload
-                await gateway.update(workspace, copy.channel, copy.message_ref, Card.from_dict(payload))
+                await gateway.update(workspace, copy.channel, copy.message_ref, updated(message.payload, copy))
             return None
         if len(group.messages) > 1:
             lang = str(message.payload.get("lang") or workspace.lang)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from domain.approval import ApprovalRequest, ApprovalStatus, Decision, Outcome, Policy
+from domain.approval import ApprovalRequest, ApprovalStatus, Decision, Outcome, Policy, Step
 from domain.campaign import Campaign, Status
 from domain.ledger import SpendEntry
 from domain.metrics import DailyMetric
@@ -150,17 +150,19 @@ class Generator:
         first = budget * Decimal("0.6")
         asked = self._at(c.start - timedelta(days=14), 10)
         approved = ApprovalRequest(self.workspace_id, 0, c.owner, Money(first, self.currency), "Media and KOL budget",
-                                   self.policy.steps_for(first), asked)
+                                   tuple(Step(r) for r in self.policy.steps_for(first)), asked)
         deciders = {Role.MANAGER: "bob", Role.FINANCE: "fay", Role.ADMIN: "alice"}
-        for step, role in enumerate(approved.steps):
-            approved.decisions.append(Decision(step, role, deciders[role], Outcome.APPROVED, "ok",
-                                               asked + timedelta(hours=3 * (step + 1))))
+        for index, step in enumerate(approved.steps):
+            role = step.role or Role.MANAGER
+            approved.decisions.append(Decision(index, role, deciders[role], Outcome.APPROVED, "ok",
+                                               asked + timedelta(hours=3 * (index + 1))))
         approved.status, approved.closed_at = ApprovalStatus.APPROVED, approved.decisions[-1].at
         found = [approved]
         if c.is_open:
             extra = Decimal(self.rng.choice((5000, 8000, 20000, 45000)))
             found.append(ApprovalRequest(self.workspace_id, 0, c.owner, Money(extra, self.currency),
-                                         "Extra paid social for the launch week", self.policy.steps_for(extra),
+                                         "Extra paid social for the launch week",
+                                         tuple(Step(r) for r in self.policy.steps_for(extra)),
                                          min(self.now - timedelta(hours=self.rng.randint(2, 40)), self.now)))
         return found
 

@@ -59,4 +59,4 @@ def resolve(uow: UnitOfWork, ctx: Context, settings: Settings, now: datetime,
         member.display_name, changed = ctx.user_name, True
     if changed:
         uow.members.save(member)
-    return Actor(workspace, member, ctx.channel)
+    return Actor(workspace, member, ctx.channel, ctx.files)

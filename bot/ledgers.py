@@ -17,7 +17,7 @@ from domain.ports import UnitOfWork
 def ledger_of(uow: UnitOfWork, c: Campaign) -> Ledger:
     requests = uow.approvals.for_campaign(c.pk)
     currency = c.currency
-    pending = [r.amount for r in requests if r.status is ApprovalStatus.PENDING]
+    pending = [r.amount for r in requests if r.is_open]  # waiting for a decision, or back for changes
     approved = [r.amount for r in requests if r.status is ApprovalStatus.APPROVED]
     entries = [e.amount for e in uow.ledger.for_campaign(c.pk)]
     media = totals(uow.metrics.for_campaign(c.pk)).spend

@@ -43,6 +43,16 @@ class Notice:
     entity: str
     period: str
     keyed_as: str | None = None
+    keep: Keep | None = None  # an update: the copies whose buttons still act get this card instead
+
+
+@dataclass(frozen=True)
+class Keep:
+    """For an update of every copy: the copies whose buttons act on `turn` ("round.step") get `card`, live
+    buttons and all; the others get the notice's card."""
+
+    turn: str
+    card: CardFor
 
 
 def same_card(card: Card) -> CardFor:
@@ -76,6 +86,8 @@ def post(txn: Txn, workspace: Workspace, to: Recipient, notice: Notice) -> bool:
         target, payload = Target(TargetKind.CHANNEL, to.ref), _payload(notice.card, workspace.lang)
     else:
         target, payload = Target(TargetKind.CHANNEL, "*"), _translated(notice.card, workspace.lang)
+        if notice.keep is not None:
+            payload["keep"] = {"turn": notice.keep.turn, **_translated(notice.keep.card, workspace.lang)}
     kind = AlertKind.CARD_UPDATE if isinstance(to, Copies) else notice.kind
     message = OutboxMessage(key=key(kind, notice.keyed_as or notice.entity, notice.period, target), kind=kind,
                             workspace_id=workspace.pk, target=target, payload=payload, created_at=txn.now,

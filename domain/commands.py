@@ -7,10 +7,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Generic, TypeVar
 
+from domain.attachments import Attachment
 from domain.campaign import Action
 from domain.metrics import Ingested, MetricInput
 from domain.money import Money
-from domain.people import QuietHours, Role
+from domain.people import Away, QuietHours, Role
 from domain.refs import Kind
 from domain.task import TaskMove
 
@@ -128,6 +129,7 @@ class RequestBudget(Command):
     campaign: int
     amount: Money
     reason: str
+    attachments: tuple[Attachment, ...] = ()  # typed (attach=) links; files shared with the command join them
 
 
 @dataclass(frozen=True)
@@ -153,12 +155,15 @@ class ListApprovals(Command):
 class Approve(Command):
     request: int
     comment: str = ""
+    add: str | None = None  # a signer for one more step right after this one
+    stage: tuple[int, int, int] | None = None  # (round, step, hand-overs) a button's card showed; typed: what waits
 
 
 @dataclass(frozen=True)
 class Reject(Command):
     request: int
     reason: str
+    stage: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +229,42 @@ class UpdateSettings(Command):
     lang: str | None = None
     quiet: QuietHours | None = None
     quiet_off: bool = False
+    away: Away | None = None  # out of office: who covers my approvals, until when
+    away_off: bool = False
+
+
+# The approval desk: what an approver, a requester or a colleague does with a request besides deciding it.
+@dataclass(frozen=True)
+class ReturnRequest(Command):
+    request: int
+    reason: str
+    stage: tuple[int, int, int] | None = None
+
+
+@dataclass(frozen=True)
+class ReviseRequest(Command):
+    request: int
+    amount: Money | None = None
+    reason: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class DelegateStep(Command):
+    request: int
+    to: str
+    stage: tuple[int, int, int] | None = None
+
+
+@dataclass(frozen=True)
+class CopyRequest(Command):
+    request: int
+    people: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UrgeRequest(Command):
+    request: int
 
 
 # System commands: sent by the scheduler (or `mems tick`), run without a user, each one unit of work.

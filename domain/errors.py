@@ -133,3 +133,65 @@ class PolicyError(MemsError):
 
     def __str__(self) -> str:
         return str(self.params["message"])
+
+
+# --- the approval desk: return, revise, add a signer, delegate, copy, urge --------------------------------------
+class NotNamedApprover(MemsError):
+    """The step waits for a named person (an added signer, or someone it was handed to), and this is not them."""
+
+    code = "not_named_approver"
+
+    def __init__(self, ref: str, step: int, user: str) -> None:
+        super().__init__(ref=ref, step=step, user=user)
+
+
+class PersonIsRequester(MemsError):
+    """A step can't be handed to (or added for) the person who asked for the money."""
+
+    code = "person_is_requester"
+
+    def __init__(self, ref: str, user: str) -> None:
+        super().__init__(ref=ref, user=user)
+
+
+class PersonDecidedEarlier(MemsError):
+    """Nobody decides two steps of one request, so a step can't go to someone who decided an earlier one."""
+
+    code = "person_decided_earlier"
+
+    def __init__(self, ref: str, user: str, step: int) -> None:
+        super().__init__(ref=ref, user=user, step=step)
+
+
+class AlreadyDelegated(MemsError):
+    """A repeated hand-over (a retry, a double click): nothing changes, the user is told where the step is."""
+
+    code = "already_delegated"
+
+    def __init__(self, ref: str, step: int, user: str) -> None:
+        super().__init__(ref=ref, step=step, user=user)
+
+
+class UrgedRecently(MemsError):
+    code = "urged_recently"
+
+    def __init__(self, ref: str, at: datetime, next_at: datetime) -> None:
+        super().__init__(ref=ref, at=at, next_at=next_at)
+
+
+class NothingNew(MemsError):
+    """A repeated copy: everyone named already gets one."""
+
+    code = "nothing_new"
+
+    def __init__(self, ref: str, users: tuple[str, ...]) -> None:
+        super().__init__(ref=ref, users=users)
+
+
+class StaleCard(MemsError):
+    """A button on a card showing a step that no longer waits (decided, or the request revised since)."""
+
+    code = "stale_card"
+
+    def __init__(self, ref: str, step: int, round: int) -> None:
+        super().__init__(ref=ref, step=step, round=round)

@@ -12,7 +12,8 @@ from domain.alerts import Evaluation
 from domain.approval import ApprovalRequest, Decision
 from domain.campaign import Campaign
 from domain.ledger import Ledger, SpendEntry
-from domain.people import Workspace
+from domain.money import Money
+from domain.people import Away, Member, Workspace
 from domain.task import Task, TaskMove
 
 
@@ -50,6 +51,61 @@ class ApprovalOverdue(Event):
     campaign: Campaign
     waited: timedelta
     periods: int
+
+
+# --- the approval desk ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ApprovalRevised(Event):
+    """A returned request resubmitted: its steps start again from step 1 (`before` is the amount it had)."""
+
+    request: ApprovalRequest
+    campaign: Campaign
+    before: Money
+
+
+@dataclass(frozen=True)
+class StepDelegated(Event):
+    """The step that waits was handed to `to` by `by`."""
+
+    request: ApprovalRequest
+    campaign: Campaign
+    by: str
+    to: str
+
+
+@dataclass(frozen=True)
+class ApprovalCopied(Event):
+    """These people were copied in: each gets a read-only copy of the card that changes with every decision."""
+
+    request: ApprovalRequest
+    campaign: Campaign
+    people: tuple[str, ...]
+    by: str
+
+
+@dataclass(frozen=True)
+class ApprovalUrged(Event):
+    request: ApprovalRequest
+    campaign: Campaign
+    by: str
+
+
+@dataclass(frozen=True)
+class AwayDelegated(Event):
+    """`member` is away until `away.until`; `away.delegate` covers their approvals meanwhile."""
+
+    workspace: Workspace
+    member: Member
+    away: Away
+
+
+@dataclass(frozen=True)
+class AwayEnded(Event):
+    """`member` is back (or no longer covered by `away.delegate`)."""
+
+    workspace: Workspace
+    member: Member
+    away: Away
 
 
 # --- campaigns and tasks ------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ class AlertKind(StrEnum):
     APPROVAL_PENDING = "approval.pending"
     APPROVAL_REMINDER = "approval.reminder"
     APPROVAL_DECIDED = "approval.decided"
+    APPROVAL_COPY = "approval.copy"  # a read-only copy for someone copied in (cc)
+    APPROVAL_URGED = "approval.urged"
     BUDGET_THRESHOLD = "budget.threshold"
     ANOMALY = "anomaly"
     DIGEST = "digest"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,6 +55,17 @@ class QuietHours:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
+@dataclass(frozen=True, slots=True)
+class Away:
+    """Out of office: until `until` (inclusive, on the member's own calendar) `delegate` covers their approvals."""
+
+    delegate: str
+    until: date
+
+    def active(self, today: date) -> bool:
+        return today <= self.until
+
+
 @dataclass(slots=True)
 class Workspace(Stored):
     platform: Platform
@@ -80,6 +91,7 @@ class Member:
     lang: str | None = None
     quiet: QuietHours | None = None
     joined_at: datetime | None = None
+    away: Away | None = None
 
     def has(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)
@@ -101,3 +113,8 @@ class Member:
 
     def tz_in(self, workspace: Workspace) -> ZoneInfo:
         return ZoneInfo(self.timezone) if self.timezone else workspace.tz
+
+    def away_now(self, workspace: Workspace, now: datetime) -> Away | None:
+        """Their out-of-office cover, if it holds today on their own calendar."""
+        today = now.astimezone(self.tz_in(workspace)).date()
+        return self.away if self.away is not None and self.away.active(today) else None

@@ -114,6 +114,9 @@ class FakeMembers(_Repo):
     def all(self, workspace_id: int) -> Sequence[Member]:
         return [m for m in self.rows.values() if m.workspace_id == workspace_id]
 
+    def covered_by(self, workspace_id: int, delegate: str) -> Sequence[Member]:
+        return [m for m in self.all(workspace_id) if m.away is not None and m.away.delegate == delegate]
+
 
 class FakeCampaigns(_Repo):
     name = "campaigns"
@@ -482,7 +485,7 @@ class FakeOutboxStore:
         for message_id in message_ids:
             self.mark_sent(message_id, at)
         if copy is not None:
-            self.record_copy(copy.workspace_id, copy.entity, copy.sent, copy.lang)
+            self.record_copy(copy.workspace_id, copy.entity, copy.sent, copy.lang, copy.turn)
 
     def note_failure(self, message_id: int, error: str) -> None:
         row = self._rows()[message_id]
@@ -503,8 +506,9 @@ class FakeOutboxStore:
     def mark_dead(self, message_id: int, at: datetime, error: str) -> None:
         self._settle(message_id, status=DeliveryStatus.DEAD, last_error=error)
 
-    def record_copy(self, workspace_id: int, entity: str, sent: Sent, lang: str | None = None) -> None:
-        self.copies_by_entity.setdefault(entity, []).append(Copy(sent.channel, sent.message_ref, lang))
+    def record_copy(self, workspace_id: int, entity: str, sent: Sent, lang: str | None = None,
+                    turn: str | None = None) -> None:
+        self.copies_by_entity.setdefault(entity, []).append(Copy(sent.channel, sent.message_ref, lang, turn))
 
     def copies(self, entity: str) -> Sequence[Copy]:
         return self.copies_by_entity.get(entity, [])

@@ -63,7 +63,7 @@ def task_out(t: Task) -> out.TaskOut:
 def approval_out(r: ApprovalRequest) -> out.ApprovalOut:
     return out.ApprovalOut(id=r.ref, campaign=refs.campaign(r.campaign_id), requester=r.requester,
                            amount=str(r.amount.amount), currency=r.amount.currency, reason=r.reason,
-                           status=r.status.value, steps=[s.value for s in r.steps],
+                           status=r.status.value, steps=[str(s) for s in r.steps],
                            current_step=r.current_step + 1 if r.current_role else None, created_at=r.created_at)
 
 

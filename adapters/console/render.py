@@ -40,6 +40,8 @@ def render(card: Card) -> str:
     if card.chart is not None:  # a terminal shows no image: the chart as sparklines
         lines.append(f"  {caption(card.chart)}")
         lines.extend("    " + line for line in sparklines(card.chart).splitlines())
+    for link in card.links:  # a terminal opens a link by its address
+        lines.append(f"  📎 {link.label}  {link.url}")
     if card.buttons:
         lines.append("  " + "   ".join(f"[{b.label}] {b.command}" for b in card.buttons))
     if card.footer:

@@ -20,14 +20,15 @@ from adapters.db.tables import (
     TaskRow,
     WorkspaceRow,
 )
-from domain.approval import ApprovalRequest, ApprovalStatus, Decision, Outcome
+from domain.approval import ApprovalRequest, ApprovalStatus, Decision, Outcome, Step
+from domain.attachments import Attachment
 from domain.audit import AuditAction, AuditEntry
 from domain.campaign import Campaign, Status
 from domain.ledger import SpendEntry
 from domain.metrics import DailyMetric
 from domain.money import Money
 from domain.notifications import AlertKind, DeliveryStatus, OutboxMessage, Subscription, Target, TargetKind
-from domain.people import Member, Platform, QuietHours, Role, Workspace
+from domain.people import Away, Member, Platform, QuietHours, Role, Workspace
 from domain.task import Task, TaskStatus
 
 Values = dict[str, Any]
@@ -52,7 +53,8 @@ def _quiet(start: str | None, end: str | None) -> QuietHours | None:
 def member(row: MemberRow, roles: Iterable[str]) -> Member:
     return Member(workspace_id=row.workspace_id, user_ref=row.user_ref, display_name=row.display_name,
                   roles={Role(r) for r in roles}, timezone=row.timezone, lang=row.lang,
-                  quiet=_quiet(row.quiet_start, row.quiet_end), joined_at=row.joined_at)
+                  quiet=_quiet(row.quiet_start, row.quiet_end), joined_at=row.joined_at,
+                  away=Away(row.away_delegate, row.away_until) if row.away_delegate and row.away_until else None)
 
 
 def member_values(m: Member) -> Values:
@@ -60,7 +62,8 @@ def member_values(m: Member) -> Values:
     return {"workspace_id": m.workspace_id, "user_ref": m.user_ref, "display_name": m.display_name,
             "timezone": m.timezone, "lang": m.lang, "joined_at": m.joined_at,
             "quiet_start": f"{quiet.start:%H:%M}" if quiet else None,
-            "quiet_end": f"{quiet.end:%H:%M}" if quiet else None}
+            "quiet_end": f"{quiet.end:%H:%M}" if quiet else None,
+            "away_delegate": m.away.delegate if m.away else None, "away_until": m.away.until if m.away else None}
 
 
 def campaign(row: CampaignRow) -> Campaign:
@@ -96,29 +99,49 @@ def task_values(t: Task) -> Values:
 
 
 def decision(row: DecisionRow) -> Decision:
-    return Decision(step=row.step, role=Role(row.role), decider=row.decider, outcome=Outcome(row.outcome),
-                    comment=row.comment, at=row.at)
+    return Decision(step=row.step, role=Role(row.role) if row.role else None, decider=row.decider,
+                    outcome=Outcome(row.outcome), comment=row.comment, at=row.at, round=row.round,
+                    on_behalf=row.on_behalf, added=row.added)
 
 
 def decision_values(request_id: int, d: Decision) -> Values:
-    return {"request_id": request_id, "step": d.step, "role": d.role.value, "decider": d.decider,
-            "outcome": d.outcome.value, "comment": d.comment, "at": d.at}
+    return {"request_id": request_id, "round": d.round, "step": d.step, "role": d.role.value if d.role else "",
+            "decider": d.decider, "outcome": d.outcome.value, "comment": d.comment, "at": d.at,
+            "on_behalf": d.on_behalf, "added": d.added}
+
+
+def step(stored: str | dict[str, Any]) -> Step:
+    """A step as stored: a role's name (a policy step), or {role, signer, delegate} once added or handed over."""
+    if isinstance(stored, str):
+        return Step(Role(stored))
+    role = stored.get("role")
+    return Step(Role(role) if role else None, stored.get("signer"), stored.get("delegate"), stored.get("handed", 0))
+
+
+def step_value(s: Step) -> str | dict[str, Any]:
+    if s.signer is None and s.delegate is None and s.role is not None and not s.handed:
+        return s.role.value
+    return {"role": s.role.value if s.role else None, "signer": s.signer, "delegate": s.delegate, "handed": s.handed}
 
 
 def request(row: ApprovalRequestRow, decisions: Iterable[DecisionRow]) -> ApprovalRequest:
     return ApprovalRequest(workspace_id=row.workspace_id, campaign_id=row.campaign_id, requester=row.requester,
                            amount=Money(row.amount, row.currency), reason=row.reason,
-                           steps=tuple(Role(s) for s in row.steps), created_at=row.created_at,
+                           steps=tuple(step(s) for s in row.steps), created_at=row.created_at,
                            status=ApprovalStatus(row.status),
-                           decisions=sorted((decision(d) for d in decisions), key=lambda d: d.step),
-                           closed_at=row.closed_at, id=row.id, version=row.version)
+                           decisions=sorted((decision(d) for d in decisions), key=lambda d: (d.round, d.step)),
+                           closed_at=row.closed_at, id=row.id, version=row.version, round=row.round,
+                           step_since=row.step_since, cc=tuple(row.cc),
+                           attachments=tuple(Attachment(a["name"], a["url"]) for a in row.attachments),
+                           urged_at=row.urged_at)
 
 
 def request_values(r: ApprovalRequest) -> Values:
     return {"workspace_id": r.workspace_id, "campaign_id": r.campaign_id, "requester": r.requester,
             "amount": r.amount.amount, "currency": r.amount.currency, "reason": r.reason,
-            "steps": [s.value for s in r.steps], "created_at": r.created_at, "status": r.status.value,
-            "closed_at": r.closed_at}
+            "steps": [step_value(s) for s in r.steps], "created_at": r.created_at, "status": r.status.value,
+            "closed_at": r.closed_at, "round": r.round, "step_since": r.step_since, "cc": list(r.cc),
+            "attachments": [{"name": a.name, "url": a.url} for a in r.attachments], "urged_at": r.urged_at}
 
 
 def spend(row: SpendRow) -> SpendEntry:

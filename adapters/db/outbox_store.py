@@ -133,24 +133,25 @@ class SqlOutboxStore:
     def mark_dead(self, message_id: int, at: datetime, error: str) -> None:
         self._settle(message_id, status=DeliveryStatus.DEAD.value, dead_at=at, last_error=error)
 
-    def record_copy(self, workspace_id: int, entity: str, sent: Sent, lang: str | None = None) -> None:
-        """Remember where a card landed (and in which language) so a later decision can update it in place;
-        recording twice is harmless."""
+    def record_copy(self, workspace_id: int, entity: str, sent: Sent, lang: str | None = None,
+                    turn: str | None = None) -> None:
+        """Remember where a card landed (in which language, and which turn of an approval its buttons act on) so a
+        later change can update it in place; recording twice is harmless."""
         with self.session_factory() as session, session.begin():
-            self._copy(session, NewCopy(workspace_id, entity, sent, lang))
+            self._copy(session, NewCopy(workspace_id, entity, sent, lang, turn))
 
     @staticmethod
     def _copy(session: Session, copy: NewCopy) -> None:
         stmt = (upsert(session, CardCopyRow)
                 .values(workspace_id=copy.workspace_id, entity=copy.entity, channel=copy.sent.channel,
-                        message_ref=copy.sent.message_ref, lang=copy.lang)
+                        message_ref=copy.sent.message_ref, lang=copy.lang, turn=copy.turn)
                 .on_conflict_do_nothing(index_elements=["entity", "channel", "message_ref"]))
         session.exec(stmt)
 
     def copies(self, entity: str) -> Sequence[Copy]:
         with self.session_factory() as session:
             stmt = select(CardCopyRow).where(CardCopyRow.entity == entity).order_by(col(CardCopyRow.id))
-            return [Copy(r.channel, r.message_ref, r.lang) for r in session.exec(stmt).all()]
+            return [Copy(r.channel, r.message_ref, r.lang, r.turn) for r in session.exec(stmt).all()]
 
     def workspace(self, workspace_id: int) -> Workspace | None:
         with self.session_factory() as session:

@@ -65,7 +65,9 @@ class WorkspaceRow(Base, table=True):
 
 class MemberRow(Base, table=True):
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("workspace_id", "user_ref"), NO_REUSE)
+    # ix_members_away: whom a person covers while colleagues are away (looked up on every decision they take).
+    __table_args__ = (UniqueConstraint("workspace_id", "user_ref"),
+                      Index("ix_members_away", "workspace_id", "away_delegate"), NO_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id")
@@ -76,6 +78,8 @@ class MemberRow(Base, table=True):
     quiet_start: str | None = Field(default=None, sa_type=String(5))  # "HH:MM"
     quiet_end: str | None = Field(default=None, sa_type=String(5))
     joined_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    away_delegate: str | None = Field(default=None, sa_type=String(128))  # out of office: who covers, until when
+    away_until: date | None = None
 
 
 class MemberRoleRow(Base, table=True):
@@ -156,26 +160,37 @@ class ApprovalRequestRow(Base, table=True):
     amount: Decimal = Field(sa_type=Amount, nullable=False)
     currency: str = Field(sa_type=String(3))
     reason: str = Field(sa_type=Text)
-    steps: list[str] = Field(sa_type=JSON, nullable=False)  # role names, in order
+    # In order: a role's name, or {role, signer, delegate} for a step added for a person or handed over.
+    steps: list[str | dict[str, Any]] = Field(sa_type=JSON, nullable=False)
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     status: str = Field(sa_type=String(16))
     closed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     version: int = 0
+    # the approval desk
+    round: int = 1
+    step_since: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    cc: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    attachments: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    urged_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class DecisionRow(Base, table=True):
     __tablename__ = "approval_decisions"
-    # The version check already lets one writer win; this is the second guard, in the schema itself.
-    __table_args__ = (UniqueConstraint("request_id", "step"), NO_REUSE)
+    # The version check already lets one writer win; this is the second guard, in the schema itself: one decision
+    # per step of each round (a revised request starts a new round at step 1).
+    __table_args__ = (UniqueConstraint("request_id", "round", "step"), NO_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="approval_requests.id")
+    round: int = 1
     step: int
-    role: str = Field(sa_type=String(16))
+    role: str = Field(sa_type=String(16))  # '' on a step added for a named signer
     decider: str = Field(sa_type=String(128))
     outcome: str = Field(sa_type=String(16))
     comment: str = Field(default="", sa_type=Text)
     at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    on_behalf: str | None = Field(default=None, sa_type=String(128))
+    added: str | None = Field(default=None, sa_type=String(128))
 
 
 class SpendRow(Base, table=True):
@@ -265,6 +280,7 @@ class CardCopyRow(Base, table=True):
     channel: str = Field(sa_type=String(128))
     message_ref: str = Field(sa_type=String(128))
     lang: str | None = Field(default=None, sa_type=String(8))
+    turn: str | None = Field(default=None, sa_type=String(16))  # "round.step" its buttons act on, if any
 
 
 class SubscriptionRow(Base, table=True):

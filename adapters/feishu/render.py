@@ -102,12 +102,9 @@ def _card(card: Card, lang: str, image_key: str | None) -> Json:
     elements.extend(_section(s, colour) for s in card.sections)
     if card.chart is not None:
         elements.extend(_chart(card.chart, image_key))
-    plain_buttons = [b for b in card.buttons if not b.needs_reason]
-    if plain_buttons:
-        elements.append(_button_row(plain_buttons))
-    for b in card.buttons:
-        if b.needs_reason:
-            elements.append(forms.reason_form(b.ref, _button(b), tr(lang, "feishu.form.reason")))
+    if card.links:
+        elements.append(_markdown("\n".join(f"📎 [{markdown(link.label)}]({link.url})" for link in card.links)))
+    elements.extend(_buttons(card.buttons, lang))
     if card.footer:
         elements.append({**_markdown(markdown(card.footer)), "text_size": "notation"})
     out: Json = {"schema": "2.0", "config": {"update_multi": True}}
@@ -134,6 +131,18 @@ def _button(button: Button) -> Json:
     return {"tag": "button", "text": {"tag": "plain_text", "content": plain(button.label)},
             "type": BUTTON_TYPES[button.style],
             "behaviors": [{"type": "callback", "value": callback_value(button)}]}
+
+
+def _buttons(buttons: tuple[Button, ...], lang: str) -> list[Json]:
+    """Plain buttons in one row; a button that needs a reason or a person is a form of its own on the card."""
+    plain_buttons = [b for b in buttons if not b.needs_reason and not b.needs_person]
+    out = [_button_row(plain_buttons)] if plain_buttons else []
+    for b in buttons:
+        if b.needs_reason:
+            out.append(forms.reason_form(b.action, _button(b), tr(lang, f"feishu.form.{b.id.value}")))
+        elif b.needs_person:
+            out.append(forms.person_form(b.action, _button(b), tr(lang, f"feishu.form.{b.id.value}"), b.choices))
+    return out
 
 
 def _button_row(buttons: list[Button]) -> Json:

@@ -85,12 +85,10 @@ def click(data: P2CardActionTrigger) -> Click | Refused:
     action = Action.from_dict(value)
     if action is None or not header.tenant_key or not event.operator.open_id:
         return Refused("feishu.toast.unknown_action")
-    reason = ""
-    if actions.needs_reason(action.id):
-        reason = forms.reason(event.action.form_value)
-        if not reason:
-            return Refused("feishu.toast.reason_required")
-        action = action.add_reason(reason)
+    filled = _filled(action, event.action.form_value)
+    if isinstance(filled, Refused):
+        return filled
+    action, reason = filled, filled.reason or filled.person
     command = actions.command_for(action)
     if command is None:
         return Refused("feishu.toast.unknown_action")
@@ -101,6 +99,17 @@ def click(data: P2CardActionTrigger) -> Click | Refused:
                      ensure_ascii=False)
     return Click(ctx, action, command, message_id or "", header.event_id or "",
                  "feishu:click:" + hashlib.sha256(key.encode()).hexdigest())
+
+
+def _filled(action: Action, form_value: Any) -> Action | Refused:
+    """The action with what its card form asked for: the reason (Reject, Return) or the person (Delegate)."""
+    if actions.needs_reason(action.id):
+        reason = forms.reason(form_value)
+        return action.add_reason(reason) if reason else Refused(f"feishu.toast.{action.id.value}.reason_required")
+    if actions.needs_person(action.id):
+        chosen = action.add_person(forms.person(form_value))
+        return chosen if chosen.person else Refused("feishu.toast.person_required")
+    return action
 
 
 def _text(message_type: str | None, content: str | None, people: dict[str, Mention]) -> str | None:

@@ -24,12 +24,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "feishu.toast.done": ("Done", "已处理"),
     "feishu.toast.duplicate": ("Already handled: this click arrived before.", "这次点击已处理过，无需重复操作。"),
     "feishu.toast.slow": ("Working on it; the card updates in a moment.", "正在处理，卡片稍后会更新。"),
-    "feishu.toast.reason_required": ("Type a reason before you reject.", "驳回前请填写原因。"),
+    "feishu.toast.reject.reason_required": ("Type a reason before you reject.", "驳回前请填写原因。"),
     "feishu.toast.unknown_action": ("This button is from an older card; type the command instead.",
                                     "这个按钮来自旧卡片，请直接输入命令。"),
     "feishu.toast.failed": ("Something went wrong; please try again.", "处理失败，请重试。"),
     # the reject form and other words on Feishu cards
-    "feishu.form.reason": ("Reason for rejecting", "驳回原因"),
+    "feishu.form.reject": ("Reason for rejecting", "驳回原因"),
+    # the approval desk's card forms
+    "feishu.form.return": ("What should change? (returns it to the requester)", "需要修改什么？（退回申请人）"),
+    "feishu.form.delegate": ("Hand this step to…", "转交给…"),
+    "feishu.toast.return.reason_required": ("Say what should change before you return it.", "退回前请写明需要修改的内容。"),
+    "feishu.toast.person_required": ("Choose the person to hand this step to.", "请选择转交给谁。"),
     "feishu.text_only": ("I read commands from text messages; send `help` to see them.",
                          "我只读取文字消息中的命令，发送“帮助”查看用法。"),
     # a card too long for one Feishu message: what is shown instead, and how to see the rest

@@ -1,13 +1,15 @@
-"""Slack modals: the campaign creation form and the reason a button needs (Reject); each submission is checked
-field by field by the real parser's builder and becomes a typed command."""
+"""Slack modals: the campaign creation form, and what a button needs before it acts: a reason (Reject; what to change
+for Return) or a person (Delegate, a users_select). Each submission is checked field by field by the real parser's
+builder, or the action table, and becomes a typed command."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.actions import Action, command_for
+from bot.actions import Action, ActionId, command_for
 from bot.i18n import tr
 from bot.parsing import ParseError, build
 from bot.parsing.values import Now
@@ -16,6 +18,7 @@ from domain.commands import Command
 
 NEW = "mems_new"
 REASON = "mems_reason"
+PERSON = "mems_person"
 MAX_METADATA = 3000
 DATES = ("start", "end", "launch")
 
@@ -45,6 +48,9 @@ class Origin:
         channel, url = data.get("c"), data.get("u")
         return cls(channel if isinstance(channel, str) else None, url if isinstance(url, str) else None,
                    Action.from_dict(data.get("a")))
+
+
+Reader = Callable[[dict[str, Any], "Origin", str], "Command | Submission"]
 
 
 @dataclass
@@ -98,10 +104,18 @@ def new_campaign(lang: str, templates: list[str], origin: Origin) -> dict[str, A
 
 
 def reason(lang: str, title: str, origin: Origin) -> dict[str, Any]:
-    """Asks why, for a button that needs a reason (Reject)."""
-    blocks = [_input("reason", tr(lang, "slack.field.reason"), _plain(multiline=True, max_length=1000),
-                     optional=False)]
+    """Asks why, for a button that needs a reason: Reject's reason, Return's what to change."""
+    returning = origin.action is not None and origin.action.id is ActionId.RETURN
+    label = tr(lang, "slack.field.what_to_change" if returning else "slack.field.reason")
+    blocks = [_input("reason", label, _plain(multiline=True, max_length=1000), optional=False)]
     return _modal(REASON, title, tr(lang, "slack.modal.send"), lang, origin, blocks)
+
+
+def person(lang: str, title: str, origin: Origin) -> dict[str, Any]:
+    """Asks whom, for a button that needs a person (Delegate): anyone in the workspace, from Slack's own picker."""
+    blocks = [_input("person", tr(lang, "slack.field.person"), {"type": "users_select"}, optional=False,
+                     hint=tr(lang, "slack.field.person.hint"))]
+    return _modal(PERSON, title, tr(lang, "slack.modal.send"), lang, origin, blocks)
 
 
 def value(state: dict[str, Any], block: str) -> str:
@@ -173,4 +187,14 @@ def read_reason(state: dict[str, Any], origin: Origin, lang: str) -> Command | S
     if command is None:
         key = "slack.field.required" if not found else "slack.stale_button"
         return Submission(errors={"reason": tr(lang, key)})
+    return command
+
+
+def read_person(state: dict[str, Any], origin: Origin, lang: str) -> Command | Submission:
+    """The clicked button's command with the chosen person; a form without one stays open and says so."""
+    found = value(state, "person")
+    command = command_for(origin.action.add_person(found)) if origin.action and found else None
+    if command is None:
+        key = "slack.field.required" if not found else "slack.stale_button"
+        return Submission(errors={"person": tr(lang, key)})
     return command

@@ -16,7 +16,7 @@ from adapters.slack import errors, forms, translate
 from adapters.slack.answer import Answer
 from adapters.slack.runtime import SlackRuntime
 from bot import actions
-from bot.actions import Action, ActionId
+from bot.actions import Action, ActionId, Asks
 from bot.cards import Reply, Tone, text_card
 from bot.context import Context
 from bot.i18n import tr
@@ -42,6 +42,7 @@ class Listeners:
         app.action(ACTIONS)(self.click)
         app.view(forms.NEW)(self.new_form)
         app.view(forms.REASON)(self.reason_form)
+        app.view(forms.PERSON)(self.person_form)
         app.event("app_mention")(self.mention)
 
     # -- the listeners -------------------------------------------------------------------------------------
@@ -65,10 +66,12 @@ class Listeners:
             element = (body.get("actions") or [{}])[0]
             action = translate.action_of(element)
             team, user = translate.team_of(body), translate.user_of(body)
-            if action is not None and actions.needs_reason(action.id):
+            asks = actions.asks(action.id) if action is not None else Asks.NOTHING
+            if action is not None and asks is not Asks.NOTHING:  # a modal asks for the reason or the person first
                 origin = forms.Origin(translate.action_channel(body), body.get("response_url"), action)
                 title = f"{(element.get('text') or {}).get('text', '')} {action.ref}".strip()
-                await self._open(body, forms.reason(self._lang(team, user), title, origin))
+                modal = forms.reason if asks is Asks.REASON else forms.person
+                await self._open(body, modal(self._lang(team, user), title, origin))
                 return
             ctx = translate.interaction_context(body, await self.slack.users.get(team, user))
             answer = self._answer(ctx, body.get("response_url"))
@@ -89,10 +92,17 @@ class Listeners:
             await self._close(ack, body, view, checked.errors, checked.command, replace=False)
 
     async def reason_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await self._asked(ack, body, view, forms.read_reason)
+
+    async def person_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await self._asked(ack, body, view, forms.read_person)
+
+    async def _asked(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], read: forms.Reader) -> None:
+        """The modal a button opened: the clicked button's command with what was entered; it replaces the card."""
         async with self.offload.track():
             lang = self._lang(translate.team_of(body), translate.user_of(body))
             origin = forms.Origin.decode(view.get("private_metadata"))
-            found = forms.read_reason(view.get("state") or {}, origin, lang)
+            found = read(view.get("state") or {}, origin, lang)
             if isinstance(found, forms.Submission):
                 await self._close(ack, body, view, found.errors, None, replace=False)
                 return

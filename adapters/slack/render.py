@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from bot.cards import Button, Card, Chart, Field, Section, Style, Tone
+from bot.cards import Button, Card, Chart, Field, Link, Section, Style, Tone
 from bot.charts import alt_text, caption, sparklines
 
 Block = dict[str, Any]
@@ -23,6 +23,7 @@ MAX_FIELDS = 10  # fields per section
 MAX_HEADER = 150
 MAX_BUTTON = 75
 MAX_BUTTONS = 25  # elements per actions block
+MAX_LINK = 120  # an attachment's name as a link
 MAX_FALLBACK = 3000
 MAX_ALT = 2000  # an image block's alt_text and title
 # A message's blocks in all, as compact JSON: Slack refuses a longer one with msg_blocks_too_long from about 11k
@@ -146,6 +147,12 @@ def _chart_text(chart: Chart | None) -> list[Section]:
     return [Section(caption(chart)), Section(sparklines(chart), mono=True)]
 
 
+def _links(links: tuple[Link, ...]) -> list[Block]:
+    """Attachments: each a 📎 link by its name (the address is made safe for `<url|name>` in the domain)."""
+    lines = [f"📎 <{_escape(link.url)}|{_cut(_escape(link.label), MAX_LINK)}>" for link in links]
+    return [{"type": "section", "text": _mrkdwn(part)} for part in _chunks("\n".join(lines), MAX_TEXT)] if lines else []
+
+
 def _image(chart: Chart, url: str) -> Block:
     described = alt_text(chart)
     block: Block = {"type": "image", "image_url": url, "alt_text": _cut(described, MAX_ALT) if not _blank(
@@ -193,6 +200,7 @@ def _parts(card: Card, chart_url: str | None, nonce: str) -> tuple[list[Block], 
         body += found
     if card.chart is not None and chart_url is not None:
         body.append(_image(card.chart, chart_url))
+    body += _links(card.links)
     tail = _actions(card.buttons, nonce)
     if not _blank(card.footer):
         tail.append(_context(_cut(escape(card.footer), MAX_TEXT)))

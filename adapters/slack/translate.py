@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.actions import Action
 from bot.context import Context
+from domain.attachments import MAX_ATTACHMENTS, Attachment, link
+from domain.errors import InvalidInput
 from domain.people import Platform
 
 
@@ -71,10 +73,26 @@ def interaction_context(body: dict[str, Any], who: Profile, channel: str | None 
 
 
 def event_context(body: dict[str, Any], who: Profile) -> Context:
-    """An Events API callback (app_mention)."""
+    """An Events API callback (app_mention), with the files shared in the same message (a quote, a contract)."""
     event = body.get("event") or {}
-    return _context(str(event.get("team") or body.get("team_id") or ""), str(event.get("user", "")),
-                    event.get("channel"), "", who)
+    ctx = _context(str(event.get("team") or body.get("team_id") or ""), str(event.get("user", "")),
+                   event.get("channel"), "", who)
+    return replace(ctx, files=files(event.get("files")))
+
+
+def files(shared: Any) -> tuple[Attachment, ...]:
+    """Files shared with a message, as links to them in Slack (their permalink) under their names; a file without a
+    usable link is left out."""
+    found: list[Attachment] = []
+    for item in shared if isinstance(shared, list) else []:
+        url = (item.get("permalink") or item.get("url_private")) if isinstance(item, dict) else None
+        if not url:
+            continue
+        try:
+            found.append(link(str(url), str(item.get("name") or item.get("title") or "")))
+        except InvalidInput:
+            continue
+    return tuple(found[:MAX_ATTACHMENTS])
 
 
 def action_of(element: dict[str, Any]) -> Action | None:

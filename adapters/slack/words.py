@@ -41,6 +41,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "slack.field.kpis": ("KPI targets", "KPI 目标"),
     "slack.field.kpis.hint": ("roi=3 ctr=2% cpa=80", "roi=3 ctr=2% cpa=80"),
     "slack.field.reason": ("Reason", "原因"),
+    # the approval desk's modals: Return asks what to change, Delegate whom to hand the step to
+    "slack.field.what_to_change": ("What should change? It goes back to the requester.", "需要修改什么？将退回申请人。"),
+    "slack.field.person": ("Hand this step to", "转交给"),
+    "slack.field.person.hint": ("They may then decide it without the role; not the requester, nor anyone who decided "
+                                "an earlier step.", "对方无需角色即可审批本步；不能是申请人，也不能是已审批前面步骤的人。"),
     "slack.field.required": ("This field is required.", "此项必填。"),
     "slack.field.unknown_template": ("'{value}' is not a template. Choose one of: {allowed}.",
                                      "没有“{value}”这个模板。可选：{allowed}。"),

@@ -12,6 +12,7 @@ from bot.env import Env, Txn
 from bot.handlers import (
     admin,
     anomalies,
+    approval_desk,
     approvals,
     budget,
     campaigns,
@@ -68,6 +69,12 @@ HANDLERS: dict[type[c.Command], Handler] = {
     # The portfolio and the web dashboard.
     c.Overview: dashboard.overview,
     c.OpenDashboard: dashboard.open_dashboard,
+    # the approval desk
+    c.ReturnRequest: approvals.return_,
+    c.ReviseRequest: approval_desk.revise,
+    c.DelegateStep: approval_desk.delegate,
+    c.CopyRequest: approval_desk.cc,
+    c.UrgeRequest: approval_desk.urge,
 }
 
 # For a principal that is not a chat member (bus.handle_as): the REST API's tokens, the CSV import.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.cards import Reply
 from bot.env import Env
-from bot.handlers import common
+from bot.handlers import approval_desk, common
 from bot.i18n import tr
 from bot.identity import ensure_member
 from bot.presenters import admin as view
@@ -51,6 +51,7 @@ def settings(cmd: c.UpdateSettings, env: Env) -> Reply:
         member.lang, changed = check_lang(cmd.lang), True
     if cmd.quiet is not None or cmd.quiet_off:
         member.quiet, changed = cmd.quiet, True
+    changed = approval_desk.update_away(cmd, env) or changed
     if changed:
         env.uow.members.save(member)
     return Reply(view.settings_card(member, env.actor.workspace, member.lang_in(env.actor.workspace), changed))

@@ -1,5 +1,7 @@
 """The approval SLA scan: a request whose current step has waited past the SLA is overdue once per whole SLA
-period of that step (the period index is in the reminder's key), so a new approver gets a full SLA."""
+period of that step (the period index is in the reminder's key), so a new approver gets a full SLA: the next step, a
+step handed to someone, a revised request starting again. Whoever is asked for the step now is reminded (a delegate,
+an added signer, the colleague covering an approver away)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,7 @@ def scan(cmd: c.ScanApprovals, txn: Txn) -> None:
         campaign = campaigns.get(request.campaign_id)
         if txn.workspace(request.workspace_id) is None or campaign is None:
             continue
-        started = request.decisions[-1].at if request.decisions else request.created_at
-        waited = txn.now - started
+        waited = txn.now - (request.step_since or request.created_at)
         periods = int(waited / sla)
         if periods >= 1:
             txn.record(e.ApprovalOverdue(request, campaign, waited, periods))

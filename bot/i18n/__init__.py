@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.i18n.alerts import ALERTS
 from bot.i18n.anomalies import ANOMALIES
+from bot.i18n.approvals import APPROVALS
 from bot.i18n.dashboard import DASHBOARD
 from bot.i18n.errors import ERRORS
 from bot.i18n.labels import LABELS
@@ -29,7 +30,7 @@ def register(words: Words) -> None:
     CATALOG.update(words)
 
 
-for _table in (ERRORS, LABELS, ALERTS, METRICS, ANOMALIES, TOKENS):
+for _table in (ERRORS, LABELS, ALERTS, METRICS, ANOMALIES, TOKENS, APPROVALS):
     register(_table)
 register(DASHBOARD)  # the portfolio and the web dashboard
 

@@ -16,7 +16,10 @@ T = TypeVar("T")
 ALIASES = {"预算": "budget", "开始": "start", "结束": "end", "发布": "launch", "上线": "launch", "模板": "template",
            "负责人": "owner", "截止": "due", "日期": "date", "渠道": "channel", "花费": "spend", "消耗": "spend",
            "曝光": "impressions", "展现": "impressions", "点击": "clicks", "转化": "conversions",
-           "收入": "revenue", "提醒": "alerts", "时区": "tz", "语言": "lang", "免打扰": "quiet"}
+           "收入": "revenue", "提醒": "alerts", "时区": "tz", "语言": "lang", "免打扰": "quiet",
+           # the approval desk
+           "金额": "amount", "原因": "reason", "事由": "reason", "附件": "attach", "加签": "add", "代理": "delegate",
+           "代理人": "delegate", "直到": "until", "至": "until"}
 
 
 class Args:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from bot.parsing import builders_approvals as approval_builders
 from bot.parsing import values
 from bot.parsing.args import Args
 from bot.parsing.errors import ParseError
@@ -163,15 +164,6 @@ def timeline(a: Args) -> c.Command:
     return c.Timeline(number)
 
 
-def budget_request(a: Args) -> c.Command:
-    number = a.ref(CAMPAIGN, "campaign")
-    money = a.amount()
-    reason = a.rest()
-    if not reason:
-        raise ParseError("missing_reason")
-    return c.RequestBudget(number, money, reason)
-
-
 def budget_spend(a: Args) -> c.Command:
     number = a.ref(CAMPAIGN, "campaign")
     money = a.amount()
@@ -188,25 +180,6 @@ def approvals(a: Args) -> c.Command:
     scope = a.word(APPROVAL_SCOPES, "scope") or "mine"
     a.done()
     return c.ListApprovals(scope)
-
-
-def approve(a: Args) -> c.Command:
-    number = a.ref(APPROVAL, "request")
-    return c.Approve(number, a.rest())
-
-
-def reject(a: Args) -> c.Command:
-    number = a.ref(APPROVAL, "request")
-    reason = a.rest()
-    if not reason:
-        raise ParseError("missing_reason")
-    return c.Reject(number, reason)
-
-
-def withdraw(a: Args) -> c.Command:
-    number = a.ref(APPROVAL, "request")
-    a.done()
-    return c.Withdraw(number)
 
 
 def metrics(a: Args) -> c.Command:
@@ -292,5 +265,6 @@ def settings(a: Args) -> c.Command:
     a.done()
     quiet_raw = a.options.get("quiet")
     quiet = values.quiet(quiet_raw) if quiet_raw is not None else None
+    away, away_off = approval_builders.away(a)
     return c.UpdateSettings(timezone=a.opt("tz", str.strip), lang=a.opt("lang", _lang), quiet=quiet,
-                            quiet_off=quiet_raw is not None and quiet is None)
+                            quiet_off=quiet_raw is not None and quiet is None, away=away, away_off=away_off)

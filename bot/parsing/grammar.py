@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.parsing import builders as b
 from bot.parsing import builders_anomalies as anomalies
+from bot.parsing import builders_approvals as desk
 from bot.parsing import builders_dashboard as dashboard
 from bot.parsing import builders_tokens as tokens
 from domain.campaign import Action
@@ -80,9 +81,11 @@ TABLE: tuple[Spec, ...] = (
          "看板：待办 / 进行中 / 受阻 / 完成", b.board, examples=("board C-1",)),
     Spec("timeline", ("时间线",), "timeline <C-id>", "anyone", "A text Gantt of the tasks",
          "任务甘特图（文字版）", b.timeline, examples=("timeline C-1",)),
-    Spec("budget request", ("预算 申请",), "budget request <C-id> <amount> <reason>", RUN,
-         "Ask for budget; opens an approval request", "申请预算，发起审批", b.budget_request,
-         examples=('budget request C-1 20000 "KOL fees for week 2"', "预算 申请 C-1 5万 KOL投放")),
+    Spec("budget request", ("预算 申请",), "budget request <C-id> <amount> <reason> [attach=<url>]", RUN,
+         "Ask for budget; opens an approval request (attach a quote or contract: a link, or files shared with it)",
+         "申请预算，发起审批（可附报价单或合同：链接，或随命令发送的文件）", desk.budget_request, ("attach",),
+         ('budget request C-1 20000 "KOL fees for week 2"', "预算 申请 C-1 5万 KOL投放",
+          'budget request C-1 30000 "venue" attach=https://files.example.com/quote-0412.pdf')),
     Spec("budget spend", ("预算 支出",), "budget spend <C-id> <amount> [note]", "owner, finance, admin",
          "Record actual spend", "记录实际支出", b.budget_spend, examples=('budget spend C-1 3200 "venue deposit"',)),
     Spec("budget", ("预算",), "budget <C-id>", "anyone", "The budget ledger of a campaign", "活动预算台账",
@@ -90,12 +93,14 @@ TABLE: tuple[Spec, ...] = (
     Spec("approvals", ("审批列表",), "approvals [mine|pending|all]", "anyone",
          "Approval requests (default: waiting for me)", "审批单（默认：待我审批）", b.approvals,
          examples=("approvals", "approvals pending")),
-    Spec("approve", ("批准", "同意"), "approve <A-id> [comment]", "the current step's approvers",
-         "Approve the current step", "批准当前审批步骤", b.approve, examples=('approve A-1 "ok, keep within plan"',)),
+    Spec("approve", ("批准", "同意"), "approve <A-id> [comment] [add=@user]", "the current step's approvers",
+         "Approve the current step; add=@user adds one more step for that person right after it",
+         "批准当前审批步骤；add=@用户 在本步之后为其加签一步", desk.approve, ("add",),
+         ('approve A-1 "ok, keep within plan"', "approve A-1 add=@carol", "批准 A-1 加签=@王")),
     Spec("reject", ("驳回", "拒绝"), "reject <A-id> <reason>", "the current step's approvers",
-         "Reject, with a reason", "驳回（须说明原因）", b.reject, examples=('reject A-1 "over the quarterly cap"',)),
-    Spec("withdraw", ("撤回",), "withdraw <A-id>", "the requester", "Withdraw a pending request",
-         "撤回待审批的申请", b.withdraw, examples=("withdraw A-1",)),
+         "Reject, with a reason", "驳回（须说明原因）", desk.reject, examples=('reject A-1 "over the quarterly cap"',)),
+    Spec("withdraw", ("撤回",), "withdraw <A-id>", "the requester", "Withdraw a pending or returned request",
+         "撤回待审批或已退回的申请", desk.withdraw, examples=("withdraw A-1",)),
     Spec("metrics", ("数据",),
          "metrics <C-id> [date=] [channel=] spend= impressions= clicks= conversions= revenue=", RUN,
          "Record one day of metrics (any subset of the figures)", "录入一天的投放数据（可只填部分）",
@@ -117,9 +122,12 @@ TABLE: tuple[Spec, ...] = (
          "admin", "Take a role away", "移除角色", b.role(False), examples=("role remove @li manager",)),
     Spec("roles", ("角色列表",), "roles", "anyone", "Who holds which role", "谁担任什么角色", b.roles,
          examples=("roles",)),
-    Spec("settings", ("设置",), "settings [tz=Area/City] [lang=en|zh] [quiet=22:00-08:00]", "anyone (own)",
-         "Your personal settings", "个人设置", b.settings, ("tz", "lang", "quiet"),
-         ("settings tz=Asia/Shanghai lang=zh quiet=22:00-08:00", "settings quiet=off")),
+    Spec("settings", ("设置",),
+         "settings [tz=Area/City] [lang=en|zh] [quiet=22:00-08:00] [delegate=@user until=<date> | delegate=none]",
+         "anyone (own)", "Your personal settings; while away, who decides your approval steps",
+         "个人设置；休假时由谁代为审批", b.settings, ("tz", "lang", "quiet", "delegate", "until"),
+         ("settings tz=Asia/Shanghai lang=zh quiet=22:00-08:00", "settings quiet=off",
+          "settings delegate=@dan until=2026-12-20", "设置 delegate=none")),
     # Anomaly alerts and API tokens.
     Spec("ack", ("确认",), "ack <alert-ref>", "anyone", "Acknowledge an anomaly alert; its copies say who did",
          "确认异常提醒，各处的提醒卡片会显示确认人", anomalies.ack, examples=("ack anomaly:C-1:2026-12-05",)),
@@ -142,6 +150,28 @@ TABLE: tuple[Spec, ...] = (
     Spec("dashboard", ("仪表盘",), "dashboard", "anyone",
          "A private one-time link to the web dashboard (valid 10 minutes)",
          "获取网页仪表盘的一次性私人链接（10 分钟内有效）", dashboard.dashboard, examples=("dashboard", "仪表盘")),
+    # The approval desk.
+    Spec("return", ("退回",), "return <A-id> <reason>", "the current step's approvers",
+         "Send back to the requester for changes (not a rejection); the reason says what to change",
+         "退回申请人修改（不是驳回）；原因写明要改什么", desk.return_,
+         examples=('return A-1 "split the KOL fee from the venue"', "退回 A-1 请附上报价单")),
+    Spec("budget revise", ("预算 修改",), "budget revise <A-id> [amount=] [reason=] [attach=<url>]",
+         "the requester, while returned", "Resubmit a returned request; its steps start again for the new amount",
+         "修改被退回的申请并重新提交；按新金额从第一步重新审批", desk.revise, ("amount", "reason", "attach"),
+         ("budget revise A-1 amount=120k", 'budget revise A-1 amount=120000 reason="venue and KOL, two weeks"',
+          "预算 修改 A-1 金额=12万")),
+    Spec("approve add", ("批准 加签", "加签"), "approve add <A-id> @user [comment]", "the current step's approvers",
+         "Approve, and add one more step for that person right after this one", "批准，并在本步之后为此人加签一步",
+         desk.approve_add, examples=("approve add A-1 @carol", "加签 A-1 @王")),
+    Spec("delegate", ("转交",), "delegate <A-id> @user", "the current step's approvers",
+         "Hand this step to someone, who may then decide it without the role (the role's holders still may)",
+         "把本步转交给某人审批（无需角色；原角色的人仍可审批）", desk.delegate,
+         examples=("delegate A-1 @dan", "转交 A-1 @王")),
+    Spec("cc", ("抄送",), "cc <A-id> @user [@user ...]", "requester, owner, manager, admin",
+         "Copy people in: each gets a read-only copy that changes with every decision",
+         "抄送：每人收到一份只读卡片，随每次审批同步更新", desk.cc, examples=("cc A-1 @li @zhao", "抄送 A-1 @李")),
+    Spec("urge", ("催办",), "urge <A-id>", "the requester", "Remind the current approvers now (at most once an hour)",
+         "立即提醒当前审批人（每小时最多一次）", desk.urge, examples=("urge A-1", "催办 A-1")),
 )
 
 # Groups that need a second word ("task add"); the first word alone is not a command.

@@ -69,7 +69,10 @@ def settings_card(member: Member, workspace: Workspace, lang: str, changed: bool
     default = tr(lang, "label.default")
     fields = (Field(tr(lang, "label.timezone"), fmt.user_text(member.timezone or f"{workspace.timezone} ({default})")),
               Field(tr(lang, "label.language"), fmt.user_text(member.lang or f"{workspace.lang} ({default})")),
-              Field(tr(lang, "label.quiet"), str(member.quiet) if member.quiet else tr(lang, "label.off")))
+              Field(tr(lang, "label.quiet"), str(member.quiet) if member.quiet else tr(lang, "label.off")),
+              Field(tr(lang, "label.away"), tr(lang, "label.away_value", until=fmt.day(member.away.until, lang),
+                                               user=fmt.mention(member.away.delegate, lang))
+                    if member.away else tr(lang, "label.off")))
     title = tr(lang, "title.settings_saved" if changed else "title.settings")
     return Card(title=title, tone=Tone.SUCCESS if changed else Tone.NEUTRAL, fields=fields,
                 footer=tr(lang, "hint.settings"))

@@ -78,7 +78,7 @@ def _section(heading: str, lines: list[str], lang: str) -> Section:
 
 
 def digest(day: date, overdue_tasks: Sequence[Task], due_today: Sequence[Task],
-           pending: Sequence[tuple[ApprovalRequest, Campaign]], now: datetime, tz: ZoneInfo, lang: str,
+           pending: Sequence[tuple[ApprovalRequest, Campaign, Sequence[str]]], now: datetime, tz: ZoneInfo, lang: str,
            scope: str = "") -> Card:
     def task_line(t: Task) -> str:
         return f"• {fmt.named(t.ref, t.title)} — {fmt.moment(t.due, tz, lang)} · {fmt.mention(t.assignee, lang)}"
@@ -92,7 +92,8 @@ def digest(day: date, overdue_tasks: Sequence[Task], due_today: Sequence[Task],
                                  lang))
     if pending:
         lines = [f"• {r.ref} {fmt.money(r.amount, lang)} · {fmt.named(c.ref, c.name)} · "
-                 + tr(lang, "digest.waiting", waited=span(now - r.created_at, lang)) for r, c in pending]
+                 + tr(lang, "digest.waiting_for", people=", ".join(fmt.mention(u, lang) for u in asked) or "—",
+                      waited=span(now - (r.step_since or r.created_at), lang)) for r, c, asked in pending]
         sections.append(_section(tr(lang, "digest.approvals", n=len(pending)), lines, lang))
     if not sections:
         sections.append(Section(tr(lang, "digest.clear")))

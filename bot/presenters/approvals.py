@@ -1,30 +1,42 @@
-"""Cards for budget approval requests: the decision card with its buttons, lists, and the audit trail."""
+"""Cards for budget approval requests: the decision card with its buttons (the plan and any overrun, the budget
+before and after, the desk's history, copies and attachments), lists, and the audit trail."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.actions import Action, ActionId
-from bot.cards import Button, Card, Field, Section, Style, Tone
+from bot.cards import Button, Card, Field, Link, Section, Style, Tone
 from bot.i18n import tr
+from bot.presenters import approval_history as history
 from bot.presenters import fmt
-from domain.approval import ApprovalRequest, ApprovalStatus, Outcome
+from domain.approval import OPEN, ApprovalRequest, ApprovalStatus
 from domain.audit import AuditEntry
 from domain.campaign import Campaign
 from domain.ledger import Ledger, Pacing
+from domain.money import Money
 
 TONES = {ApprovalStatus.PENDING: Tone.WARNING, ApprovalStatus.APPROVED: Tone.SUCCESS,
-         ApprovalStatus.REJECTED: Tone.DANGER, ApprovalStatus.WITHDRAWN: Tone.NEUTRAL}
+         ApprovalStatus.REJECTED: Tone.DANGER, ApprovalStatus.WITHDRAWN: Tone.NEUTRAL,
+         ApprovalStatus.RETURNED: Tone.INFO}
 
 
 def step_label(r: ApprovalRequest, lang: str) -> str:
-    if r.status is not ApprovalStatus.PENDING:
+    """Where the request stands: `2 of 3: finance`, `3 of 3: @carol (added)`, `… → handed to @dan`, `… (round 2)`."""
+    step = r.current
+    if step is None:
         return fmt.enum(lang, "approval", r.status.value)
-    role = r.steps[r.current_step]
-    return tr(lang, "label.step_of", n=r.current_step + 1, total=len(r.steps), role=fmt.enum(lang, "role", role))
+    text = tr(lang, "label.step_of", n=r.current_step + 1, total=len(r.steps),
+              role=history.who(step.role.value if step.role else None, step.signer, lang))
+    if step.delegate:
+        text += tr(lang, "label.handed_to", user=fmt.mention(step.delegate, lang))
+    if r.round > 1:
+        text += tr(lang, "label.round", n=r.round)
+    return text
 
 
 def pacing_text(p: Pacing | None, lang: str) -> str:
@@ -42,52 +54,79 @@ def budget_line(ledger: Ledger, lang: str) -> str:
               spent=fmt.money(ledger.spent, lang), remaining=fmt.money(ledger.remaining, lang))
 
 
-def outcome_lines(r: ApprovalRequest, tz: ZoneInfo, lang: str) -> list[str]:
-    lines = []
-    for d in r.decisions:
-        verb = tr(lang, "label.approved_by" if d.outcome is Outcome.APPROVED else "label.rejected_by",
-                  step=d.step + 1, role=fmt.enum(lang, "role", d.role), user=fmt.mention(d.decider, lang),
-                  at=fmt.moment(d.at, tz, lang))
-        lines.append(verb + (f" — “{fmt.user_text(d.comment)}”" if d.comment else ""))
-    if r.status is ApprovalStatus.WITHDRAWN:
-        lines.append(tr(lang, "label.withdrawn_by", user=fmt.mention(r.requester, lang),
-                        at=fmt.moment(r.closed_at, tz, lang)))
-    return lines
+def over_plan(planned: Money | None, approved_after: Money) -> tuple[Money, Decimal] | None:
+    """How far approved money would stand (or stands) above the campaign's planned budget: amount and share."""
+    if planned is None or planned.amount <= 0 or approved_after.amount <= planned.amount:
+        return None
+    over = approved_after - planned
+    return over, over.amount / planned.amount
 
 
-def decision_buttons(r: ApprovalRequest, lang: str) -> tuple[Button, ...]:
+def _after(r: ApprovalRequest, ledger: Ledger) -> Money:
+    """The approved budget with this request's money: already in it once approved."""
+    return ledger.approved if r.status is ApprovalStatus.APPROVED else ledger.approved + r.amount
+
+
+def money_fields(r: ApprovalRequest, ledger: Ledger, lang: str) -> list[Field]:
+    """The plan, any overrun, and the budget before and after: `If approved` while it waits, `After approval` once
+    approved, and only the budget as it stands once rejected, returned or withdrawn."""
+    planned = ledger.planned
+    fields = [Field(tr(lang, "label.planned_budget"), fmt.money(planned, lang) if planned else tr(
+        lang, "label.no_plan"))]
+    after = _after(r, ledger)
+    over = over_plan(planned, after) if r.status in (*OPEN, ApprovalStatus.APPROVED) else None
+    if over is not None:
+        fields.append(Field(tr(lang, "label.over_plan"), tr(lang, "label.over_plan_value", amount=fmt.money(
+            over[0], lang), percent=fmt.percent(over[1], lang, "0.1"))))
+    if r.status not in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED):
+        return [*fields, Field(tr(lang, "label.budget_now"), budget_line(ledger, lang))]
+    before = replace(ledger, approved=ledger.approved - r.amount) if r.status is ApprovalStatus.APPROVED else ledger
+    key = "label.budget_after" if r.status is ApprovalStatus.PENDING else "label.budget_approved_after"
+    return [*fields, Field(tr(lang, "label.budget_before"), budget_line(before, lang)),
+            Field(tr(lang, key), tr(lang, "label.budget_after_value", approved=fmt.money(after, lang),
+                                    remaining=fmt.money(after - ledger.spent, lang)))]
+
+
+def decision_buttons(r: ApprovalRequest, lang: str, people: tuple[str, ...] = ()) -> tuple[Button, ...]:
+    """Approve, Reject (asks why), Return (asks what to change) and Delegate (asks to whom; `people` for pickers
+    that need a list)."""
     if r.status is not ApprovalStatus.PENDING:
         return ()
-    return (Button(tr(lang, "button.approve"), Action(ActionId.APPROVE, r.ref), Style.PRIMARY),
-            Button(tr(lang, "button.reject"), Action(ActionId.REJECT, r.ref), Style.DANGER))
+    stage = ".".join(map(str, r.stage))  # each button acts on the turn this card shows, or not at all
+    return (Button(tr(lang, "button.approve"), Action(ActionId.APPROVE, r.ref, stage=stage), Style.PRIMARY),
+            Button(tr(lang, "button.reject"), Action(ActionId.REJECT, r.ref, stage=stage), Style.DANGER),
+            Button(tr(lang, "button.return"), Action(ActionId.RETURN, r.ref, stage=stage)),
+            Button(tr(lang, "button.delegate"), Action(ActionId.DELEGATE, r.ref, stage=stage), choices=people))
+
+
+def _people_fields(r: ApprovalRequest, lang: str) -> list[Field]:
+    if not r.cc:
+        return []
+    return [Field(tr(lang, "label.copied_to"), ", ".join(fmt.mention(u, lang) for u in r.cc))]
 
 
 def approval_card(r: ApprovalRequest, c: Campaign, ledger: Ledger, pacing: Pacing | None, tz: ZoneInfo,
-                  lang: str, with_buttons: bool = True) -> Card:
-    """`ledger` is the campaign's ledger now; the card shows it before and after this request's money."""
-    if r.status is ApprovalStatus.APPROVED:
-        before = replace(ledger, approved=ledger.approved - r.amount)
-        after = ledger.approved
-    else:
-        before = ledger
-        after = ledger.approved + r.amount if r.status is ApprovalStatus.PENDING else ledger.approved
-    remaining_after = after - ledger.spent
+                  lang: str, with_buttons: bool = True, trail_entries: Sequence[AuditEntry] = (),
+                  people: tuple[str, ...] = ()) -> Card:
+    """`ledger` is the campaign's ledger now; `trail_entries` the request's audit trail (the desk's moves)."""
     fields = (
         Field(tr(lang, "label.campaign"), fmt.named(c.ref, c.name)),
         Field(tr(lang, "label.requester"), fmt.mention(r.requester, lang)),
         Field(tr(lang, "label.amount"), fmt.money(r.amount, lang)),
         Field(tr(lang, "label.reason"), fmt.user_text(r.reason)),
         Field(tr(lang, "label.step"), step_label(r, lang)),
-        Field(tr(lang, "label.budget_before"), budget_line(before, lang)),
-        Field(tr(lang, "label.budget_after"), tr(lang, "label.budget_after_value", approved=fmt.money(after, lang),
-                                                  remaining=fmt.money(remaining_after, lang))),
+        *money_fields(r, ledger, lang),
         Field(tr(lang, "label.pacing"), pacing_text(pacing, lang)),
+        *_people_fields(r, lang),
     )
-    sections = tuple(Section(line) for line in outcome_lines(r, tz, lang))
+    sections = tuple(Section(line) for line in history.lines(r, trail_entries, tz, lang))
     title = tr(lang, "title.approval", ref=r.ref, amount=fmt.money(r.amount, lang),
                status=fmt.enum(lang, "approval", r.status.value))
-    return Card(title=title, tone=TONES[r.status], fields=fields, sections=sections,
-                buttons=decision_buttons(r, lang) if with_buttons else (), entity=r.ref)
+    footer = tr(lang, "hint.returned", ref=r.ref, user=fmt.mention(r.requester, lang)) if (
+        r.status is ApprovalStatus.RETURNED) else ""
+    links = tuple(Link(fmt.user_text(a.name), a.url) for a in r.attachments)
+    return Card(title=title, tone=TONES[r.status], fields=fields, sections=sections, footer=footer,
+                buttons=decision_buttons(r, lang, people) if with_buttons else (), entity=r.ref, links=links)
 
 
 def trail(entries: Sequence[AuditEntry], tz: ZoneInfo, lang: str) -> Section:

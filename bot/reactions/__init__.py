@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.env import Txn
-from bot.reactions import anomalies, approvals, budget, digest, tasks
+from bot.reactions import anomalies, approval_desk, approvals, budget, digest, tasks
 from domain import events as e
 
 Reaction = Callable[[Any, Txn], None]
@@ -20,6 +20,12 @@ REACTIONS: dict[type[e.Event], tuple[Reaction, ...]] = {
     e.ApprovalDecided: (approvals.show_outcome, approvals.tell_requester, approvals.ask_approvers),
     e.ApprovalWithdrawn: (approvals.show_outcome,),
     e.ApprovalOverdue: (approvals.remind_approvers,),
+    e.ApprovalRevised: (approvals.show_outcome, approvals.ask_approvers),
+    e.StepDelegated: (approvals.show_outcome, approvals.ask_approvers),
+    e.ApprovalCopied: (approvals.show_outcome, approval_desk.send_copies),
+    e.ApprovalUrged: (approvals.show_outcome, approval_desk.urge_approvers),
+    e.AwayDelegated: (approval_desk.tell_delegate,),
+    e.AwayEnded: (approval_desk.tell_former_delegate,),
     e.CampaignMoved: (),
     e.TaskAssigned: (tasks.tell_assignee,),
     e.TaskMoved: (),

@@ -11,6 +11,7 @@ from bot.env import Txn
 from bot.i18n import tr
 from bot.outbox import Channel, Notice, post, same_card
 from bot.presenters import alerts as view
+from bot.reactions.approvals import asked
 from domain import events as e
 from domain import refs
 from domain.approval import ApprovalRequest, ApprovalStatus
@@ -37,7 +38,7 @@ def send_digest(event: e.DigestDue, txn: Txn) -> None:
         def keep(campaign_id: int, scope: set[int] | None = scope) -> bool:
             return campaign_id in campaigns and (scope is None or campaign_id in scope)
 
-        card = view.digest(day, _tasks(overdue, keep), _tasks(today, keep), _requests(pending, campaigns, keep),
+        card = view.digest(day, _tasks(overdue, keep), _tasks(today, keep), _requests(txn, pending, campaigns, keep),
                            txn.now, tz, lang, _label(scope, lang))
         notice = Notice(AlertKind.DIGEST, same_card(card), f"W-{workspace.pk}", day.isoformat())
         post(txn, workspace, Channel(channel), notice)
@@ -61,9 +62,11 @@ def _tasks(tasks: Sequence[Task], keep: Keep) -> list[Task]:
     return [t for t in tasks if keep(t.campaign_id)]
 
 
-def _requests(pending: Sequence[ApprovalRequest], campaigns: dict[int, Campaign],
-              keep: Keep) -> list[tuple[ApprovalRequest, Campaign]]:
-    return [(r, campaigns[r.campaign_id]) for r in sorted(pending, key=lambda r: r.created_at) if keep(r.campaign_id)]
+def _requests(txn: Txn, pending: Sequence[ApprovalRequest], campaigns: dict[int, Campaign],
+              keep: Keep) -> list[tuple[ApprovalRequest, Campaign, list[str]]]:
+    """Each request with whoever is asked for its step now (a delegate, an added signer, cover for someone away)."""
+    return [(r, campaigns[r.campaign_id], asked(txn, r)) for r in sorted(pending, key=lambda r: r.created_at)
+            if keep(r.campaign_id)]
 
 
 def _label(scope: set[int] | None, lang: str) -> str:

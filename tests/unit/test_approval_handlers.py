@@ -31,7 +31,7 @@ def outbox(bot: TestBot) -> list:
 ])
 def test_policy_picks_the_steps_by_amount(bot: TestBot, amount: str, steps: list[str]) -> None:
     bot.ok("olive", f"budget request C-1 {amount} reason")
-    assert [role.value for role in request(bot).steps] == steps
+    assert [str(step) for step in request(bot).steps] == steps
 
 
 def test_manager_then_finance_then_the_ledger_is_updated(bot: TestBot) -> None:
@@ -100,7 +100,8 @@ def test_approvers_get_a_card_the_channel_a_summary_and_every_copy_updates(bot: 
     bot.deliver()
     assert [t.ref for t, _, _ in bot.gateway.sent] == ["bob", "local"]
     dm = bot.gateway.sent[0][1]
-    assert [b.command for b in dm.buttons] == ["approve A-1", "reject A-1 <reason>"]
+    assert [b.command for b in dm.buttons] == ["approve A-1", "reject A-1 <reason>", "return A-1 <reason>",
+                                                "delegate A-1 @user"]
     assert bot.gateway.sent[1][1].buttons == ()  # the channel summary
     bot.ok("bob", "approve A-1")
     bot.deliver()

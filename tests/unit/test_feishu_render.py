@@ -94,17 +94,27 @@ def test_every_card_is_json_2_with_update_multi(story: TestBot) -> None:
     assert out["header"]["template"] == "orange"  # pending is a warning
 
 
-def test_reject_is_a_form_with_a_reason_input_and_a_submit_button(story: TestBot) -> None:
+def test_reject_and_return_are_forms_with_an_input_and_delegate_a_person_picker(story: TestBot) -> None:
     out = render(approver_card(story))
-    approve, reject = buttons(out)
-    assert value(approve) == {"action": "approve", "ref": "A-1"}
-    assert value(reject) == {"action": "reject", "ref": "A-1"}
-    form = next(e for e in out["body"]["elements"] if e["tag"] == "form")
-    reason, submit = form["elements"]
-    assert reason == {"tag": "input", "name": "reason", "required": True, "max_length": 500,
+    approve, reject, back, delegate = buttons(out)
+    assert value(approve) == {"action": "approve", "ref": "A-1", "stage": "1.1.0"}
+    assert value(reject) == {"action": "reject", "ref": "A-1", "stage": "1.1.0"}
+    forms = [e for e in out["body"]["elements"] if e["tag"] == "form"]
+    assert [f["name"] for f in forms] == ["form_reject_A_1", "form_return_A_1", "form_delegate_A_1"]
+    reason, submit = forms[0]["elements"]
+    assert reason == {"tag": "input", "name": "reason_reject", "required": True, "max_length": 500,
                       "placeholder": {"tag": "plain_text", "content": "驳回原因"}}
     assert submit == reject and submit["form_action_type"] == "submit" and submit["type"] == "danger"
-    assert form["name"] == "form_A_1" and submit["name"] == "submit_A_1"
+    assert submit["name"] == "submit_reject_A_1"
+    change, submit = forms[1]["elements"]
+    assert change["name"] == "reason_return" and "退回申请人" in change["placeholder"]["content"]
+    assert submit == back
+    person, submit = forms[2]["elements"]
+    assert person["tag"] == "select_person" and person["name"] == "person_delegate" and person["required"] is True
+    assert {"value": "ou_zhao"} in person["options"] and {"value": "ou_li"} not in person["options"]  # the requester
+    assert submit == delegate
+    names = [e.get("name") for f in forms for e in f["elements"]] + [f["name"] for f in forms]
+    assert len(names) == len(set(names))  # Feishu wants every component name unique within the card
 
 
 def test_mentions_become_at_tags_and_markup_is_escaped() -> None:

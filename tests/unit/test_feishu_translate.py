@@ -180,7 +180,7 @@ def test_a_reject_form_submit_carries_the_typed_reason(feishu: Feishu) -> None:
 def test_a_reject_without_a_reason_is_refused(feishu: Feishu, form_value: dict[str, Any] | None) -> None:
     value = {"action": "reject", "ref": "A-3", "command": "reject A-3 <reason>"}
     found = translate.click(as_click(feishu.click("王", "om_card", value, "oc_home", form_value=form_value)))
-    assert found == translate.Refused("feishu.toast.reason_required")
+    assert found == translate.Refused("feishu.toast.reject.reason_required")
 
 
 @pytest.mark.parametrize("value", [
@@ -216,3 +216,25 @@ def test_a_missing_operator_is_refused(feishu: Feishu) -> None:
                                        "oc"))
     del event["event"]["operator"]
     assert isinstance(translate.click(as_click(event)), translate.Refused)
+
+
+# -- the approval desk's card forms -----------------------------------------------------------------------------
+def test_a_return_form_and_a_delegate_picker_carry_what_was_entered_and_the_cards_turn(feishu: Feishu) -> None:
+    back = {"action": "return", "ref": "A-3", "stage": "2.1.0"}
+    found = translate.click(as_click(feishu.click("王", "om_card", back, "oc_home",
+                                                  form_value={"reason_return": " 场地费单列 "})))
+    assert isinstance(found, translate.Click) and found.command == c.ReturnRequest(3, "场地费单列", (2, 1, 0))
+    handover = {"action": "delegate", "ref": "A-3", "stage": "2.1.0"}
+    found = translate.click(as_click(feishu.click("王", "om_card", handover, "oc_home",
+                                                  form_value={"person_delegate": "ou_liu"})))
+    assert isinstance(found, translate.Click) and found.command == c.DelegateStep(3, "ou_liu", (2, 1, 0))
+
+
+@pytest.mark.parametrize(("action", "form_value", "refused"), [
+    ("return", {"reason_return": "  "}, "feishu.toast.return.reason_required"),
+    ("delegate", {}, "feishu.toast.person_required"),
+    ("delegate", {"person_delegate": "<@all>"}, "feishu.toast.person_required"),
+])
+def test_an_empty_desk_form_is_refused(feishu: Feishu, action: str, form_value: dict[str, Any], refused: str) -> None:
+    event = feishu.click("王", "om_card", {"action": action, "ref": "A-3"}, "oc_home", form_value=form_value)
+    assert translate.click(as_click(event)) == translate.Refused(refused)

@@ -9,9 +9,10 @@ import pytest
 
 from bot.parsing import parse
 from domain import commands as c
+from domain.attachments import Attachment
 from domain.campaign import Action
 from domain.notifications import FAMILIES
-from domain.people import QuietHours, Role
+from domain.people import Away, QuietHours, Role
 from domain.refs import Kind
 from tests.unit.parsing_context import CTX, cny, six_pm_shanghai, usd
 
@@ -141,6 +142,29 @@ BOTH_LANGUAGES += [
     ("dashboard", "仪表盘", c.OpenDashboard()),
 ]
 
+# the approval desk
+QUOTE = Attachment("quote-0412.pdf", "https://files.example.com/quote-0412.pdf")
+BOTH_LANGUAGES += [
+    ("return A-1 split the KOL fee", "退回 A-1 split the KOL fee", c.ReturnRequest(1, "split the KOL fee")),
+    ("budget revise A-1 amount=120k", "预算 修改 A-1 金额=12万", c.ReviseRequest(1, cny("120000"))),
+    ('budget revise A-1 amount=120000 reason="two weeks"', "预算 修改 A-1 金额=120000 原因=“two weeks”",
+     c.ReviseRequest(1, cny("120000"), "two weeks")),
+    ("budget revise A-1 attach=https://files.example.com/quote-0412.pdf",
+     "预算 修改 A-1 附件=https://files.example.com/quote-0412.pdf", c.ReviseRequest(1, attachments=(QUOTE,))),
+    ("approve A-1 add=@carol", "批准 A-1 加签=@carol", c.Approve(1, "", "carol")),
+    ("approve add A-1 @carol fine", "批准 加签 A-1 @carol fine", c.Approve(1, "fine", "carol")),
+    ("approve add A-1 @carol", "加签 A-1 @carol", c.Approve(1, "", "carol")),
+    ("delegate A-1 @dan", "转交 A-1 @dan", c.DelegateStep(1, "dan")),
+    ("cc A-1 @li @zhao", "抄送 A-1 @li @zhao", c.CopyRequest(1, ("li", "zhao"))),
+    ("urge A-1", "催办 A-1", c.UrgeRequest(1)),
+    ("budget request C-1 30000 venue attach=https://files.example.com/quote-0412.pdf",
+     "预算 申请 C-1 3万 venue 附件=https://files.example.com/quote-0412.pdf",
+     c.RequestBudget(1, cny("30000"), "venue", (QUOTE,))),
+    ("settings delegate=@dan until=2026-06-20", "设置 代理=@dan 直到=2026-06-20",
+     c.UpdateSettings(away=Away("dan", date(2026, 6, 20)))),
+    ("settings delegate=none", "设置 代理=无", c.UpdateSettings(away_off=True)),
+]
+
 # The grammar's promises: prefixes, id spellings, mention forms, option order, quotes.
 GRAMMAR = [
     ("/mems list", c.ListCampaigns("active")),
@@ -197,6 +221,14 @@ GRAMMAR = [
     ("help task add", c.Help("task add")),
     ("帮助 预算", c.Help("预算")),
     ("\u3000list\u3000all\u3000", c.ListCampaigns("all")),
+    # the approval desk
+    ("budget revise A-1 two weeks now", c.ReviseRequest(1, reason="two weeks now")),
+    ("budget request C-1 5000 x attach=<https://example.com/q.pdf|q.pdf>",
+     c.RequestBudget(1, cny("5000"), "x", (Attachment("q.pdf", "https://example.com/q.pdf"),))),
+    ("budget request C-1 5000 x attach=https://example.com/", c.RequestBudget(
+        1, cny("5000"), "x", (Attachment("example.com", "https://example.com/"),))),
+    ("cc A-1 <@U1> <@U2|zhao> <@U1>", c.CopyRequest(1, ("U1", "U2"))),
+    ("settings delegate=<@U9> until=+7d", c.UpdateSettings(away=Away("U9", date(2026, 6, 17)))),
 ]
 
 

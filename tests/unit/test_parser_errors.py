@@ -128,6 +128,22 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     ("ack C-1", "bad_alert_ref", "ack", {"value": "C-1"}),
     ("snooze C-1 soon", "bad_duration", "snooze", {"value": "soon"}),
     ("token create two words", "bad_token_name", "token create", {"value": "two words"}),
+    # the approval desk
+    ("return A-1", "missing_reason", "return", {}),
+    ("budget request C-1 5000 x attach=ftp://host/q.pdf", "bad_attachment", "budget request",
+     {"value": "ftp://host/q.pdf", "key": "attach"}),
+    ("budget revise A-1 attach=quote.pdf", "bad_attachment", "budget revise", {"key": "attach"}),
+    ("budget revise A-1 amount=lots", "bad_amount", "budget revise", {"value": "lots", "key": "amount"}),
+    ("budget revise A-1 more words reason=x", "duplicate_option", "budget revise", {"key": "reason"}),
+    ("approve A-1 add=carol", "bad_mention", "approve", {"value": "carol", "key": "add"}),
+    ("delegate A-1", "expected_mention", "delegate", {"what": "delegate"}),
+    ("delegate A-1 @a @b", "too_many_mentions", "delegate", {}),
+    ("approve add A-1", "expected_mention", "approve add", {"what": "signer"}),
+    ("cc A-1", "missing_people", "cc", {}),
+    ("urge A-1 now", "unexpected_words", "urge", {}),
+    ("settings delegate=@dan", "missing_until", "settings", {}),
+    ("settings until=2026-12-20", "missing_option", "settings", {"key": "delegate"}),
+    ("settings delegate=@dan until=someday", "bad_date", "settings", {"key": "until"}),
 ]
 
 
@@ -209,7 +225,7 @@ def test_the_example_shown_with_an_error_is_the_commands_first_example() -> None
         parse("budget request C-1 20000", CTX)
     text = parse_error(caught.value, "en").text
     assert "A reason is required." in text
-    assert "`budget request <C-id> <amount> <reason>`" in text
+    assert "`budget request <C-id> <amount> <reason> [attach=<url>]`" in text
     assert '`budget request C-1 20000 "KOL fees for week 2"`' in text
 
 

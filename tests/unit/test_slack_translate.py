@@ -133,3 +133,30 @@ def test_modal_titles_fit_slacks_limit() -> None:
         views = (forms.new_campaign(lang, TEMPLATES, origin), forms.reason(lang, "Reject A-12345678901234", origin))
         for view in views:
             assert len(view["title"]["text"]) <= 24 and len(view["submit"]["text"]) <= 24
+
+
+# -- the approval desk ------------------------------------------------------------------------------------------
+def test_the_delegate_modal_reads_the_chosen_person_and_keeps_the_cards_turn() -> None:
+    origin = forms.Origin.decode(forms.Origin("C1", None, Action(ActionId.DELEGATE, "A-3", stage="1.2.0")).encode())
+    assert forms.read_person(_state(person={"selected_user": "U9"}), origin, "en") == c.DelegateStep(3, "U9",
+                                                                                                     (1, 2, 0))
+    empty = forms.read_person(_state(person={}), origin, "en")
+    assert isinstance(empty, forms.Submission) and list(empty.errors) == ["person"]
+    modal = forms.person("en", "Delegate A-3", origin)
+    assert modal["callback_id"] == forms.PERSON and modal["blocks"][0]["element"]["type"] == "users_select"
+
+
+def test_the_return_modal_asks_what_should_change() -> None:
+    modal = forms.reason("en", "Return A-3", forms.Origin("C1", None, Action(ActionId.RETURN, "A-3")))
+    assert modal["blocks"][0]["label"]["text"].startswith("What should change?")
+    assert forms.reason("en", "Reject A-3", forms.Origin("C1", None, Action(ActionId.REJECT, "A-3")))[
+        "blocks"][0]["label"]["text"] == "Reason"
+
+
+def test_files_shared_with_a_mention_become_attachments() -> None:
+    body = {"team_id": "T1", "event": {"type": "app_mention", "user": "U1", "channel": "C1", "text": "x", "files": [
+        {"name": "quote 0412.pdf", "permalink": "https://acme.slack.com/files/U1/F1/quote_0412.pdf"},
+        {"name": "no link"}, "junk", {"name": "bad", "permalink": "javascript:alert(1)"}]}}
+    ctx = translate.event_context(body, translate.Profile())
+    assert [(f.name, f.url) for f in ctx.files] == [
+        ("quote 0412.pdf", "https://acme.slack.com/files/U1/F1/quote_0412.pdf")]

@@ -1,4 +1,4 @@
-"""Budget approval requests with their decisions; one decision per step, enforced twice."""
+"""Budget approval requests with their decisions; one decision per step of each round, enforced twice."""
 
 from __future__ import annotations
 
@@ -39,15 +39,15 @@ class SqlApprovalRepository:
         either way it is the same ConcurrencyConflict."""
         save_versioned(self.session, ApprovalRequestRow, request, mappers.request_values(request))
         rows = fetch(self.session, select(DecisionRow).where(DecisionRow.request_id == request.id))
-        stored = {row.step: mappers.decision(row) for row in rows}
-        if any(stored.get(d.step, d) != d for d in request.decisions):
+        stored = {(row.round, row.step): mappers.decision(row) for row in rows}
+        if any(stored.get((d.round, d.step), d) != d for d in request.decisions):
             raise ConcurrencyConflict(request.ref)
         self._store_decisions(request, already=set(stored))
         request.version += 1
 
-    def _store_decisions(self, request: ApprovalRequest, already: set[int]) -> None:
+    def _store_decisions(self, request: ApprovalRequest, already: set[tuple[int, int]]) -> None:
         for decision in request.decisions:
-            if decision.step not in already:
+            if (decision.round, decision.step) not in already:
                 self.session.add(DecisionRow(**mappers.decision_values(request.pk, decision)))
         with duplicate_is_conflict(request.ref):
             self.session.flush()

@@ -99,3 +99,10 @@ class SqlMemberRepository:
     def all(self, workspace_id: int) -> Sequence[Member]:
         stmt = select(MemberRow).where(MemberRow.workspace_id == workspace_id).order_by(col(MemberRow.user_ref))
         return self._members(fetch(self.session, stmt))
+
+    def covered_by(self, workspace_id: int, delegate: str) -> Sequence[Member]:
+        """Members who named `delegate` to cover them while away (whether or not the time has come or gone)."""
+        stmt = (select(MemberRow)
+                .where(MemberRow.workspace_id == workspace_id, MemberRow.away_delegate == delegate)
+                .order_by(col(MemberRow.user_ref)))
+        return self._members(fetch(self.session, stmt))

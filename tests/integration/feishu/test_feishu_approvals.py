@@ -45,7 +45,7 @@ def test_a_budget_request_walks_from_manager_to_finance_and_is_rejected_with_a_t
     h.deliver()
     to_wang = only(h.api.sent_to("ou_wang"))
     assert to_wang.query == {"receive_id_type": "open_id"}
-    assert "第 1/2 步：经理" in text_of(to_wang.card) and len(buttons(to_wang.card)) == 2
+    assert "第 1/2 步：经理" in text_of(to_wang.card) and len(buttons(to_wang.card)) == 4
     summary = only(h.api.sent_to(HOME))
     assert summary.query == {"receive_id_type": "chat_id"} and buttons(summary.card) == []
     assert h.api.sent_to("ou_zhao") == []  # finance waits for its step
@@ -60,7 +60,7 @@ def test_a_budget_request_walks_from_manager_to_finance_and_is_rejected_with_a_t
         assert "第 2/2 步：财务" in text_of(last_patch(h, copy.message_id))
         assert buttons(last_patch(h, copy.message_id)) == []
     to_zhao = only(h.api.sent_to("ou_zhao"))  # the next step's approver gets hers
-    assert "第 2/2 步：财务" in text_of(to_zhao.card) and len(buttons(to_zhao.card)) == 2
+    assert "第 2/2 步：财务" in text_of(to_zhao.card) and len(buttons(to_zhao.card)) == 4
     told = only(h.api.sent_to("ou_li"))  # the requester hears of the decision
     assert "<at id=ou_wang></at>" in text_of(told.card) and "批准" in text_of(told.card)
 

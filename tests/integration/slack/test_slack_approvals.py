@@ -14,6 +14,8 @@ from sqlalchemy import Engine
 from tests.integration.slack.harness import SlackWorkspace, buttons, text_of
 from tests.standins.slack import SlackStandIn
 
+DECISION = ["approve", "reject", "return", "delegate"]  # the buttons of an approval card while it waits
+
 
 @pytest.fixture
 def world(standin: SlackStandIn, engine: Engine) -> Iterator[SlackWorkspace]:
@@ -45,7 +47,7 @@ def test_the_whole_approval_story(world: SlackWorkspace) -> None:
     _request_budget(slack)
     assert "<@UMGR>" in slack.last_answer()  # the requester learns who decides
     mgr_card, mgr_channel, mgr_ts = _card_for(slack, "UMGR")
-    assert buttons(mgr_card) == ["approve", "reject"] and "1 of 2" in text_of(mgr_card)
+    assert buttons(mgr_card) == DECISION and "1 of 2" in text_of(mgr_card)
     summary = slack.posted("CHOME")[-1]
     assert buttons(summary.body) == [] and "KOL fees for week 2" in text_of(summary.body)
     assert slack.posted("UFIN") == []  # finance waits for its step
@@ -61,7 +63,7 @@ def test_the_whole_approval_story(world: SlackWorkspace) -> None:
     assert all(buttons(body) == [] and "2 of 2" in text_of(body) for body in updated.values())
     assert "approved" in text_of(slack.posted("UREQ")[-1].body).lower()  # the requester is told
     fin_card, fin_channel, fin_ts = _card_for(slack, "UFIN")
-    assert buttons(fin_card) == ["approve", "reject"] and "2 of 2" in text_of(fin_card)
+    assert buttons(fin_card) == DECISION and "2 of 2" in text_of(fin_card)
 
     slack.standin.reset()
     slack.click("UFIN", fin_card, fin_channel, fin_ts, "reject")
