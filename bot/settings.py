@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     feishu_app_secret: SecretStr | None = None
     feishu_verification_token: SecretStr | None = None
     feishu_encrypt_key: SecretStr | None = None
+    # Without an Encrypt Key Feishu signs nothing and the verification token is the only check: MEMS refuses to
+    # start unless this says that is meant (docs/security.md).
+    feishu_allow_unsigned: bool = False
     feishu_api_url: str = "https://open.feishu.cn"
     admins: str = ""
     timezone: str = "Asia/Shanghai"

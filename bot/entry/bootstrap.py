@@ -38,7 +38,7 @@ from bot.ports import (
     RateLimiter,
     ScanLock,
 )
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
 
@@ -48,6 +48,12 @@ if TYPE_CHECKING:  # for the annotations only: a chat platform's adapter is impo
 
 log = logging.getLogger(__name__)
 Probe = Callable[[], str | None]  # returns None when healthy, else the reason
+FEISHU_UNSIGNED = ("events are not signed (no MEMS_FEISHU_ENCRYPT_KEY, MEMS_FEISHU_ALLOW_UNSIGNED=1): anyone who "
+                   "learns the verification token can act as any Feishu user; set an Encrypt Key")
+FEISHU_UNSIGNED_REFUSED = (
+    "Cannot start Feishu: MEMS_FEISHU_ENCRYPT_KEY is not set, so Feishu would sign nothing and the verification token "
+    "would be the only check. Set the Encrypt Key (Feishu developer console: Events & Callbacks > Encryption "
+    "Strategy), or set MEMS_FEISHU_ALLOW_UNSIGNED=1 to accept unsigned events anyway.")
 
 
 class SystemClock:
@@ -92,6 +98,7 @@ class Container:
     feishu: FeishuRuntime | None = None  # what the Feishu router needs, when Feishu is set up
     chart_links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: chart images served at /charts/<token>.png
     bulk: BulkLoader | None = None  # many rows per statement (`mems demo`, benchmarks); None over test fakes
+    warnings: dict[str, str] = field(default_factory=dict)  # a setting that works but is unsafe; /readyz shows it
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -138,7 +145,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
     charts, chart_links = _charts(settings, clock)
     gateways = dict(gateways)
-    feishu = _feishu(settings, gateways, charts)
+    warnings: dict[str, str] = {}
+    feishu = _feishu(settings, gateways, charts, warnings)
     slack = _slack(settings, gateways, chart_links)
     limiter, scan_lock, deduper = _shared(settings, clock, probes, closers, deduper)
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
@@ -148,7 +156,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
     offload = Offload()
     closers.append(offload.close)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
-                     closers, scan_lock, offload, slack=slack, feishu=feishu, chart_links=chart_links, bulk=bulk)
+                     closers, scan_lock, offload, slack=slack, feishu=feishu, chart_links=chart_links, bulk=bulk,
+                     warnings=warnings)
 
 
 def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe], closers: list[Callable[[], None]],
@@ -185,11 +194,18 @@ def _slack(settings: Settings, gateways: dict[Platform, ChatGateway],
     return slack
 
 
-def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway],
-            charts: ChartImages | None = None) -> FeishuRuntime | None:
-    """With the Feishu settings complete (app id and secret, verification token), the Feishu runtime."""
+def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway], charts: ChartImages | None = None,
+            warnings: dict[str, str] | None = None) -> FeishuRuntime | None:
+    """With the Feishu settings complete (app id and secret, verification token), the Feishu runtime. Without an
+    Encrypt Key nothing Feishu sends is signed: that is refused unless MEMS_FEISHU_ALLOW_UNSIGNED says it is meant."""
     if not settings.feishu_enabled:
         return None
+    if not settings.feishu_encrypt_key:
+        if not settings.feishu_allow_unsigned:
+            raise SettingsError(FEISHU_UNSIGNED_REFUSED)
+        log.warning("Feishu: %s", FEISHU_UNSIGNED)
+        if warnings is not None:
+            warnings["feishu"] = FEISHU_UNSIGNED
     from adapters.feishu import runtime  # only when set up: httpx takes ~0.1 s to import
 
     feishu = runtime.build(settings, charts)

@@ -87,7 +87,7 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
                 await workers.stop_delivery(container, delivery)
 
     app = FastAPI(title="MEMS", version="0.1.0", lifespan=lifespan)
-    app.include_router(health(container.probes))
+    app.include_router(health(container.probes, container.warnings))
     if container.settings.api_token:  # the REST API is off without MEMS_API_TOKEN
         app.state.api_service = ApiService(container.uow_factory, container.settings, container.bus)
         app.include_router(api.router)
@@ -104,8 +104,9 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
     return app
 
 
-def health(probes: dict[str, Probe]) -> APIRouter:
-    """Liveness, and readiness: each probe (the database, Redis) answers in a worker thread."""
+def health(probes: dict[str, Probe], warnings: dict[str, str] | None = None) -> APIRouter:
+    """Liveness, and readiness: each probe (the database, Redis) answers in a worker thread; `warnings` (a setting
+    that works but is unsafe) are shown without making the server unready."""
     routes = APIRouter()
 
     @routes.get("/healthz")
@@ -120,8 +121,8 @@ def health(probes: dict[str, Probe]) -> APIRouter:
             if reason:
                 problems[name] = reason
         status = 503 if problems else 200
-        return JSONResponse({"status": "unavailable" if problems else "ready", "problems": problems},
-                            status_code=status)
+        return JSONResponse({"status": "unavailable" if problems else "ready", "problems": problems,
+                             "warnings": dict(warnings or {})}, status_code=status)
 
     return routes
 

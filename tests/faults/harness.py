@@ -99,7 +99,8 @@ def environment(db: Db, slack_api: str | None = None, feishu_api: str | None = N
                     "MEMS_SLACK_API_URL": slack_api})
     if feishu_api:
         env.update({"MEMS_FEISHU_APP_ID": APP_ID, "MEMS_FEISHU_APP_SECRET": APP_SECRET,
-                    "MEMS_FEISHU_VERIFICATION_TOKEN": "stand-in-token", "MEMS_FEISHU_API_URL": feishu_api})
+                    "MEMS_FEISHU_VERIFICATION_TOKEN": "stand-in-token", "MEMS_FEISHU_ENCRYPT_KEY": "stand-in-key",
+                    "MEMS_FEISHU_API_URL": feishu_api})
     if redis_url:
         env["MEMS_REDIS_URL"] = redis_url
     env.update({f"MEMS_{k.upper()}": v for k, v in settings.items()})

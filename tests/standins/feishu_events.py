@@ -41,8 +41,14 @@ def signature(timestamp: str, nonce: str, body: bytes, key: str = ENCRYPT_KEY) -
 
 
 def wire(event: dict[str, Any], *, key: str = ENCRYPT_KEY, timestamp: float | None = None,
-         sign_with: str | None = None, signed: bool = True) -> tuple[bytes, dict[str, str]]:
-    """The body and headers of one delivery: encrypted, then signed over the exact bytes sent."""
+         sign_with: str | None = None, signed: bool = True, plain: bool = False) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of one delivery: encrypted, then signed over the exact bytes sent. `plain`: as Feishu
+    sends it to an app without an Encrypt Key: the JSON as it is, with the time and a nonce but nothing signed."""
+    if plain:
+        ts = str(int(time.time() if timestamp is None else timestamp))
+        headers = {"Content-Type": "application/json", "X-Lark-Request-Nonce": uuid.uuid4().hex[:16]}
+        return json.dumps(event, ensure_ascii=False).encode(), headers | (
+            {"X-Lark-Request-Timestamp": ts} if signed else {})
     body = encrypt(json.dumps(event, ensure_ascii=False).encode(), key)
     headers = {"Content-Type": "application/json"}
     if signed:

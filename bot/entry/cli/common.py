@@ -27,6 +27,9 @@ def container_or_exit(settings: Settings, **kwargs: Any) -> bootstrap.Container:
     except (PolicyError, TemplateError) as exc:
         typer.echo(f"Cannot start: {exc}", err=True)
         raise typer.Exit(2) from None
+    except SettingsError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
 
 
 def log_to_stderr(level: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -100,7 +101,14 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def h(database: str, api: OpenApi, clock: FakeClock) -> Iterator[Harness]:
-    container = bootstrap.build(feishu_settings(database), clock=clock)
+    with running(feishu_settings(database), api, clock) as harness:
+        yield harness
+
+
+@contextlib.contextmanager
+def running(settings: Any, api: OpenApi, clock: FakeClock) -> Iterator[Harness]:
+    """The app built from `settings`, started, with the Open API answered by `api`."""
+    container = bootstrap.build(settings, clock=clock)
     app = create_app(container, run_workers=False)
     try:
         with respx.mock(base_url=API_URL, assert_all_called=False) as router:
