@@ -51,6 +51,9 @@ class AuditAction(StrEnum):
     SUBSCRIPTION_REMOVED = "subscription.removed"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
+    # goals, A/B tests and retrospectives
+    GOAL_SET = "goal.set"
+    GOAL_LINKED = "goal.linked"
 
 
 CAMPAIGN_ACTIONS: dict[Action, AuditAction] = {

@@ -341,3 +341,36 @@ class Overview(Command):
 @dataclass(frozen=True)
 class OpenDashboard(Command):
     """A one-use sign-in link to the web dashboard, for the person who asks."""
+
+
+# --- goals, A/B tests and retrospectives (issue 13) ----------------------------------------------------------
+@dataclass(frozen=True)
+class SetGoal(Command):
+    name: str
+    metric: str
+    target: Decimal
+    period: str
+    channel: str = ""
+    parent: int | None = None
+
+
+@dataclass(frozen=True)
+class LinkGoal(Command):
+    goal: int
+    campaign: int
+
+
+@dataclass(frozen=True)
+class ShowGoal(Command):
+    goal: int
+    writes = False
+
+
+@dataclass(frozen=True)
+class ListGoals(Command):
+    writes = False
+
+
+@dataclass(frozen=True)
+class ScanGoals(SystemCommand):
+    """The weekly look at every goal: `goal.off_track` to the owner of each whose forecast misses by over 10 %."""

@@ -11,6 +11,7 @@ from domain.alerts import Evaluation, Snooze
 from domain.approval import ApprovalRequest, ApprovalStatus
 from domain.audit import AuditEntry
 from domain.campaign import Campaign, Status
+from domain.goals import Goal
 from domain.ledger import SpendEntry
 from domain.metrics import DailyMetric
 from domain.notifications import OutboxMessage, Subscription
@@ -149,6 +150,16 @@ class SignInRepository(Protocol):
     def end_session(self, token_hash: str) -> None: ...
 
 
+# --- goals, A/B tests and retrospectives (issue 13) ----------------------------------------------------------
+class GoalRepository(Protocol):
+    def add(self, goal: Goal) -> Goal: ...
+    def get(self, goal_id: int, workspace_id: int | None) -> Goal | None: ...
+    def save(self, goal: Goal) -> None: ...
+    def list(self, workspace_id: int | None) -> Sequence[Goal]:
+        """Every goal of the workspace (None: of every workspace, for the weekly scan), oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Only `commit` makes changes durable; leaving without it rolls back."""
 
@@ -166,6 +177,7 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     portfolio: PortfolioRepository
     signins: SignInRepository
+    goals: GoalRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -12,9 +12,11 @@ class Kind(StrEnum):
     CAMPAIGN = "C"
     TASK = "T"
     APPROVAL = "A"
+    GOAL = "G"  # goals and A/B tests (issue 13)
+    EXPERIMENT = "X"
 
 
-_REF = re.compile(r"^([CTActa])-?(\d{1,12})$")
+_REF = re.compile(r"^([CTAGXctagx])-?(\d{1,12})$")
 
 
 def fmt(kind: Kind, number: int) -> str:
@@ -31,6 +33,14 @@ def task(number: int) -> str:
 
 def approval(number: int) -> str:
     return fmt(Kind.APPROVAL, number)
+
+
+def goal(number: int) -> str:
+    return fmt(Kind.GOAL, number)
+
+
+def experiment(number: int) -> str:
+    return fmt(Kind.EXPERIMENT, number)
 
 
 def match(text: str) -> tuple[Kind, int] | None:

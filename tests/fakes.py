@@ -19,6 +19,7 @@ from domain.alerts import Outcome as AlertOutcome
 from domain.approval import ApprovalRequest, ApprovalStatus
 from domain.audit import AuditEntry
 from domain.campaign import Campaign, Status
+from domain.goals import Goal
 from domain.ledger import SpendEntry
 from domain.metrics import DailyMetric, totals
 from domain.notifications import DeliveryStatus, OutboxMessage, Subscription, Target
@@ -354,10 +355,28 @@ class FakeSignIns(_Repo):
             del self.rows[key]
 
 
+# --- goals, A/B tests and retrospectives (issue 13) ------------------------------------------------------------
+class FakeGoals(_Repo):
+    name = "goals"
+
+    def add(self, goal: Goal) -> Goal:
+        return self._add(goal)
+
+    def get(self, goal_id: int, workspace_id: int | None) -> Goal | None:
+        return self._get(goal_id, workspace_id)
+
+    def save(self, goal: Goal) -> None:
+        self._save(goal, goal.ref)
+
+    def list(self, workspace_id: int | None) -> Sequence[Goal]:
+        return [g for _, g in sorted(self.rows.items()) if workspace_id is None or g.workspace_id == workspace_id]
+
+
 REPOS = {"workspaces": FakeWorkspaces, "members": FakeMembers, "campaigns": FakeCampaigns, "tasks": FakeTasks,
          "approvals": FakeApprovals, "ledger": FakeLedger, "metrics": FakeMetrics, "audit": FakeAudit,
          "outbox": FakeOutbox, "subscriptions": FakeSubscriptions, "anomalies": FakeAnomalies, "tokens": FakeTokens,
          "portfolio": FakePortfolio, "signins": FakeSignIns}
+REPOS["goals"] = FakeGoals
 
 
 class FakeUnitOfWork:

@@ -390,3 +390,22 @@ class WebSessionRow(Base, table=True):
     csrf: str = Field(sa_type=String(64))
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+# --- goals, A/B tests and retrospectives (issue 13) ----------------------------------------------------------
+class GoalRow(Base, table=True):
+    __tablename__ = "goals"
+    __table_args__ = (Index("ix_goals_workspace", "workspace_id"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    name: str = Field(sa_type=String(200))
+    metric: str = Field(sa_type=String(16))
+    target: str = Field(sa_type=String(40))  # str(Decimal): a ratio target (ROI 3.25) kept exactly
+    period: str = Field(sa_type=String(16))  # 2027, 2027-Q1, 2027-03
+    channel: str = Field(default="", sa_type=String(64))
+    parent_id: int | None = Field(default=None, foreign_key="goals.id")
+    owner: str = Field(sa_type=String(128))
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    campaigns: list[int] = Field(default_factory=list, sa_type=JSON, nullable=False)  # linked campaign ids
+    version: int = 0

@@ -14,6 +14,7 @@ from adapters.db.repositories import (
     SqlApprovalRepository,
     SqlAuditRepository,
     SqlCampaignRepository,
+    SqlGoalRepository,  # goals, A/B tests, retrospectives
     SqlLedgerRepository,
     SqlMemberRepository,
     SqlMetricsRepository,
@@ -32,6 +33,7 @@ from domain.ports import (
     ApprovalRepository,
     AuditRepository,
     CampaignRepository,
+    GoalRepository,  # goals, A/B tests, retrospectives
     LedgerRepository,
     MemberRepository,
     MetricsRepository,
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
     tokens: TokenRepository
     portfolio: PortfolioRepository
     signins: SignInRepository
+    goals: GoalRepository
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
@@ -88,6 +91,7 @@ class SqlUnitOfWork:
         self.tokens = SqlTokenRepository(session)
         self.portfolio = SqlPortfolioRepository(session)
         self.signins = SqlSignInRepository(session)
+        self.goals = SqlGoalRepository(session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

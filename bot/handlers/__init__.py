@@ -19,6 +19,7 @@ from bot.handlers import (
     dashboard,
     deadlines,
     digest,
+    goals,
     metrics,
     reminders,
     tasks,
@@ -75,6 +76,11 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.DelegateStep: approval_desk.delegate,
     c.CopyRequest: approval_desk.cc,
     c.UrgeRequest: approval_desk.urge,
+    # goals, A/B tests and retrospectives
+    c.SetGoal: goals.set_goal,
+    c.LinkGoal: goals.link,
+    c.ShowGoal: goals.show,
+    c.ListGoals: goals.list_,
 }
 
 # For a principal that is not a chat member (bus.handle_as): the REST API's tokens, the CSV import.

@@ -15,6 +15,7 @@ from bot.i18n.approvals import APPROVALS
 from bot.i18n.dashboard import DASHBOARD
 from bot.i18n.errors import ERRORS
 from bot.i18n.labels import LABELS
+from bot.i18n.loop import LOOP
 from bot.i18n.metrics import METRICS
 from bot.i18n.tokens import TOKENS
 
@@ -33,6 +34,7 @@ def register(words: Words) -> None:
 for _table in (ERRORS, LABELS, ALERTS, METRICS, ANOMALIES, TOKENS, APPROVALS):
     register(_table)
 register(DASHBOARD)  # the portfolio and the web dashboard
+register(LOOP)  # goals, A/B tests, retrospectives and forecasts
 
 
 class _Params(dict[str, Any]):

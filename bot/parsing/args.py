@@ -19,7 +19,9 @@ ALIASES = {"预算": "budget", "开始": "start", "结束": "end", "发布": "la
            "收入": "revenue", "提醒": "alerts", "时区": "tz", "语言": "lang", "免打扰": "quiet",
            # the approval desk
            "金额": "amount", "原因": "reason", "事由": "reason", "附件": "attach", "加签": "add", "代理": "delegate",
-           "代理人": "delegate", "直到": "until", "至": "until"}
+           "代理人": "delegate", "直到": "until", "至": "until",
+           # goals, A/B tests and retrospectives
+           "周期": "period", "上级": "parent", "线索": "leads"}
 
 
 class Args:

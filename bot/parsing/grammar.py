@@ -8,6 +8,7 @@ from bot.parsing import builders as b
 from bot.parsing import builders_anomalies as anomalies
 from bot.parsing import builders_approvals as desk
 from bot.parsing import builders_dashboard as dashboard
+from bot.parsing import builders_loop as loop
 from bot.parsing import builders_tokens as tokens
 from domain.campaign import Action
 from domain.task import TaskMove
@@ -172,6 +173,22 @@ TABLE: tuple[Spec, ...] = (
          "抄送：每人收到一份只读卡片，随每次审批同步更新", desk.cc, examples=("cc A-1 @li @zhao", "抄送 A-1 @李")),
     Spec("urge", ("催办",), "urge <A-id>", "the requester", "Remind the current approvers now (at most once an hour)",
          "立即提醒当前审批人（每小时最多一次）", desk.urge, examples=("urge A-1", "催办 A-1")),
+    # Goals, A/B tests and retrospectives (issue 13).
+    Spec("goal set", ("目标 设定",), "goal set <name> <metric>=<target> period=<2027|2027-Q1|2027-03> [channel=] "
+         "[parent=G-id]", "manager, admin",
+         "Set a goal (revenue, conversions, leads, roi, cpa or spend); children split a parent by quarter, month "
+         "or channel", "设定目标（收入、转化、线索、ROI、CPA 或花费）；子目标按季度、月份或渠道拆分上级目标",
+         loop.goal_set, loop.GOAL_OPTIONS,
+         ('goal set "Revenue 2027" revenue=12m period=2027', 'goal set "Q1" revenue=3m period=2027-Q1 parent=G-1',
+          '目标 设定 "抖音 2027" revenue=4m period=2027 channel=douyin parent=G-1')),
+    Spec("goal link", ("目标 关联",), "goal link <G-id> <C-id>", "manager, admin",
+         "Count a campaign's metrics towards a goal", "把活动的数据计入目标", loop.goal_link,
+         examples=("goal link G-2 C-1", "目标 关联 G-2 C-1")),
+    Spec("goal", ("目标",), "goal <G-id>", "anyone",
+         "A goal and its children: target, actual, expected by now, forecast at the period's end, on/off track",
+         "目标及其子目标：目标值、实际、按进度应达、期末预测、是否达标", loop.goal, examples=("goal G-1", "目标 G-1")),
+    Spec("goals", ("目标列表",), "goals", "anyone", "This workspace's goals, as a tree", "本工作区的目标（树状）",
+         loop.goals, examples=("goals",)),
 )
 
 # Groups that need a second word ("task add"); the first word alone is not a command.

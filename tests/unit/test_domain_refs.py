@@ -17,7 +17,8 @@ def test_format() -> None:
     ("C-12", (Kind.CAMPAIGN, 12)), ("C12", (Kind.CAMPAIGN, 12)), ("c-12", (Kind.CAMPAIGN, 12)),
     ("c12", (Kind.CAMPAIGN, 12)), ("T-3", (Kind.TASK, 3)), ("t3", (Kind.TASK, 3)), ("A-7", (Kind.APPROVAL, 7)),
     ("a7", (Kind.APPROVAL, 7)), ("C-007", (Kind.CAMPAIGN, 7)),
-    ("X-1", None), ("C-", None), ("C--1", None), ("C-1a", None), (" C-1", None), ("C-1234567890123", None), ("", None),
+    ("X-1", (Kind.EXPERIMENT, 1)), ("g2", (Kind.GOAL, 2)),  # goals and A/B tests (issue 13)
+    ("Z-1", None), ("C-", None), ("C--1", None), ("C-1a", None), (" C-1", None), ("C-1234567890123", None), ("", None),
 ])
 def test_match(text: str, expected: tuple[Kind, int] | None) -> None:
     assert refs.match(text) == expected

@@ -165,6 +165,20 @@ BOTH_LANGUAGES += [
     ("settings delegate=none", "设置 代理=无", c.UpdateSettings(away_off=True)),
 ]
 
+# goals, A/B tests and retrospectives (issue 13)
+BOTH_LANGUAGES += [
+    ('goal set "Revenue 2027" revenue=12m period=2027', '目标 设定 "Revenue 2027" 收入=1200万 周期=2027',
+     c.SetGoal("Revenue 2027", "revenue", Decimal("12000000"), "2027")),
+    ("goal set Douyin leads=5000 period=2027-Q1 channel=douyin parent=G-1",
+     "目标 设定 Douyin 线索=5000 周期=2027-Q1 渠道=douyin 上级=G-1",
+     c.SetGoal("Douyin", "leads", Decimal(5000), "2027-Q1", "douyin", 1)),
+    ("goal set ROI roi=1:3.5 period=2027-03", "目标 设定 ROI roi=1:3.5 周期=2027-03",
+     c.SetGoal("ROI", "roi", Decimal("3.5"), "2027-03")),
+    ("goal link G-2 C-1", "目标 关联 G-2 C-1", c.LinkGoal(2, 1)),
+    ("goal G-1", "目标 G-1", c.ShowGoal(1)),
+    ("goals", "目标列表", c.ListGoals()),
+]
+
 # The grammar's promises: prefixes, id spellings, mention forms, option order, quotes.
 GRAMMAR = [
     ("/mems list", c.ListCampaigns("active")),

@@ -146,6 +146,14 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     ("settings delegate=@dan until=someday", "bad_date", "settings", {"key": "until"}),
 ]
 
+# goals, A/B tests and retrospectives (issue 13)
+CASES += [
+    ("goal set X period=2027", "goal_metric", "goal set", {}),
+    ("goal set X revenue=1 spend=2 period=2027", "goal_metric", "goal set", {}),
+    ("goal set X revenue=1m", "goal_period", "goal set", {}),
+    ("goal set revenue=1m period=2027", "goal_name", "goal set", {}),
+]
+
 
 def _expected_usage(command: str | None) -> str | None:
     if command == "task *":

@@ -1,0 +1,111 @@
+"""Forecasts from a campaign's own daily history: where a daily series is heading, and what it adds up to by a
+given end, with a 95 % interval. Used by goals (`goal G-1`), the report's projections and the retrospective.
+
+The method, kept small enough to check by hand (bench/forecast.py measures it against "same as last week"):
+- the last up to 28 days are the history; fewer than 7 is "not enough data";
+- a straight line through them by least squares gives the level at the last day and the slope;
+- from 14 days on, each weekday's mean departure from that line is added back (a weekly rhythm);
+- the slope is damped (each day ahead adds 0.9 times the previous day's step), so a short run of growth is not
+  carried on for months;
+- the interval is the spread of the history around the fitted line, growing with the square root of the days
+  ahead (for a total over h days: 1.96 x sd x sqrt(h) around the sum, since daily errors add up).
+Values below zero are cut to zero: spend, clicks and revenue never go negative.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MIN_DAYS = 7
+WINDOW = 28
+SEASONAL_FROM = 14
+WEEK = 7
+DAMPING = 0.9
+Z95 = 1.959964
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """A total over the days ahead: the point forecast and its 95 % interval."""
+
+    value: float
+    low: float
+    high: float
+
+    def plus(self, known: float) -> Projection:
+        """The same projection with what is already known added (actual so far + what is still to come)."""
+        return Projection(self.value + known, self.low + known, self.high + known)
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    level: float  # the fitted value at the last day of the history
+    slope: float
+    season: tuple[float, ...]  # departure by position in the week, index 0 = the day after the history's last
+    sd: float
+
+    def day(self, h: int) -> float:
+        """The forecast h days after the last day of the history (h >= 1)."""
+        steps = sum(DAMPING ** i for i in range(1, h + 1))
+        seasonal = self.season[(h - 1) % WEEK] if self.season else 0.0
+        return max(0.0, self.level + self.slope * steps + seasonal)
+
+
+def fit(history: Sequence[float]) -> Model | None:
+    """The model of a daily series, oldest first; None below MIN_DAYS days."""
+    values = [float(v) for v in history][-WINDOW:]
+    n = len(values)
+    if n < MIN_DAYS:
+        return None
+    xs = list(range(n))
+    season: tuple[float, ...] = ()
+    seasonal = n >= SEASONAL_FROM
+    # Backfitting: the line through the values less the weekly rhythm, the rhythm from what the line leaves, a few
+    # times over (a line through a week that ends on its busy days would otherwise read them as a trend).
+    for _ in range(20 if seasonal else 1):
+        adjusted = [v - (season[(x - n) % WEEK] if season else 0.0) for x, v in zip(xs, values, strict=True)]
+        if len(set(adjusted)) == 1:
+            slope, intercept = 0.0, adjusted[0]
+        else:
+            slope, intercept = statistics.linear_regression(xs, adjusted)
+        if seasonal:
+            by_pos: list[list[float]] = [[] for _ in range(WEEK)]
+            for x, v in zip(xs, values, strict=True):
+                by_pos[(x - n) % WEEK].append(v - intercept - slope * x)  # index 0: the first day ahead's weekday
+            means = [statistics.fmean(r) if r else 0.0 for r in by_pos]
+            centre = statistics.fmean(means)
+            season = tuple(m - centre for m in means)
+    residuals = [v - intercept - slope * x - (season[(x - n) % WEEK] if season else 0.0)
+                 for x, v in zip(xs, values, strict=True)]
+    freedom = max(n - 2 - (WEEK if season else 0), 1)
+    sd = math.sqrt(sum(r * r for r in residuals) / freedom)
+    return Model(intercept + slope * (n - 1), slope, season, sd)
+
+
+def daily(history: Sequence[float], horizon: int) -> list[float] | None:
+    """Point forecasts for each of the next `horizon` days; None below MIN_DAYS days of history."""
+    model = fit(history)
+    if model is None:
+        return None
+    return [model.day(h) for h in range(1, horizon + 1)]
+
+
+def total(history: Sequence[float], horizon: int) -> Projection | None:
+    """What the next `horizon` days add up to, with a 95 % interval; None below MIN_DAYS days of history."""
+    if horizon <= 0:
+        return Projection(0.0, 0.0, 0.0) if len(history) >= MIN_DAYS else None
+    model = fit(history)
+    if model is None:
+        return None
+    point = sum(model.day(h) for h in range(1, horizon + 1))
+    half = Z95 * model.sd * math.sqrt(horizon)
+    return Projection(point, max(0.0, point - half), point + half)
+
+
+def same_as_last_week(history: Sequence[float], horizon: int) -> list[float]:
+    """The naive forecast the method is measured against: each day ahead repeats the same weekday of the last week."""
+    last_week = list(history[-WEEK:])
+    return [last_week[(h - 1) % len(last_week)] for h in range(1, horizon + 1)]
