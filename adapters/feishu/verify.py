@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import threading
 import time
@@ -67,8 +68,11 @@ class Dispatcher(lark.EventDispatcherHandler):  # type: ignore[misc]
     def answer(self, raw: lark.RawRequest) -> tuple[int, bytes]:
         """Run lark's dispatch; map its refusals to 401/400 and anything else it could not handle to 400."""
         self._local.rejected = None
+        self._local.event = None
         resp = self.do(raw)
         if resp.status_code == 200:
+            if resp.content.startswith(b'{"challenge":'):
+                return self._challenge()
             return 200, resp.content
         rejected: Rejected | None = self._local.rejected
         status, reason = (rejected.status, rejected.reason) if rejected else (400, "not an event")
@@ -80,11 +84,26 @@ class Dispatcher(lark.EventDispatcherHandler):  # type: ignore[misc]
         self._local.rejected = Rejected(status, reason)
         return self._local.rejected  # type: ignore[no-any-return]
 
+    def _challenge(self) -> tuple[int, bytes]:
+        """The url_verification handshake, echoed as JSON (lark formats it into a string as it is)."""
+        event: dict[str, Any] = self._local.event or {}
+        challenge = event.get("challenge")
+        if not isinstance(challenge, str):
+            log.warning("Feishu request refused (400): the challenge is not a string")
+            return 400, b'{"error":"the challenge is not a string"}'
+        return 200, json.dumps({"challenge": challenge}).encode()
+
     def _decrypt(self, content: bytes, encrypt_key: str | None) -> str:
+        """The body, decrypted; a JSON object or nothing (`null`, a list, a number is not an event)."""
         try:
-            return str(super()._decrypt(content, encrypt_key))
+            plaintext = str(super()._decrypt(content, encrypt_key))
+            event = json.loads(plaintext)
         except Exception:
             raise self._reject(400, "body does not parse or decrypt") from None
+        if not isinstance(event, dict):
+            raise self._reject(400, "body is not a JSON object")
+        self._local.event = event
+        return plaintext
 
     def _verify_token(self, token: Any, verification_token: str | None) -> None:
         try:

@@ -159,3 +159,38 @@ def test_a_click_is_answered_in_the_shape_feishu_documents(h: Harness) -> None:
     assert set(answer) == set(documented) and set(answer["toast"]) <= set(documented["toast"])
     assert answer["card"]["type"] == documented["card"]["type"] == "raw"
     assert answer["card"]["data"]["schema"] == documented["card"]["data"]["schema"] == "2.0"
+
+
+def signed(body: bytes) -> tuple[bytes, dict[str, str]]:
+    from tests.standins.feishu_events import signature
+
+    ts, nonce = str(int(time.time())), "n0nce"
+    return body, {"X-Lark-Request-Timestamp": ts, "X-Lark-Request-Nonce": nonce,
+                  "X-Lark-Signature": signature(ts, nonce, body), "Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("body", [
+    b"null",
+    encrypt(b"null"),
+    encrypt(b'"url_verification"'),
+    encrypt(b"[1, 2, 3]"),
+    encrypt(b"42"),
+    encrypt(b"true"),
+], ids=["null", "encrypted-null", "encrypted-string", "encrypted-array", "encrypted-number", "encrypted-true"])
+def test_a_signed_body_that_is_not_a_json_object_is_400_not_acknowledged(h: Harness, caplog: pytest.LogCaptureFixture,
+                                                                       body: bytes) -> None:
+    refused(h, *signed(body), 400, caplog)
+
+
+@pytest.mark.parametrize("text", ['a"b', 'x","evil":"1', "back\\slash", "line\nbreak", "中文 </script>"])
+def test_the_challenge_is_echoed_as_json(h: Harness, text: str) -> None:
+    body, headers = wire(challenge(h.feishu.token) | {"challenge": text}, signed=False)
+    response = h.client.post("/feishu/events", content=body, headers=headers)
+    assert response.status_code == 200 and response.json() == {"challenge": text}
+    assert response.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("value", [None, 42, {"a": 1}, ["x"]], ids=["null", "number", "object", "array"])
+def test_a_challenge_that_is_not_a_string_is_400(h: Harness, value: Any) -> None:
+    body, headers = wire(challenge(h.feishu.token) | {"challenge": value}, signed=False)
+    assert h.client.post("/feishu/events", content=body, headers=headers).status_code == 400
