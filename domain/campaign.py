@@ -96,12 +96,28 @@ class Campaign(Stored):
 
     def move_to(self, launch: date) -> timedelta:
         """Re-date the campaign so its anchor falls on `launch`; returns the shift for its tasks."""
-        if not self.is_open:
-            raise InvalidTransition(self.ref, self.status.value, "move", allowed_actions(self.status))
         anchor = self.anchor()
         if anchor is None:
             raise InvalidInput("launch", "no_anchor", ref=self.ref)
-        shift = launch - anchor
+        return self.shift_by((launch - anchor).days)
+
+    def dated_by(self, key: str) -> date:
+        """The campaign's current `launch` or `start` date, which a move by that key shifts from."""
+        found = self.launch if key == "launch" else self.start
+        if found is None:
+            other = "start" if key == "launch" else "launch"
+            if self.anchor() is None:
+                raise InvalidInput(key, "no_anchor", ref=self.ref)
+            raise InvalidInput(key, "move_other_anchor", ref=self.ref, key=key, other=other)
+        return found
+
+    def shift_by(self, days: int) -> timedelta:
+        """Every date of the campaign `days` later (earlier when negative); returns the shift for its tasks."""
+        if not self.is_open:
+            raise InvalidTransition(self.ref, self.status.value, "move", allowed_actions(self.status))
+        if self.anchor() is None:
+            raise InvalidInput("launch", "no_anchor", ref=self.ref)
+        shift = timedelta(days=days)
         self.launch = self.launch + shift if self.launch else None
         self.start = self.start + shift if self.start else None
         self.end = self.end + shift if self.end else None

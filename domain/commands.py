@@ -69,8 +69,13 @@ class ChangeStatus(Command):
 
 @dataclass(frozen=True)
 class MoveCampaign(Command):
+    """Re-date by `key` (launch or start) to the date `launch`, or by `days` from the current date (`by=` and the
+    relative forms `launch=+7d`: from the campaign's own date, not from today)."""
+
     campaign: int
-    launch: date
+    launch: date | None = None
+    days: int | None = None
+    key: str = "launch"  # launch | start | by
 
 
 @dataclass(frozen=True)

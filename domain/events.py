@@ -114,6 +114,17 @@ class CampaignMoved(Event):
     campaign: Campaign
     shift: timedelta
     by: str
+    moved: tuple[tuple[Task, datetime | None], ...] = ()  # each re-dated task, with its due time before
+
+
+@dataclass(frozen=True)
+class TaskRedated(Event):
+    """A task's due time changed by hand (`task due`, `task edit`): alerts about the old one no longer hold."""
+
+    task: Task
+    campaign: Campaign
+    before: datetime | None
+    by: str
 
 
 @dataclass(frozen=True)

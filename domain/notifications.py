@@ -30,6 +30,10 @@ class AlertKind(StrEnum):
         return self.value.split(".", 1)[0]
 
 
+# The alerts a task's due date makes: wrong once the date moves, the task is deleted or its campaign closes.
+DEADLINE_KINDS = (AlertKind.DEADLINE_SOON, AlertKind.DEADLINE_OVERDUE, AlertKind.DEADLINE_ESCALATE)
+
+
 # The subscription families of `subscribe alerts=...`.
 FAMILIES = ("deadline", "approval", "budget", "anomaly", "digest")
 
@@ -43,6 +47,7 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"
+    DROPPED = "dropped"  # never sent: a change made it wrong before it went out (a deadline moved, a task deleted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,12 @@ class OutboxMessage:
 def key(kind: AlertKind, entity: str, period: str, target: Target) -> str:
     """The natural key: one message per kind, entity, period and recipient."""
     return f"{kind}:{entity}:{period}:{target}"
+
+
+def period_of(message: OutboxMessage) -> str:
+    """The period part of a message's natural key (a deadline alert's: the task's due day)."""
+    parts = message.key.split(":", 3)
+    return parts[2] if len(parts) > 2 else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from domain.campaign import Campaign, Status
 from domain.goals import Goal
 from domain.ledger import SpendEntry
 from domain.metrics import DailyMetric
-from domain.notifications import OutboxMessage, Subscription
+from domain.notifications import AlertKind, OutboxMessage, Subscription
 from domain.people import Member, Platform, Role, Workspace
 from domain.portfolio import Figures
 from domain.signin import LoginLink, WebSession
@@ -99,6 +99,14 @@ class AuditRepository(Protocol):
 class OutboxRepository(Protocol):
     def add(self, message: OutboxMessage) -> bool:
         """Store the message unless its key exists; True when stored."""
+        ...
+    def about(self, entity: str, kinds: Sequence[AlertKind]) -> Sequence[OutboxMessage]:
+        """The messages of these kinds about `entity` that stand (pending or sent, not yet retracted), oldest first."""
+        ...
+    def retract(self, message_ids: Sequence[int], now: datetime) -> Sequence[int]:
+        """A change made these messages wrong: the unsent ones are dropped, and every one's natural key is freed (so
+        the alert may come again, about the new facts). Returns the ids already sent or being sent (under a lease):
+        those need a correction."""
         ...
 
 

@@ -22,7 +22,7 @@ from domain.campaign import Campaign, Status
 from domain.goals import Goal
 from domain.ledger import SpendEntry
 from domain.metrics import DailyMetric, totals
-from domain.notifications import DeliveryStatus, OutboxMessage, Subscription, Target
+from domain.notifications import AlertKind, DeliveryStatus, OutboxMessage, Subscription, Target
 from domain.people import Member, Platform, Role, Workspace
 from domain.portfolio import Figures
 from domain.signin import LoginLink, WebSession
@@ -239,6 +239,23 @@ class FakeOutbox(_Repo):
             return False
         self._add(message)
         return True
+
+    def about(self, entity: str, kinds: Sequence[AlertKind]) -> Sequence[OutboxMessage]:
+        standing = (DeliveryStatus.PENDING, DeliveryStatus.SENT)
+        return sorted((m for m in self.rows.values() if m.entity == entity and m.kind in kinds
+                       and m.status in standing and "~" not in m.key), key=lambda m: m.id or 0)
+
+    def retract(self, message_ids: Sequence[int], now: datetime) -> Sequence[int]:
+        sent = []
+        for i in message_ids:
+            m = self.rows[i]
+            leased = m.meta.get("lease_until") is not None and m.meta["lease_until"] >= now
+            if m.status is DeliveryStatus.PENDING and not leased:
+                m.status = DeliveryStatus.DROPPED
+            elif "~" not in m.key:
+                sent.append(i)
+            m.key = m.key if "~" in m.key else f"{m.key}~{i}"
+        return sent
 
 
 class FakeSubscriptions(_Repo):

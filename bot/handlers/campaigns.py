@@ -12,13 +12,14 @@ from bot.i18n import tr
 from bot.identity import ensure_member
 from bot.parsing.values import END_OF_DAY
 from bot.presenters import campaigns as view
+from bot.presenters import editing as editing_view
 from bot.presenters import fmt
 from domain import authz
 from domain import commands as c
 from domain import events as e
 from domain.audit import CAMPAIGN_ACTIONS, AuditAction
-from domain.campaign import OPEN, Campaign
-from domain.errors import InvalidInput
+from domain.campaign import OPEN, Campaign, allowed_actions
+from domain.errors import InvalidInput, InvalidTransition
 from domain.metrics import totals
 from domain.task import Task
 from domain.templates import Template
@@ -88,20 +89,34 @@ def change_status(cmd: c.ChangeStatus, env: Env) -> Reply:
     return Reply(Card(title=title, tone=result.tone, fields=result.fields, entity=result.entity), public=True)
 
 
+def _shift_days(cmd: c.MoveCampaign, campaign: Campaign) -> int:
+    """How far to move: `by=` and relative forms count from the campaign's own date, a date from that date."""
+    if not campaign.is_open:
+        raise InvalidTransition(campaign.ref, campaign.status.value, "move", allowed_actions(campaign.status))
+    if cmd.key == "by":
+        if campaign.anchor() is None:
+            raise InvalidInput("by", "no_anchor", ref=campaign.ref)
+        return cmd.days or 0
+    current = campaign.dated_by(cmd.key)
+    return cmd.days if cmd.days is not None else ((cmd.launch or current) - current).days
+
+
 def move(cmd: c.MoveCampaign, env: Env) -> Reply:
     campaign = common.campaign(env, cmd.campaign)
     authz.require("move", env.actor.member, authz.RUN_CAMPAIGN, campaign)
-    shift = campaign.move_to(cmd.launch)
+    shift = campaign.shift_by(_shift_days(cmd, campaign))
     env.uow.campaigns.save(campaign)
-    diff = []
+    moved: list[tuple[Task, datetime | None]] = []
     for task in env.uow.tasks.for_campaign(campaign.pk):
         if task.is_open and task.from_template and shift.days:
             old = task.due
             task.shift(shift)
             env.uow.tasks.save(task)
-            diff.append((task, old))
+            moved.append((task, old))
+    overdue = [t for t, old in moved if t.is_overdue(env.now) and not (old is not None and old < env.now)]
     common.audit(env, campaign.ref, AuditAction.CAMPAIGN_MOVED, campaign.pk, days=shift.days,
-                 launch=cmd.launch.isoformat())
-    env.record(e.CampaignMoved(campaign, shift, env.actor.user))
-    return Reply(view.moved_card(campaign, diff, env.actor.tz, env.lang), public=True)
-
+                 launch=campaign.launch.isoformat() if campaign.launch else None,
+                 start=campaign.start.isoformat() if campaign.start else None)
+    env.record(e.CampaignMoved(campaign, shift, env.actor.user, tuple(moved)))
+    return Reply(editing_view.moved_card(campaign, shift.days, moved, overdue, env.now, env.actor.tz, env.lang),
+                 public=True)

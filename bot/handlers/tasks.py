@@ -73,9 +73,11 @@ def due(cmd: c.SetTaskDue, env: Env) -> Reply:
     task, campaign = _task_and_campaign(env, cmd.task)
     authz.require("task due", env.actor.member, authz.RUN_CAMPAIGN, campaign)
     common.open_campaign(env, task.campaign_id)
-    task.due = cmd.due
+    before, task.due = task.due, cmd.due
     env.uow.tasks.save(task)
-    common.audit(env, task.ref, AuditAction.TASK_DUE, campaign.id, due=cmd.due.isoformat())
+    common.audit(env, task.ref, AuditAction.TASK_DUE, campaign.id, due=cmd.due.isoformat(),
+                 before=before.isoformat() if before else None)
+    env.record(e.TaskRedated(task, campaign, before, env.actor.user))
     return Reply(view.task_card(task, campaign, env.now, env.actor.tz, env.lang, "title.task_due"), public=True)
 
 

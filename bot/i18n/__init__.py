@@ -13,6 +13,7 @@ from bot.i18n.alerts import ALERTS
 from bot.i18n.anomalies import ANOMALIES
 from bot.i18n.approvals import APPROVALS
 from bot.i18n.dashboard import DASHBOARD
+from bot.i18n.editing import EDITING
 from bot.i18n.errors import ERRORS
 from bot.i18n.labels import LABELS
 from bot.i18n.loop import LOOP
@@ -35,6 +36,7 @@ for _table in (ERRORS, LABELS, ALERTS, METRICS, ANOMALIES, TOKENS, APPROVALS):
     register(_table)
 register(DASHBOARD)  # the portfolio and the web dashboard
 register(LOOP)  # goals, A/B tests, retrospectives and forecasts
+register(EDITING)  # editing, corrections, confirmation and undo
 
 
 class _Params(dict[str, Any]):

@@ -92,12 +92,20 @@ def lifecycle(action: Action) -> Builder:
 
 
 def move(a: Args) -> c.Command:
+    """`launch=` or `start=` with a date, or a shift (`+7d`, `-1w`) from the campaign's current date; `by=` a shift."""
     number = a.ref(CAMPAIGN, "campaign")
     a.done()
-    launch = a.opt_day("launch")
-    if launch is None:
-        raise ParseError("missing_option", key="launch")
-    return c.MoveCampaign(number, launch)
+    given = [key for key in ("launch", "start", "by") if key in a.options]
+    if len(given) != 1:
+        raise ParseError("missing_option" if not given else "move_one_key", key="launch")
+    key = given[0]
+    raw = a.options[key]
+    days = values.shift(raw)
+    if days is not None:
+        return c.MoveCampaign(number, days=days, key=key)
+    if key == "by":
+        raise ParseError("bad_shift", value=raw)
+    return c.MoveCampaign(number, launch=a.opt_day(key), key=key)
 
 
 def task_add(a: Args) -> c.Command:

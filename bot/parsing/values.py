@@ -34,6 +34,7 @@ WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6
             "星期一": 0, "星期二": 1, "星期三": 2, "星期四": 3, "星期五": 4, "星期六": 5, "星期日": 6, "星期天": 6}
 RELATIVE = {"today": 0, "tomorrow": 1, "今天": 0, "明天": 1, "后天": 2}
 _OFFSET = re.compile(r"^\+(\d{1,4})([dw天周])$")
+_SHIFT = re.compile(r"^([+-]?)(\d{1,4})([dw天周])$")
 _ISO = re.compile(r"^(?:(\d{4})-)?(\d{1,2})-(\d{1,2})$")
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # The time is split off only where it looks like one, so `Tue`, `Today` and `THU` stay whole words.
@@ -133,6 +134,15 @@ def day(text: str, now: Now) -> date:
     except ValueError as exc:
         raise ParseError("bad_date", value=text) from exc
     return found
+
+
+def shift(text: str) -> int | None:
+    """A shift in days (`+7d`, `-3d`, `+2w`, `+7天`), or None when the text is not one (it may be a date)."""
+    found = _SHIFT.match(text.strip().lower())
+    if not found:
+        return None
+    days = int(found.group(2)) * (7 if found.group(3) in "w周" else 1)
+    return -days if found.group(1) == "-" else days
 
 
 def moment(text: str, now: Now) -> datetime:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.env import Txn
-from bot.reactions import anomalies, approval_desk, approvals, budget, digest, tasks
+from bot.reactions import anomalies, approval_desk, approvals, budget, corrections, digest, tasks
 from domain import events as e
 
 Reaction = Callable[[Any, Txn], None]
@@ -26,7 +26,8 @@ REACTIONS: dict[type[e.Event], tuple[Reaction, ...]] = {
     e.ApprovalUrged: (approvals.show_outcome, approval_desk.urge_approvers),
     e.AwayDelegated: (approval_desk.tell_delegate,),
     e.AwayEnded: (approval_desk.tell_former_delegate,),
-    e.CampaignMoved: (),
+    e.CampaignMoved: (tasks.tell_redated, corrections.retract_moved),
+    e.TaskRedated: (corrections.retract_redated,),
     e.TaskAssigned: (tasks.tell_assignee,),
     e.TaskMoved: (),
     e.TaskDueSoon: (tasks.warn_assignee,),

@@ -4,11 +4,13 @@ the workspace's zone), so a re-dated task is alerted anew."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from bot.env import Txn
 from bot.outbox import Notice, post, post_all
 from bot.presenters import alerts as alert_view
+from bot.presenters import editing as editing_view
 from bot.presenters import tasks as view
 from bot.reactions.audience import channels, people
 from domain import events as e
@@ -60,3 +62,17 @@ def escalate(event: e.TaskEscalated, txn: Txn) -> None:
     for member in people(txn, workspace, [campaign.owner, *txn.managers(workspace.pk)]):
         card = partial(alert_view.overdue, task, campaign, txn.now, member.tz_in(workspace), escalate=True)
         post(txn, workspace, member, Notice(AlertKind.DEADLINE_ESCALATE, card, task.ref, _due_day(task, workspace)))
+
+
+def tell_redated(event: e.CampaignMoved, txn: Txn) -> None:
+    """Each assignee whose due dates a re-dating moved (not whoever moved it), once, listing their tasks."""
+    campaign = event.campaign
+    workspace = txn.workspace_of(campaign.workspace_id)
+    mine: dict[str, list[tuple[Task, datetime | None]]] = {}
+    for task, before in event.moved:
+        if task.assignee:
+            mine.setdefault(task.assignee, []).append((task, before))
+    for member in people(txn, workspace, mine, but=event.by):
+        moved = mine[member.user_ref]
+        card = partial(editing_view.moved_notice, campaign, moved, event.by, member.tz_in(workspace))
+        post(txn, workspace, member, Notice(AlertKind.NOTICE, card, campaign.ref, f"moved:{campaign.version}"))

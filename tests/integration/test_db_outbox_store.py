@@ -11,7 +11,7 @@ from sqlmodel import Session
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.tables import OutboxRow
 from bot.ports import Copy, Sent
-from domain.notifications import DeliveryStatus
+from domain.notifications import AlertKind, DeliveryStatus
 from domain.people import Platform
 from tests.integration import db_builders as build
 from tests.integration.db_builders import NOW, UowFactory
@@ -121,3 +121,35 @@ def test_workspace_lookup(new_uow: UowFactory, store: SqlOutboxStore) -> None:
     found = store.workspace(workspace_id)
     assert found is not None and found.platform is Platform.SLACK and found.id == workspace_id
     assert store.workspace(workspace_id + 1) is None
+
+
+def test_retract_drops_unsent_alerts_frees_keys_and_names_the_sent_ones(new_uow: UowFactory, store: SqlOutboxStore,
+                                                                       sessions: sessionmaker[Session]) -> None:
+    """A change made three deadline alerts about T-1 wrong: the waiting one is dropped, the sent one and the one being
+    sent right now need a correction, and every natural key is free again."""
+    w = build.world(new_uow)
+    keys = {name: f"deadline.overdue:T-1:2026-11-24:channel:{name}" for name in ("waiting", "sent", "leased")}
+    with new_uow() as uow:
+        for name, key in keys.items():
+            uow.outbox.add(build.message(w.workspace_id, key, kind="deadline.overdue", entity="T-1"))
+        uow.outbox.add(build.message(w.workspace_id, "notice:T-1:x:channel:C1", entity="T-1"))  # not a deadline
+        uow.commit()
+    with new_uow() as uow:
+        ids = {m.key: m.id or 0 for m in uow.outbox.about("T-1", [AlertKind.DEADLINE_OVERDUE])}
+    assert len(ids) == 3
+    [leased] = store.claim(NOW, limit=1, lease_seconds=LEASE, owner="a")
+    store.mark_sent(leased.id or 0, NOW)
+    [being_sent] = store.claim(NOW, limit=1, lease_seconds=LEASE, owner="a")
+    with new_uow() as uow:
+        corrected = uow.outbox.retract(sorted(ids.values()), NOW + timedelta(seconds=1))
+        uow.commit()
+    assert corrected == sorted([leased.id or 0, being_sent.id or 0])
+    dropped = next(i for i in ids.values() if i not in corrected)
+    assert row(sessions, dropped).status == DeliveryStatus.DROPPED.value
+    assert row(sessions, dropped).key.endswith(f"~{dropped}")
+    with new_uow() as uow:
+        assert uow.outbox.about("T-1", [AlertKind.DEADLINE_OVERDUE]) == []
+        assert uow.outbox.retract(sorted(ids.values()), NOW) == []  # retracted once only
+        assert all(uow.outbox.add(build.message(w.workspace_id, key, kind="deadline.overdue", entity="T-1"))
+                   for key in keys.values())  # the same alerts may come again
+        uow.commit()

@@ -69,8 +69,9 @@ def test_a_re_dated_task_is_alerted_again_for_its_new_due_date(bot: TestBot) -> 
     tick(bot, NOW)
     bot.ok("olive", "task due T-1 2026-11-25T09:00")
     tick(bot, NOW + timedelta(hours=2))
+    # the alert about the old date was retracted (its key freed, ending ~<id>) and corrected where it was sent
     assert [r.key for r in rows(bot, "deadline.overdue")] == [
-        "deadline.overdue:T-1:2026-11-24:channel:local", "deadline.overdue:T-1:2026-11-25:channel:local"]
+        "deadline.overdue:T-1:2026-11-24:channel:local~2", "deadline.overdue:T-1:2026-11-25:channel:local"]
 
 
 def test_quiet_hours_hold_the_direct_message_but_not_the_channel_alert(bot: TestBot) -> None:

@@ -62,7 +62,11 @@ BOTH_LANGUAGES = [
     ("complete C-1", "完成 C-1", c.ChangeStatus(1, Action.COMPLETE)),
     ("cancel C-1", "取消 C-1", c.ChangeStatus(1, Action.CANCEL)),
     ("move C-1 launch=2027-03-15", "改期 C-1 launch=2027-03-15", c.MoveCampaign(1, date(2027, 3, 15))),
-    ("move C-1 launch=+7d", "改期 C-1 发布=+7d", c.MoveCampaign(1, date(2026, 6, 17))),
+    # a shift counts from the campaign's own launch, not from today (issue 11): the handler applies it
+    ("move C-1 launch=+7d", "改期 C-1 发布=+7d", c.MoveCampaign(1, days=7, key="launch")),
+    ("move C-1 start=2026-11-08", "改期 C-1 开始=2026-11-08", c.MoveCampaign(1, date(2026, 11, 8), key="start")),
+    ("move C-1 by=-3d", "改期 C-1 平移=-3d", c.MoveCampaign(1, days=-3, key="by")),
+    ("move C-1 by=+2w", "改期 C-1 顺延=+2周", c.MoveCampaign(1, days=14, key="by")),
     ("task add C-1 Book venue @li due=+10d", "任务 添加 C-1 Book venue @li 截止=+10d",
      c.AddTask(1, "Book venue", "li", six_pm_shanghai(2026, 6, 20))),
     ("task add C-1 Book venue", "任务 添加 C-1 Book venue", c.AddTask(1, "Book venue")),

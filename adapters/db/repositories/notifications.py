@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import delete, text
+from sqlalchemy import String, cast, delete, or_, text, update
 from sqlmodel import Session, col, select
 
 from adapters.db import mappers
 from adapters.db.repositories.base import fetch, upsert
 from adapters.db.tables import OutboxRow, SubscriptionRow
-from domain.notifications import OutboxMessage, Subscription
+from domain.notifications import AlertKind, DeliveryStatus, OutboxMessage, Subscription
 
 ALL_CAMPAIGNS = "campaign_id IS NULL"
 ONE_CAMPAIGN = "campaign_id IS NOT NULL"
+RETIRED = "~"  # a retracted message's key ends in ~<id>: its natural key is free for the alert to come again
+STANDING = (DeliveryStatus.PENDING.value, DeliveryStatus.SENT.value)
 
 
 class SqlOutboxRepository:
@@ -30,6 +33,32 @@ class SqlOutboxRepository:
             return False
         message.id = new_id
         return True
+
+    def about(self, entity: str, kinds: Sequence[AlertKind]) -> Sequence[OutboxMessage]:
+        stmt = (select(OutboxRow).where(col(OutboxRow.entity) == entity,
+                                        col(OutboxRow.kind).in_([str(k) for k in kinds]),
+                                        col(OutboxRow.status).in_(STANDING),
+                                        col(OutboxRow.key).not_like(f"%{RETIRED}%"))
+                .order_by(col(OutboxRow.id)))
+        return [mappers.outbox(row) for row in self.session.exec(stmt).all()]
+
+    def retract(self, message_ids: Sequence[int], now: datetime) -> Sequence[int]:
+        ids = list(message_ids)
+        if not ids:
+            return []
+        retired = col(OutboxRow.key) + RETIRED + cast(col(OutboxRow.id), String)
+        unsent = (update(OutboxRow)
+                  .where(col(OutboxRow.id).in_(ids), text("status = 'pending'"),
+                         or_(col(OutboxRow.lease_until).is_(None), col(OutboxRow.lease_until) < now))
+                  .values(status=DeliveryStatus.DROPPED.value, key=retired, **{"lease_owner": None})
+                  .returning(col(OutboxRow.id)))
+        dropped = set(self.session.exec(unsent).scalars().all())
+        rest = [i for i in ids if i not in dropped]
+        if not rest:
+            return []
+        sent = (update(OutboxRow).where(col(OutboxRow.id).in_(rest), col(OutboxRow.key).not_like(f"%{RETIRED}%"))
+                .values(key=retired).returning(col(OutboxRow.id)))
+        return sorted(self.session.exec(sent).scalars().all())
 
 
 class SqlSubscriptionRepository:
