@@ -130,7 +130,7 @@ def test_retract_drops_unsent_alerts_frees_keys_and_names_the_sent_ones(new_uow:
     w = build.world(new_uow)
     keys = {name: f"deadline.overdue:T-1:2026-11-24:channel:{name}" for name in ("waiting", "sent", "leased")}
     with new_uow() as uow:
-        for name, key in keys.items():
+        for key in keys.values():
             uow.outbox.add(build.message(w.workspace_id, key, kind="deadline.overdue", entity="T-1"))
         uow.outbox.add(build.message(w.workspace_id, "notice:T-1:x:channel:C1", entity="T-1"))  # not a deadline
         uow.commit()
