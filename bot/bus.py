@@ -52,11 +52,14 @@ def _why(exc: Exception) -> str:
 
 class Bus:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, deps: Deps,
-                 after_commit: Callable[[], None] | None = None) -> None:
+                 after_commit: Callable[[], None] | None = None,
+                 before_commit: Callable[[UnitOfWork, Context], None] | None = None) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.deps = deps
         self.after_commit = after_commit or (lambda: None)
+        # In the command's own transaction: the inbox marks the request done, so it never runs twice.
+        self.before_commit = before_commit or (lambda uow, ctx: None)
         self.workspaces: WorkspaceCache = {}
 
     def execute(self, ctx: Context, text: str) -> Reply:
@@ -165,5 +168,6 @@ class Bus:
             handler: Handler = HANDLERS[type(command)]
             reply = handler(command, env)
             settle(txn)
+            self.before_commit(uow, ctx)
             uow.commit()
             return reply

@@ -22,6 +22,7 @@ class Context:
     lang: str | None = None  # the user's locale, when the platform tells
     direct: bool = False  # a direct message with the bot
     files: tuple[Attachment, ...] = ()  # files shared with the command (a quote, a contract), as links
+    request: str | None = None  # the request id (the inbox's): the logs and the command's outbox rows carry it
 
 
 @dataclass(slots=True)

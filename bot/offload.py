@@ -70,6 +70,13 @@ class Offload:
         future.add_done_callback(self._done)
         return future
 
+    def hold(self) -> None:
+        """Count work that waits elsewhere (a request in the inbox's queue) as running, until `release`."""
+        self._enter()
+
+    def release(self) -> None:
+        self._leave()
+
     def _done(self, future: concurrent.futures.Future[Any]) -> None:
         if not future.cancelled() and future.exception() is not None:
             log.error("chat work failed", exc_info=future.exception())

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.bus import Bus
 from bot.env import Deps
+from bot.inbox import Inbox
 from bot.offload import Offload
 from bot.ports import Deduper
 from bot.settings import Settings
@@ -21,3 +22,4 @@ class ChatParts:
     bus: Bus
     deduper: Deduper
     offload: Offload
+    inbox: Inbox

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.cards import Card, Chart
 from bot.demo import Bundle
@@ -185,4 +185,48 @@ class BulkLoader(Protocol):
 
     def bundles(self, bundles: Sequence[Bundle]) -> None:
         """Each campaign, then its tasks, requests (with decisions), spend and metrics; sets their ids."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A chat request kept until it is worked: `id` is its request id, `payload` what the adapter needs to work it
+    again (the platform's body), `attempts` how many processes have taken it (more than one: it was left by a
+    process that died)."""
+
+    id: str
+    key: str
+    platform: str
+    kind: str
+    payload: dict[str, Any]
+    attempts: int = 1
+
+    @property
+    def recovered(self) -> bool:
+        return self.attempts > 1
+
+
+class InboxStore(Protocol):
+    """Chat requests acknowledged and not yet worked, durable across a process's death (bot/inbox.py)."""
+
+    def put(self, item: InboxItem, owner: str, lease_until: datetime, now: datetime) -> bool:
+        """Keep it under this owner's lease; False when its key is already kept (the platform sent it twice)."""
+        ...
+
+    def claim(self, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[InboxItem]:
+        """Pending items whose lease ran out (their process died), taken over by this owner, oldest first."""
+        ...
+
+    def renew(self, owner: str, ids: Sequence[str], lease_until: datetime) -> int:
+        """Extend this owner's lease on these pending items (a past `lease_until` gives them back); how many."""
+        ...
+
+    def done(self, item_id: str, now: datetime) -> None: ...
+
+    def pending(self) -> int:
+        """Items not worked yet, whoever holds them."""
+        ...
+
+    def purge(self, before: datetime) -> int:
+        """Forget items done before `before`; how many."""
         ...

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     delivery_batch: int = Field(default=50, ge=1, le=500)  # rows claimed at a time (a burst folds within one)
     delivery_concurrency: int = Field(default=16, ge=1, le=256)
     delivery_backoff_seconds: float = Field(default=5, gt=0)
+    # Chat requests acknowledged and waiting for work, per process: beyond this the asker is told "busy, try again"
+    # at once (their acknowledgement never waits for command work). A request's lease: a process that dies
+    # leaves its requests to a live one within this long.
+    inbox_capacity: int = Field(default=200, ge=1, le=100_000)
+    inbox_lease_seconds: float = Field(default=10, ge=1)
     # anomaly alerts: days before today that an arriving day may still alert about
     anomaly_lookback_days: int = Field(default=7, ge=0, le=366)
     # report charts: this server's public base URL; Slack then shows chart images it fetches from here

@@ -409,3 +409,26 @@ class GoalRow(Base, table=True):
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     campaigns: list[int] = Field(default_factory=list, sa_type=JSON, nullable=False)  # linked campaign ids
     version: int = 0
+
+
+# --- inbound chat requests -------------------------------------------------------------------------------------
+class InboxRow(Base, table=True):
+    """A chat request acknowledged and not yet worked: written before the acknowledgement, so a process that dies
+    leaves it for another to run. `key` is the platform's id of the request (a retry or a second replica finds it
+    taken); `id` is the request id the logs and the command's outbox rows carry. A pending row whose lease has run
+    out belongs to nobody and is claimed by a live process; the command's own transaction marks it done."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (partial("ix_inbox_pending", "lease_until", where=PENDING_DELIVERY),)
+
+    id: str = Field(sa_type=String(32), primary_key=True)
+    key: str = Field(sa_type=String(255), unique=True)
+    platform: str = Field(sa_type=String(16))
+    kind: str = Field(sa_type=String(32))
+    payload: dict[str, Any] = Field(sa_type=JSON, nullable=False)
+    status: str = Field(sa_type=String(16))  # pending | done
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, sa_type=String(128))
+    lease_until: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    done_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)

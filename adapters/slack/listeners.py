@@ -20,8 +20,10 @@ from bot.actions import Action, ActionId, Asks
 from bot.cards import Reply, Tone, text_card
 from bot.context import Context
 from bot.i18n import tr
+from bot.inbox import Admission
 from bot.parsing.values import Now
 from bot.parts import ChatParts
+from bot.ports import InboxItem
 from bot.presenters.errors import internal_error
 from domain.commands import Command
 
@@ -29,12 +31,14 @@ log = logging.getLogger(__name__)
 DEDUPE_SECONDS = 2 * 3600  # Slack retries for about 5 minutes; people double-click within seconds
 ACTIONS = re.compile(r"^(" + "|".join(a.value for a in ActionId) + r")(\.\d+)?$")
 NEW_WORDS = frozenset({"new", "新建"})
+SLACK = "slack"
 
 
 class Listeners:
     def __init__(self, parts: ChatParts, slack: SlackRuntime) -> None:
         self.parts = parts
         self.offload = parts.offload
+        self.inbox = parts.inbox
         self.slack = slack
 
     def register(self, app: AsyncApp) -> None:
@@ -44,97 +48,162 @@ class Listeners:
         app.view(forms.REASON)(self.reason_form)
         app.view(forms.PERSON)(self.person_form)
         app.event("app_mention")(self.mention)
+        # What runs after the acknowledgement, from the inbox's queue (or in a live process, if this one dies)
+        for kind, work in (("command", self._command), ("click", self._click), ("view", self._view),
+                           ("mention", self._mention)):
+            self.inbox.register(SLACK, kind, work)
 
-    # -- the listeners -------------------------------------------------------------------------------------
+    # -- the listeners: keep the request, acknowledge; a full queue says "busy" at once ------------------------
 
     async def command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         async with self.offload.track():
-            await ack()
             team, user, text = str(body.get("team_id")), str(body.get("user_id")), str(body.get("text") or "")
-            if not await self._first(f"slack:command:{team}:{body.get('trigger_id') or uuid.uuid4()}"):
-                return
-            origin = forms.Origin(body.get("channel_id"), body.get("response_url"))
-            if text.strip().lower() in NEW_WORDS:
+            if text.strip().lower() in NEW_WORDS:  # a modal to open within 3 s: no command work yet
+                await ack()
+                origin = forms.Origin(body.get("channel_id"), body.get("response_url"))
                 await self._open(body, forms.new_campaign(self._lang(team, user), self.templates(), origin))
                 return
-            ctx = translate.command_context(body, await self.slack.users.get(team, user))
-            await self._run(ctx, text, self._answer(ctx, origin.response_url))
+            key = f"slack:command:{team}:{body.get('trigger_id') or uuid.uuid4()}"
+            if await self.inbox.admit(SLACK, "command", key, {"body": body}) is Admission.BUSY:
+                await ack(tr(self._lang(team, user), "err.busy"))  # shown to the asker alone
+                return
+            await ack()
 
     async def click(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         async with self.offload.track():
-            await ack()
             element = (body.get("actions") or [{}])[0]
             action = translate.action_of(element)
             team, user = translate.team_of(body), translate.user_of(body)
             asks = actions.asks(action.id) if action is not None else Asks.NOTHING
             if action is not None and asks is not Asks.NOTHING:  # a modal asks for the reason or the person first
+                await ack()
                 origin = forms.Origin(translate.action_channel(body), body.get("response_url"), action)
                 title = f"{(element.get('text') or {}).get('text', '')} {action.ref}".strip()
                 modal = forms.reason if asks is Asks.REASON else forms.person
                 await self._open(body, modal(self._lang(team, user), title, origin))
                 return
-            ctx = translate.interaction_context(body, await self.slack.users.get(team, user))
-            answer = self._answer(ctx, body.get("response_url"))
-            command = actions.command_for(action) if action is not None else None
-            if action is None or command is None:
-                await answer.private(text_card(tr(answer.lang, "slack.stale_button"), Tone.WARNING))
-            elif not await self._first(key := translate.click_key(body, element)):
-                await self._already(ctx, action, answer)
-            elif not await self._run(ctx, command, answer, replace=actions.replaces(action.id)):
-                # It changed nothing (not allowed, wrong state...): the same button may be tried again.
-                await self.offload.run(self.parts.deduper.forget, key)
+            key = f"slack:action:{team}:{body.get('trigger_id') or uuid.uuid4()}"
+            admitted = await self.inbox.admit(SLACK, "click", key, {"body": body})
+            await ack()
+            if admitted is Admission.BUSY:
+                await self._busy(body, body.get("response_url"))
 
     async def new_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        async with self.offload.track():
-            team, user = translate.team_of(body), translate.user_of(body)
-            lang = self._lang(team, user)
-            checked = forms.read_new(view.get("state") or {}, self._now(), self.templates(), lang)
-            await self._close(ack, body, view, checked.errors, checked.command, replace=False)
+        await self._submitted(ack, body, view, "new")
 
     async def reason_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await self._asked(ack, body, view, forms.read_reason)
+        await self._submitted(ack, body, view, "reason")
 
     async def person_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await self._asked(ack, body, view, forms.read_person)
+        await self._submitted(ack, body, view, "person")
 
-    async def _asked(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], read: forms.Reader) -> None:
-        """The modal a button opened: the clicked button's command with what was entered; it replaces the card."""
+    async def _submitted(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], form: str) -> None:
+        """A modal submission: errors keep it open on their fields; otherwise keep it, close it, run it later."""
         async with self.offload.track():
-            lang = self._lang(translate.team_of(body), translate.user_of(body))
-            origin = forms.Origin.decode(view.get("private_metadata"))
-            found = read(view.get("state") or {}, origin, lang)
-            if isinstance(found, forms.Submission):
-                await self._close(ack, body, view, found.errors, None, replace=False)
+            problems, command = self._read(body, view, form)
+            if problems or command is None:
+                await ack(response_action="errors", errors=problems)
                 return
-            await self._close(ack, body, view, {}, found, replace=True)
+            key = f"slack:view:{translate.team_of(body)}:{view.get('id') or uuid.uuid4()}"
+            if await self.inbox.admit(SLACK, "view", key, {"body": body, "form": form}) is Admission.BUSY:
+                field = next(iter((view.get("state") or {}).get("values") or {}), None)
+                if field is not None:  # the form stays open with the note on its first field
+                    await ack(response_action="errors", errors={field: self._busy_words(body)})
+                    return
+                await ack()
+                await self._busy(body, forms.Origin.decode(view.get("private_metadata")).response_url)
+                return
+            await ack()
 
     async def mention(self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext) -> None:
         async with self.offload.track():  # events are acknowledged by bolt before this runs
-            if not await self._first(f"slack:event:{translate.team_of(body)}:{body.get('event_id') or uuid.uuid4()}"):
-                return
-            me = context.bot_user_id  # bolt learnt it from auth.test
-            text = str(event.get("text") or "")
-            text = re.sub(rf"<@{re.escape(me)}(\|[^>]*)?>", " ", text) if me else text
-            ctx = translate.event_context(body, await self.slack.users.get(translate.team_of(body),
-                                                                          str(event.get("user", ""))))
-            answer = dataclasses.replace(self._answer(ctx, None), thread=event.get("thread_ts") or event.get("ts"))
-            await self._run(ctx, text, answer)
+            key = f"slack:event:{translate.team_of(body)}:{body.get('event_id') or uuid.uuid4()}"
+            payload = {"body": body, "me": context.bot_user_id}  # bolt learnt who the bot is from auth.test
+            if await self.inbox.admit(SLACK, "mention", key, payload) is Admission.BUSY:
+                ctx = translate.event_context(body, await self.slack.users.get(translate.team_of(body),
+                                                                              str(event.get("user", ""))))
+                answer = dataclasses.replace(self._answer(ctx, None), thread=event.get("thread_ts") or event.get("ts"))
+                await self._quietly(answer, Reply(text_card(tr(answer.lang, "err.busy"), Tone.WARNING)))
 
-    # -- shared steps ----------------------------------------------------------------------------------------
+    # -- the work, from the inbox -------------------------------------------------------------------------------
 
-    async def _close(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], problems: dict[str, str],
-                     command: Command | None, replace: bool) -> None:
-        """A modal submission: errors keep it open on their fields; otherwise close it and run the command."""
-        if problems or command is None:
-            await ack(response_action="errors", errors=problems)
+    async def _command(self, item: InboxItem) -> None:
+        body = item.payload["body"]
+        team, user, text = str(body.get("team_id")), str(body.get("user_id")), str(body.get("text") or "")
+        ctx = self._request(translate.command_context(body, await self.slack.users.get(team, user)), item)
+        await self._run(ctx, text, self._answer(ctx, body.get("response_url")))
+
+    async def _click(self, item: InboxItem) -> None:
+        body = item.payload["body"]
+        element = (body.get("actions") or [{}])[0]
+        action = translate.action_of(element)
+        team, user = translate.team_of(body), translate.user_of(body)
+        ctx = self._request(translate.interaction_context(body, await self.slack.users.get(team, user)), item)
+        answer = self._answer(ctx, body.get("response_url"))
+        command = actions.command_for(action) if action is not None else None
+        if action is None or command is None:
+            await answer.private(text_card(tr(answer.lang, "slack.stale_button"), Tone.WARNING))
             return
-        await ack()
-        if not await self._first(f"slack:view:{translate.team_of(body)}:{view.get('id') or uuid.uuid4()}"):
+        key = translate.click_key(body, element)
+        # Taken over from a process that died: it may have seen this click and not run it; the inbox runs it once.
+        if not await self._first(key) and not item.recovered:
+            await self._already(ctx, action, answer)
+        elif not await self._run(ctx, command, answer, replace=actions.replaces(action.id)):
+            # It changed nothing (not allowed, wrong state...): the same button may be tried again.
+            await self.offload.run(self.parts.deduper.forget, key)
+
+    async def _view(self, item: InboxItem) -> None:
+        body = item.payload["body"]
+        view = body.get("view") or {}
+        _, command = self._read(body, view, str(item.payload.get("form")))
+        if command is None:
             return
         origin = forms.Origin.decode(view.get("private_metadata"))
         team, user = translate.team_of(body), translate.user_of(body)
         ctx = translate.interaction_context(body, await self.slack.users.get(team, user), origin.channel)
-        await self._run(ctx, command, self._answer(ctx, origin.response_url), replace=replace)
+        ctx = self._request(ctx, item)
+        await self._run(ctx, command, self._answer(ctx, origin.response_url), replace=item.payload["form"] != "new")
+
+    async def _mention(self, item: InboxItem) -> None:
+        body, me = item.payload["body"], item.payload.get("me")
+        event = body.get("event") or {}
+        text = str(event.get("text") or "")
+        text = re.sub(rf"<@{re.escape(me)}(\|[^>]*)?>", " ", text) if me else text
+        ctx = translate.event_context(body, await self.slack.users.get(translate.team_of(body),
+                                                                      str(event.get("user", ""))))
+        ctx = self._request(ctx, item)
+        answer = dataclasses.replace(self._answer(ctx, None), thread=event.get("thread_ts") or event.get("ts"))
+        await self._run(ctx, text, answer)
+
+    # -- shared steps ----------------------------------------------------------------------------------------
+
+    def _read(self, body: dict[str, Any], view: dict[str, Any], form: str) -> tuple[dict[str, str], Command | None]:
+        """A submitted modal's problems by field, or its command (a reason or person completes the clicked one)."""
+        lang = self._lang(translate.team_of(body), translate.user_of(body))
+        state = view.get("state") or {}
+        if form == "new":
+            checked = forms.read_new(state, self._now(), self.templates(), lang)
+            return checked.errors, checked.command
+        read: forms.Reader = forms.read_reason if form == "reason" else forms.read_person
+        found = read(state, forms.Origin.decode(view.get("private_metadata")), lang)
+        if isinstance(found, forms.Submission):
+            return found.errors, None
+        return {}, found
+
+    @staticmethod
+    def _request(ctx: Context, item: InboxItem) -> Context:
+        return dataclasses.replace(ctx, request=item.id)
+
+    def _busy_words(self, body: dict[str, Any]) -> str:
+        return tr(self._lang(translate.team_of(body), translate.user_of(body)), "err.busy")
+
+    async def _busy(self, body: dict[str, Any], response_url: str | None) -> None:
+        """The queue is full: the asker hears so at once, in their language, and may try again."""
+        team, user = translate.team_of(body), translate.user_of(body)
+        lang = self._lang(team, user)
+        answer = Answer(self.slack.client, translate.action_channel(body) or body.get("channel_id"), user,
+                        response_url, lang, sessions=self.slack.sessions, links=self.slack.links)
+        await self._quietly(answer, Reply(text_card(tr(lang, "err.busy"), Tone.WARNING)))
 
     async def _run(self, ctx: Context, command: str | Command, answer: Answer, replace: bool = False) -> bool:
         """Run the command (text to parse, or typed) and answer; False when it was refused (and so changed nothing)."""

@@ -18,14 +18,18 @@ from adapters.db import health as database
 from adapters.db.bulk import SqlBulkLoader
 from adapters.db.dedupe import SqlDeduper
 from adapters.db.engine import make_engine, session_factory
+from adapters.db.inbox_store import SqlInboxStore, finish
 from adapters.db.migrate import ensure_current
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.uow import SqlUnitOfWork
 from bot import catalog, policy
 from bot.bus import Bus
+from bot.context import Context
 from bot.delivery import Delivery
 from bot.env import Deps
+from bot.inbox import Inbox
 from bot.inprocess.dedupe import MemoryDeduper
+from bot.inprocess.inbox import MemoryInboxStore
 from bot.inprocess.ratelimit import LocalScanLock, MemoryRateLimiter
 from bot.offload import Offload
 from bot.ports import (
@@ -34,11 +38,13 @@ from bot.ports import (
     ChartLinks,
     ChatGateway,
     Deduper,
+    InboxStore,
     OutboxStore,
     RateLimiter,
     ScanLock,
 )
 from bot.settings import Settings, SettingsError
+from domain.errors import ConcurrencyConflict
 from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
 
@@ -99,6 +105,7 @@ class Container:
     chart_links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: chart images served at /charts/<token>.png
     bulk: BulkLoader | None = None  # many rows per statement (`mems demo`, benchmarks); None over test fakes
     warnings: dict[str, str] = field(default_factory=dict)  # a setting that works but is unsafe; /readyz shows it
+    inbox: Inbox = field(default_factory=lambda: Inbox(MemoryInboxStore(), SystemClock(), Offload()))
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -113,6 +120,7 @@ class Storage:
     probes: dict[str, Probe]
     closers: list[Callable[[], None]]
     bulk: BulkLoader
+    inbox: InboxStore
 
 
 def _storage(settings: Settings) -> Storage:
@@ -121,7 +129,8 @@ def _storage(settings: Settings) -> Storage:
         ensure_current(settings.database_url, engine)  # a laptop's SQLite file is brought up to date on its own
     sessions = session_factory(engine)
     return Storage(lambda: SqlUnitOfWork(sessions), SqlOutboxStore(sessions), SqlDeduper(sessions),
-                   {"database": lambda: database.probe(engine)}, [engine.dispose], SqlBulkLoader(sessions))
+                   {"database": lambda: database.probe(engine)}, [engine.dispose], SqlBulkLoader(sessions),
+                   SqlInboxStore(sessions))
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
@@ -133,14 +142,15 @@ def build(settings: Settings, *, clock: Clock | None = None,
     closers: list[Callable[[], None]] = []
     deduper: Deduper = MemoryDeduper()  # tests with fakes: one process
     bulk: BulkLoader | None = None
+    inbox_store: InboxStore = MemoryInboxStore()
     if uow_factory is None or outbox is None:
         storage = _storage(settings)
         uow_factory, outbox, deduper = storage.uow_factory, storage.outbox, storage.deduper
-        probes, closers, bulk = storage.probes, storage.closers, storage.bulk
+        probes, closers, bulk, inbox_store = storage.probes, storage.closers, storage.bulk, storage.inbox
     deps = Deps(settings=settings, templates=catalog.load(settings.templates_dir),
                 policy=policy.load(settings.approval_policy))
     kicker = Kicker()
-    bus = Bus(uow_factory, clock, deps, after_commit=kicker.kick)
+    bus = Bus(uow_factory, clock, deps, after_commit=kicker.kick, before_commit=_finish_request)
     if gateways is None:
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
     charts, chart_links = _charts(settings, clock)
@@ -155,9 +165,20 @@ def build(settings: Settings, *, clock: Clock | None = None,
     closers.append(delivery.leave)  # before the engine goes: its heartbeat no longer counts among the workers
     offload = Offload()
     closers.append(offload.close)
+    inbox = Inbox(inbox_store, clock, offload, settings.inbox_capacity, settings.inbox_lease_seconds)
+    closers.append(inbox.close)
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
                      closers, scan_lock, offload, slack=slack, feishu=feishu, chart_links=chart_links, bulk=bulk,
-                     warnings=warnings)
+                     warnings=warnings, inbox=inbox)
+
+
+def _finish_request(uow: UnitOfWork, ctx: Context) -> None:
+    """In a chat command's own transaction: its inbox request is done. Already done means another process ran it
+    (it took the request over while this one was too slow to renew the lease): this run must change nothing."""
+    if ctx.request is None or not isinstance(uow, SqlUnitOfWork):
+        return  # over test fakes the in-memory inbox is marked done after the work
+    if not finish(uow.session, ctx.request, datetime.now(UTC)):
+        raise ConcurrencyConflict(f"request {ctx.request} was already run")
 
 
 def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe], closers: list[Callable[[], None]],

@@ -76,6 +76,7 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         hide_login_tokens()  # once uvicorn has set up its loggers
+        container.inbox.start()  # chat requests a stopped process acknowledged and did not work
         delivery = workers.start_delivery(container) if workers_on else None
         runner = workers.start_scheduler(container) if workers_on else None
         try:
@@ -85,6 +86,7 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
                 runner.shutdown()
             if delivery is not None:
                 await workers.stop_delivery(container, delivery)
+            await container.inbox.stop()
 
     app = FastAPI(title="MEMS", version="0.1.0", lifespan=lifespan)
     app.include_router(health(container.probes, container.warnings))
@@ -133,7 +135,7 @@ def health(probes: dict[str, Probe], warnings: dict[str, str] | None = None) -> 
 
 def chat_parts(container: Container) -> ChatParts:
     return ChatParts(container.settings, container.clock, container.deps, container.bus, container.deduper,
-                     container.offload)
+                     container.offload, container.inbox)
 
 
 def slack_router(container: Container) -> APIRouter | None:

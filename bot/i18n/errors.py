@@ -79,6 +79,8 @@ ERRORS: dict[str, tuple[str, str]] = {
                                  "{ref} 刚刚被他人修改，请重试。"),
     "err.template_error": ("Template {name} is broken: {message}", "模板 {name} 有错误：{message}"),
     "err.policy_error": ("The approval policy is broken: {message}", "审批规则配置有误：{message}"),
+    "err.busy": ("MEMS is busy right now and did not take this; nothing was changed. Please try again in a moment.",
+                 "MEMS 现在太忙，没有接收这条请求，也没有做任何更改。请稍后再试。"),
     "err.internal": ("Something went wrong on our side (ref {ref}). Nothing was changed; please try again.",
                      "系统出错了（编号 {ref}），未做任何更改，请重试。"),
     "err.invalid_input": ("That value is not valid: {field}.", "输入无效：{field}。"),

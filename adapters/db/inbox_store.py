@@ -1,0 +1,82 @@
+"""The inbox in the database: chat requests written before their acknowledgement, leased to the process that works
+them, taken over when that process dies. Each call is its own short transaction; `finish_in` marks a request done
+inside the command's own transaction, so a command runs once even if its process dies right after committing."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, text, update
+from sqlmodel import Session, col, select
+
+from adapters.db.repositories.base import upsert
+from adapters.db.tables import PENDING_DELIVERY, InboxRow
+from bot.ports import InboxItem
+
+MAX_KEY = 255
+
+
+def stored_key(key: str) -> str:
+    return key if len(key) <= MAX_KEY else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _item(row: InboxRow) -> InboxItem:
+    return InboxItem(row.id, row.key, row.platform, row.kind, dict(row.payload), row.attempts)
+
+
+class SqlInboxStore:
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self.session_factory = session_factory
+
+    def put(self, item: InboxItem, owner: str, lease_until: datetime, now: datetime) -> bool:
+        with self.session_factory() as session, session.begin():
+            stmt = upsert(session, InboxRow).values(
+                id=item.id, key=stored_key(item.key), platform=item.platform, kind=item.kind, payload=item.payload,
+                status="pending", attempts=1, lease_owner=owner, lease_until=lease_until, created_at=now)
+            stmt = stmt.on_conflict_do_nothing(index_elements=["key"]).returning(InboxRow.id)
+            return session.exec(stmt).first() is not None
+
+    def claim(self, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[InboxItem]:
+        """PostgreSQL skips rows another claimer has locked; SQLite re-checks the lease in the UPDATE (under its
+        single write lock), and RETURNING says which rows this claimer won."""
+        orphan = and_(text(PENDING_DELIVERY), col(InboxRow.lease_until) < now)
+        with self.session_factory() as session, session.begin():
+            wanted = list(session.exec(select(InboxRow.id).where(orphan).order_by(col(InboxRow.lease_until))
+                                       .limit(limit).with_for_update(skip_locked=True)).all())
+            if not wanted:
+                return []
+            won = list(session.exec(update(InboxRow).where(col(InboxRow.id).in_(wanted), orphan).values(
+                lease_owner=owner, lease_until=lease_until, attempts=InboxRow.attempts + 1)
+                .returning(col(InboxRow.id))).scalars().all())
+            rows = session.exec(select(InboxRow).where(col(InboxRow.id).in_(won)).order_by(col(InboxRow.created_at)))
+            return [_item(r) for r in rows.all()]
+
+    def renew(self, owner: str, ids: Sequence[str], lease_until: datetime) -> int:
+        if not ids:
+            return 0
+        with self.session_factory() as session, session.begin():
+            stmt = update(InboxRow).where(text(PENDING_DELIVERY), col(InboxRow.lease_owner) == owner,
+                                          col(InboxRow.id).in_(list(ids))).values(lease_until=lease_until)
+            return int(session.exec(stmt).rowcount)
+
+    def done(self, item_id: str, now: datetime) -> None:
+        with self.session_factory() as session, session.begin():
+            finish(session, item_id, now)
+
+    def pending(self) -> int:
+        with self.session_factory() as session:
+            return int(session.exec(select(func.count()).select_from(InboxRow).where(text(PENDING_DELIVERY))).one())
+
+    def purge(self, before: datetime) -> int:
+        with self.session_factory() as session, session.begin():
+            stmt = delete(InboxRow).where(col(InboxRow.done_at) < before)
+            return int(session.exec(stmt).rowcount)
+
+
+def finish(session: Session, item_id: str, now: datetime) -> bool:
+    """Mark the request done; False when it already was (another process ran it)."""
+    stmt = update(InboxRow).where(col(InboxRow.id) == item_id, text(PENDING_DELIVERY)).values(
+        status="done", done_at=now, lease_owner=None)
+    return bool(session.exec(stmt).rowcount)

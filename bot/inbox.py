@@ -1,0 +1,197 @@
+"""Acknowledge first: a chat request is written to the inbox (durable, in the same database) before the platform
+gets its acknowledgement, then worked from a bounded queue, so the acknowledgement never waits for command work.
+When the queue is full the asker is told at once to try again (nothing is taken that will not be worked). A process
+that dies leaves its requests under a lease that runs out; a live process takes them over and runs each once: the
+command's own transaction marks its request done (`Bus.before_commit`), so a request whose command committed is
+never run again."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.offload import Offload
+from bot.ports import InboxItem, InboxStore
+from domain.ports import Clock
+
+log = logging.getLogger(__name__)
+Work = Callable[[InboxItem], Awaitable[None]]
+WORKERS = 8  # requests worked at once: the bus itself runs on the offload's few threads; the rest is network
+KEEP_DONE = timedelta(days=1)  # done requests are kept this long (a late retry of one is still a repeat)
+
+
+class Admission(StrEnum):
+    ADMITTED = "admitted"  # kept and queued: acknowledge it
+    BUSY = "busy"  # the queue is full (or the request could not be kept): tell the asker to try again
+    REPEATED = "repeated"  # the platform sent it before (a retry, another replica): acknowledge, do nothing
+
+
+def request_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+class Inbox:
+    def __init__(self, store: InboxStore, clock: Clock, offload: Offload, capacity: int = 200,
+                 lease_seconds: float = 10.0, workers: int = WORKERS, owner: str | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.offload = offload
+        self.capacity = capacity
+        self.lease_seconds = lease_seconds
+        self.workers = workers
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._work: dict[tuple[str, str], Work] = {}
+        # Its own thread: keeping a request must not wait behind the commands that hold the offload's threads.
+        self._writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mems-inbox")
+        self._queue: asyncio.Queue[InboxItem] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._held: set[str] = set()  # admitted or taken over, not finished: renewed while this process lives
+
+    @property
+    def depth(self) -> int:
+        """Requests this process has taken and not finished."""
+        return len(self._held)
+
+    def register(self, platform: str, kind: str, work: Work) -> None:
+        self._work[(platform, kind)] = work
+
+    async def admit(self, platform: str, kind: str, key: str, payload: dict[str, Any]) -> Admission:
+        """Keep the request (before the caller acknowledges it) and queue it; or say why not."""
+        if len(self._held) >= self.capacity:
+            return Admission.BUSY
+        item = InboxItem(request_id(), key, platform, kind, payload)
+        self._hold(item.id)
+        now = self.clock.now()
+        try:
+            kept = await self._write(self.store.put, item, self.owner, now + self._lease(), now)
+        except Exception as exc:
+            self._drop(item.id)
+            log.warning("inbox: could not keep a %s %s request (%s); the asker is told to try again",
+                        platform, kind, type(exc).__name__)
+            return Admission.BUSY
+        if not kept:
+            self._drop(item.id)
+            return Admission.REPEATED
+        self._enqueue(item)
+        return Admission.ADMITTED
+
+    # -- working ----------------------------------------------------------------------------------------------
+
+    def _enqueue(self, item: InboxItem) -> None:
+        if self._queue is None:
+            self._queue = asyncio.Queue()
+            self._tasks += [asyncio.create_task(self._worker()) for _ in range(self.workers)]
+        self._queue.put_nowait(item)
+
+    async def _worker(self) -> None:
+        assert self._queue is not None
+        while True:
+            item = await self._queue.get()
+            try:
+                await self._run(item)
+            finally:
+                self._drop(item.id)
+
+    async def _run(self, item: InboxItem) -> None:
+        work = self._work.get((item.platform, item.kind))
+        try:
+            if work is None:
+                log.error("inbox: nothing works a %s %s request (%s)", item.platform, item.kind, item.id)
+            else:
+                await work(item)
+        except Exception:
+            log.exception("inbox: a %s %s request failed (%s)", item.platform, item.kind, item.id)
+        try:  # done already when the command committed; this covers refusals and answers without a command
+            await self._write(self.store.done, item.id, self.clock.now())
+        except Exception as exc:  # its lease runs out and a live process answers it once more
+            log.warning("inbox: request %s could not be marked done (%s)", item.id, type(exc).__name__)
+
+    # -- what a dead process left -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """On the server's loop: take over what a dead process left, now and every few seconds, and renew this
+        process's leases."""
+        if not any(t.get_name() == "mems-inbox-keeper" for t in self._tasks):
+            self._tasks.append(asyncio.create_task(self._keeper(), name="mems-inbox-keeper"))
+
+    async def _keeper(self) -> None:
+        every = max(self.lease_seconds / 3, 0.2)
+        purged = 0.0
+        while True:
+            try:
+                await self.keep()
+                if time.monotonic() - purged > 3600:
+                    purged = time.monotonic()
+                    await self._write(self.store.purge, self.clock.now() - KEEP_DONE)
+            except Exception as exc:
+                log.warning("inbox: could not renew or take over requests (%s)", type(exc).__name__)
+            await asyncio.sleep(every)
+
+    async def keep(self) -> int:
+        """Renew this process's leases, then take over orphaned requests while there is room; how many taken."""
+        now = self.clock.now()
+        await self._write(self.store.renew, self.owner, sorted(self._held), now + self._lease())
+        room = self.capacity - len(self._held)
+        if room <= 0:
+            return 0
+        taken = await self._write(self.store.claim, self.owner, now, now + self._lease(), room)
+        for item in taken:
+            if item.id in self._held:  # this process's own, renewed too late: it is queued here already
+                continue
+            log.info("inbox: running a %s %s request left by a stopped process (%s)", item.platform, item.kind,
+                     item.id)
+            self._hold(item.id)
+            self._enqueue(item)
+        return len(taken)
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Let queued work finish for a while; whatever is left goes back at once for another process."""
+        deadline = time.monotonic() + timeout
+        while self._held and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks, self._queue = [], None
+        if self._held:
+            log.warning("inbox: %d request(s) not worked at shutdown; given back for another process",
+                        len(self._held))
+            with contextlib.suppress(Exception):
+                await self._write(self.store.renew, self.owner, sorted(self._held), self.clock.now())
+            for item_id in list(self._held):
+                self._drop(item_id)
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=False)
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+
+    def _lease(self) -> timedelta:
+        return timedelta(seconds=self.lease_seconds)
+
+    def _hold(self, item_id: str) -> None:
+        if item_id not in self._held:
+            self._held.add(item_id)
+            self.offload.hold()
+
+    def _drop(self, item_id: str) -> None:
+        if item_id in self._held:
+            self._held.discard(item_id)
+            self.offload.release()
+
+    async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._writer, fn, *args)
+
+
