@@ -54,6 +54,9 @@ class AuditAction(StrEnum):
     # goals, A/B tests and retrospectives
     GOAL_SET = "goal.set"
     GOAL_LINKED = "goal.linked"
+    TEST_STARTED = "test.started"
+    TEST_DECIDED = "test.decided"
+    TEST_STOPPED = "test.stopped"
 
 
 CAMPAIGN_ACTIONS: dict[Action, AuditAction] = {

@@ -182,6 +182,7 @@ class RecordMetrics(Command):
     figures: dict[str, Decimal | int]
     day: date | None = None
     channel: str = ""
+    variant: str = ""  # an A/B test's variant (issue 13): the figures are that variant's
 
 
 @dataclass(frozen=True)
@@ -379,3 +380,24 @@ class ListGoals(Command):
 @dataclass(frozen=True)
 class ScanGoals(SystemCommand):
     """The weekly look at every goal: `goal.off_track` to the owner of each whose forecast misses by over 10 %."""
+
+
+@dataclass(frozen=True)
+class NewTest(Command):
+    campaign: int
+    name: str
+    variants: tuple[str, ...]
+    metric: str
+    min_sample: int | None = None
+
+
+@dataclass(frozen=True)
+class ShowTest(Command):
+    test: int
+    writes = False
+
+
+@dataclass(frozen=True)
+class StopTest(Command):
+    test: int
+    winner: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from domain.abtest import Experiment
 from domain.alerts import Evaluation
 from domain.approval import ApprovalRequest, Decision
 from domain.campaign import Campaign
@@ -223,3 +224,14 @@ class DigestDue(Event):
 
     workspace: Workspace
     day: date
+
+
+# --- goals, A/B tests and retrospectives (issue 13) --------------------------------------------------------------
+@dataclass(frozen=True)
+class TestDecided(Event):
+    """The test's rule decided (its planned sample reached, or its sequential boundary crossed): announce it once."""
+
+    campaign: Campaign
+    test: Experiment
+
+    __test__ = False

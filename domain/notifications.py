@@ -20,6 +20,10 @@ class AlertKind(StrEnum):
     BUDGET_THRESHOLD = "budget.threshold"
     ANOMALY = "anomaly"
     DIGEST = "digest"
+    # goals, A/B tests and retrospectives (issue 13): to the home channel or the goal's owner, not subscribed to
+    TEST_DECIDED = "test.decided"
+    GOAL_OFF_TRACK = "goal.off_track"
+    RETRO = "retro"
     # Not alerts a channel subscribes to: messages caused by a person's action.
     CARD_UPDATE = "card.update"
     NOTICE = "notice"

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.abtest import Experiment, VariantMetric
 from domain.alerts import Evaluation, Snooze
 from domain.approval import ApprovalRequest, ApprovalStatus
 from domain.audit import AuditEntry
@@ -168,6 +169,17 @@ class GoalRepository(Protocol):
         ...
 
 
+class ExperimentRepository(Protocol):
+    def add(self, test: Experiment) -> Experiment: ...
+    def get(self, test_id: int, workspace_id: int | None) -> Experiment | None: ...
+    def save(self, test: Experiment) -> None: ...
+    def for_campaign(self, campaign_id: int) -> Sequence[Experiment]: ...
+    def put_variant(self, metric: VariantMetric) -> None:
+        """Insert, or replace the same test's figures of the same variant, day and channel."""
+        ...
+    def variant_rows(self, test_id: int) -> Sequence[VariantMetric]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Only `commit` makes changes durable; leaving without it rolls back."""
 
@@ -186,6 +198,7 @@ class UnitOfWork(Protocol):
     portfolio: PortfolioRepository
     signins: SignInRepository
     goals: GoalRepository
+    experiments: ExperimentRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

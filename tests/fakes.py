@@ -14,6 +14,7 @@ from typing import Any, Self
 
 from bot.cards import Card
 from bot.ports import Copy, DeliveryError, Limit, NewCopy, Sent
+from domain.abtest import Experiment, VariantMetric
 from domain.alerts import Evaluation, Snooze
 from domain.alerts import Outcome as AlertOutcome
 from domain.approval import ApprovalRequest, ApprovalStatus
@@ -389,11 +390,36 @@ class FakeGoals(_Repo):
         return [g for _, g in sorted(self.rows.items()) if workspace_id is None or g.workspace_id == workspace_id]
 
 
+class FakeExperiments(_Repo):
+    name = "experiments"
+
+    def add(self, test: Experiment) -> Experiment:
+        return self._add(test)
+
+    def get(self, test_id: int, workspace_id: int | None) -> Experiment | None:
+        return self._get(test_id, workspace_id)
+
+    def save(self, test: Experiment) -> None:
+        self._save(test, test.ref)
+
+    def for_campaign(self, campaign_id: int) -> Sequence[Experiment]:
+        tests = [t for t in self.rows.values() if isinstance(t, Experiment) and t.campaign_id == campaign_id]
+        return sorted(tests, key=lambda t: t.pk)
+
+    def put_variant(self, metric: VariantMetric) -> None:
+        self.rows[("variant", metric.experiment_id, metric.variant, metric.row.day, metric.row.channel)] = metric
+
+    def variant_rows(self, test_id: int) -> Sequence[VariantMetric]:
+        found = [m for k, m in self.rows.items() if isinstance(k, tuple) and k[1] == test_id]
+        return sorted(found, key=lambda m: (m.row.day, m.variant, m.row.channel))
+
+
 REPOS = {"workspaces": FakeWorkspaces, "members": FakeMembers, "campaigns": FakeCampaigns, "tasks": FakeTasks,
          "approvals": FakeApprovals, "ledger": FakeLedger, "metrics": FakeMetrics, "audit": FakeAudit,
          "outbox": FakeOutbox, "subscriptions": FakeSubscriptions, "anomalies": FakeAnomalies, "tokens": FakeTokens,
          "portfolio": FakePortfolio, "signins": FakeSignIns}
 REPOS["goals"] = FakeGoals
+REPOS["experiments"] = FakeExperiments
 
 
 class FakeUnitOfWork:

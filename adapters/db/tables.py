@@ -411,6 +411,45 @@ class GoalRow(Base, table=True):
     version: int = 0
 
 
+class ExperimentRow(Base, table=True):
+    __tablename__ = "experiments"
+    __table_args__ = (Index("ix_experiments_campaign", "campaign_id"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    campaign_id: int = Field(foreign_key="campaigns.id")
+    name: str = Field(sa_type=String(200))
+    variants: list[str] = Field(sa_type=JSON, nullable=False)  # the first is the control
+    metric: str = Field(sa_type=String(8))
+    min_sample: int = Field(sa_type=BigInteger, nullable=False)
+    created_by: str = Field(sa_type=String(128))
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    status: str = Field(sa_type=String(16))
+    winner: str | None = Field(default=None, sa_type=String(32))
+    decided_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    decision: dict[str, str] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    version: int = 0
+
+
+class VariantMetricRow(Base, table=True):
+    __tablename__ = "variant_metrics"
+    # One row per test, variant, day and channel; also the lookup index for a test's rows.
+    __table_args__ = (UniqueConstraint("experiment_id", "variant", "day", "channel"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    campaign_id: int = Field(foreign_key="campaigns.id")
+    experiment_id: int = Field(foreign_key="experiments.id")
+    variant: str = Field(sa_type=String(32))
+    day: date
+    channel: str = Field(default="", sa_type=String(64))
+    spend: Decimal = Field(sa_type=Amount, nullable=False)
+    impressions: int = Field(sa_type=BigInteger, nullable=False)
+    clicks: int = Field(sa_type=BigInteger, nullable=False)
+    conversions: int = Field(sa_type=BigInteger, nullable=False)
+    revenue: Decimal = Field(sa_type=Amount, nullable=False)
+
+
 # --- inbound chat requests -------------------------------------------------------------------------------------
 class InboxRow(Base, table=True):
     """A chat request acknowledged and not yet worked: written before the acknowledgement, so a process that dies

@@ -14,6 +14,7 @@ from adapters.db.repositories import (
     SqlApprovalRepository,
     SqlAuditRepository,
     SqlCampaignRepository,
+    SqlExperimentRepository,
     SqlGoalRepository,  # goals, A/B tests, retrospectives
     SqlLedgerRepository,
     SqlMemberRepository,
@@ -33,6 +34,7 @@ from domain.ports import (
     ApprovalRepository,
     AuditRepository,
     CampaignRepository,
+    ExperimentRepository,
     GoalRepository,  # goals, A/B tests, retrospectives
     LedgerRepository,
     MemberRepository,
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
     portfolio: PortfolioRepository
     signins: SignInRepository
     goals: GoalRepository
+    experiments: ExperimentRepository
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
@@ -92,6 +95,7 @@ class SqlUnitOfWork:
         self.portfolio = SqlPortfolioRepository(session)
         self.signins = SqlSignInRepository(session)
         self.goals = SqlGoalRepository(session)
+        self.experiments = SqlExperimentRepository(session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

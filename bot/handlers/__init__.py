@@ -19,6 +19,7 @@ from bot.handlers import (
     dashboard,
     deadlines,
     digest,
+    experiments,
     goals,
     metrics,
     reminders,
@@ -81,6 +82,9 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.LinkGoal: goals.link,
     c.ShowGoal: goals.show,
     c.ListGoals: goals.list_,
+    c.NewTest: experiments.new,
+    c.ShowTest: experiments.show,
+    c.StopTest: experiments.stop,
 }
 
 # For a principal that is not a chat member (bus.handle_as): the REST API's tokens, the CSV import.

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from bot.cards import Reply
 from bot.context import Principal
 from bot.env import Env, Txn
-from bot.handlers import common
+from bot.handlers import common, experiments
 from bot.presenters import report as view
 from domain import authz, refs
 from domain import commands as c
@@ -24,6 +24,8 @@ Places = dict[int, tuple[Campaign, Workspace]]
 
 
 def record(cmd: c.RecordMetrics, env: Env) -> Reply:
+    if cmd.variant:  # an A/B test's variant (issue 13)
+        return experiments.record(cmd, env)
     campaign = common.campaign(env, cmd.campaign)
     authz.require("metrics", env.actor.member, authz.RUN_CAMPAIGN, campaign)
     day = cmd.day or env.today

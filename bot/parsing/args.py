@@ -21,7 +21,7 @@ ALIASES = {"预算": "budget", "开始": "start", "结束": "end", "发布": "la
            "金额": "amount", "原因": "reason", "事由": "reason", "附件": "attach", "加签": "add", "代理": "delegate",
            "代理人": "delegate", "直到": "until", "至": "until",
            # goals, A/B tests and retrospectives
-           "周期": "period", "上级": "parent", "线索": "leads",
+           "周期": "period", "上级": "parent", "线索": "leads", "版本": "variant", "胜出": "winner",
            # editing
            "平移": "by", "顺延": "by", "名称": "name", "标题": "title"}
 

@@ -207,7 +207,8 @@ def metrics(a: Args) -> c.Command:
     if not figures:
         raise ParseError("missing_figures")
     channel = (a.options.get("channel") or "").strip()
-    return c.RecordMetrics(number, figures, a.opt_day("date"), channel)
+    variant = (a.options.get("variant") or "").strip()  # an A/B test's variant (issue 13)
+    return c.RecordMetrics(number, figures, a.opt_day("date"), channel, variant)
 
 
 def report(a: Args) -> c.Command:

@@ -9,6 +9,7 @@ from bot.parsing import values
 from bot.parsing.args import Args
 from bot.parsing.errors import ParseError
 from domain import commands as c
+from domain.abtest import TEST_METRICS
 from domain.goals import GOAL_METRICS, MONEY_METRICS
 from domain.refs import Kind
 
@@ -66,3 +67,37 @@ def goal(a: Args) -> c.Command:
 def goals(a: Args) -> c.Command:
     a.done()
     return c.ListGoals()
+
+
+TEST_OPTIONS = ("variants", "metric", "min_sample")
+
+
+def test_new(a: Args) -> c.Command:
+    campaign = a.ref(Kind.CAMPAIGN, "campaign")
+    raw = a.options.get("variants")
+    if not raw:
+        raise ParseError("test_variants")
+    variants = tuple(v.strip() for v in raw.replace("，", ",").split(",") if v.strip())
+    metric = (a.options.get("metric") or "").strip().lower()
+    if metric not in TEST_METRICS:
+        raise ParseError("test_metric", allowed=", ".join(TEST_METRICS))
+    min_sample = a.opt("min_sample", values.count)
+    name = a.rest()
+    if not name:
+        raise ParseError("test_name")
+    return c.NewTest(campaign, name, variants, metric, min_sample)
+
+
+def test_stop(a: Args) -> c.Command:
+    number = a.ref(Kind.EXPERIMENT, "test")
+    a.done()
+    winner = (a.options.get("winner") or "").strip()
+    if not winner:
+        raise ParseError("test_winner")
+    return c.StopTest(number, winner)
+
+
+def test(a: Args) -> c.Command:
+    number = a.ref(Kind.EXPERIMENT, "test")
+    a.done()
+    return c.ShowTest(number)

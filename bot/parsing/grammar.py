@@ -37,7 +37,8 @@ class Spec:
 RUN = "owner, manager, admin"
 WORK = "assignee, owner, manager, admin"
 NEW_OPTIONS = ("budget", "start", "end", "launch", "template", "owner", "kpi.*")
-METRIC_OPTIONS = ("date", "channel", "spend", "impressions", "clicks", "conversions", "revenue")
+METRIC_OPTIONS: tuple[str, ...] = ("date", "channel", "spend", "impressions", "clicks", "conversions", "revenue")
+METRIC_OPTIONS += ("variant",)  # an A/B test's variant (issue 13)
 
 TABLE: tuple[Spec, ...] = (
     Spec("help", ("帮助",), "help [topic]", "anyone", "Short usage, or one command's usage with examples",
@@ -192,6 +193,19 @@ TABLE: tuple[Spec, ...] = (
          "目标及其子目标：目标值、实际、按进度应达、期末预测、是否达标", loop.goal, examples=("goal G-1", "目标 G-1")),
     Spec("goals", ("目标列表",), "goals", "anyone", "This workspace's goals, as a tree", "本工作区的目标（树状）",
          loop.goals, examples=("goals",)),
+    Spec("test new", ("实验 新建",),
+         "test new <C-id> <name> variants=A,B[,C,D] metric=<ctr|cvr|roi|cpa> [min_sample=]", RUN,
+         "Start an A/B test; record each variant's figures with `metrics <C-id> variant=<name> ...`",
+         "新建 A/B 实验；用 `metrics <C-id> variant=<名称> ...` 录入各版本的数据", loop.test_new, loop.TEST_OPTIONS,
+         ('test new C-1 "Headline" variants=A,B metric=ctr min_sample=20000',
+          "实验 新建 C-1 落地页 variants=A,B metric=cvr")),
+    Spec("test stop", ("实验 结束",), "test stop <X-id> winner=<variant>", RUN, "Stop a test and record its winner",
+         "结束实验并记录胜出版本", loop.test_stop, ("winner",), ("test stop X-1 winner=B", "实验 结束 X-1 winner=A")),
+    Spec("test", ("实验",), "test <X-id>", "anyone",
+         "Per variant: sample, rate, lift against the control with a 95 % interval, the chance to be best; "
+         "decided or not",
+         "各版本的样本量、转化率、相对对照组的提升及 95% 区间、最优概率，以及是否已有结论", loop.test,
+         examples=("test X-1", "实验 X-1")),
 )
 
 # Groups that need a second word ("task add"); the first word alone is not a command.

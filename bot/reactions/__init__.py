@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.env import Txn
 from bot.reactions import anomalies, approval_desk, approvals, budget, corrections, digest, tasks
+from bot.reactions import experiments as loop_experiments  # goals, A/B tests and retrospectives (issue 13)
 from domain import events as e
 
 Reaction = Callable[[Any, Txn], None]
@@ -40,6 +41,7 @@ REACTIONS: dict[type[e.Event], tuple[Reaction, ...]] = {
     e.AnomalyAcknowledged: (anomalies.show_acknowledged,),
     e.AnomalyAlertsSnoozed: (anomalies.show_snoozed,),
     e.DigestDue: (digest.send_digest,),
+    e.TestDecided: (loop_experiments.announce,),
 }
 
 

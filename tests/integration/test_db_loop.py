@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from domain.abtest import Experiment, TestStatus, VariantMetric
 from domain.errors import ConcurrencyConflict
 from domain.goals import Goal, period
+from domain.metrics import DailyMetric
 from tests.integration import db_builders as build
 from tests.integration.db_builders import NOW, UowFactory
 
@@ -41,3 +44,27 @@ def test_goals_round_trip_with_their_parent_links_and_exact_targets(new_uow: Uow
         a.commit()
         with pytest.raises(ConcurrencyConflict):
             b.goals.save(second)
+
+
+def test_tests_and_their_variants_figures_round_trip(new_uow: UowFactory) -> None:
+    w = build.world(new_uow)
+    with new_uow() as uow:
+        test = uow.experiments.add(Experiment(w.workspace_id, w.campaign_id, "Headline", ("A", "B"), "ctr", 20000,
+                                              "U1", NOW))
+        for variant, spend in (("A", "0.10"), ("B", "0.20"), ("A", "0.30")):  # the second A replaces the first
+            uow.experiments.put_variant(VariantMetric(test.pk, variant, DailyMetric(
+                w.workspace_id, w.campaign_id, date(2026, 11, 20), "douyin", spend=Decimal(spend), clicks=7)))
+        uow.commit()
+    with new_uow() as uow:
+        rows = uow.experiments.variant_rows(test.pk)
+        assert [(r.variant, r.row.spend, r.row.clicks) for r in rows] == [("A", Decimal("0.30"), 7),
+                                                                           ("B", Decimal("0.20"), 7)]
+        loaded = uow.experiments.get(test.pk, w.workspace_id)
+        assert loaded is not None and loaded.variants == ("A", "B") and loaded.status is TestStatus.RUNNING
+        assert loaded.decide("B", NOW, {"reason": "boundary"})
+        uow.experiments.save(loaded)
+        uow.commit()
+    with new_uow() as uow:
+        [again] = uow.experiments.for_campaign(w.campaign_id)
+        assert again.status is TestStatus.DECIDED and again.winner == "B" and again.decision == {"reason": "boundary"}
+        assert again.decided_at == NOW

@@ -182,6 +182,18 @@ BOTH_LANGUAGES += [
     ("goal G-1", "目标 G-1", c.ShowGoal(1)),
     ("goals", "目标列表", c.ListGoals()),
 ]
+BOTH_LANGUAGES += [
+    ('test new C-1 "Headline" variants=A,B metric=ctr min_sample=20000',
+     "实验 新建 C-1 Headline variants=A，B metric=CTR min_sample=20000",
+     c.NewTest(1, "Headline", ("A", "B"), "ctr", 20000)),
+    ("test new C-2 Landing variants=old,new,bold metric=roi", "实验 新建 C-2 Landing variants=old,new,bold metric=roi",
+     c.NewTest(2, "Landing", ("old", "new", "bold"), "roi")),
+    ("test X-1", "实验 X-1", c.ShowTest(1)),
+    ("test stop X-1 winner=B", "实验 结束 X-1 胜出=B", c.StopTest(1, "B")),
+    ("metrics C-1 date=2027-03-02 variant=B impressions=5000 clicks=120",
+     "数据 C-1 日期=2027-03-02 版本=B 曝光=5000 点击=120",
+     c.RecordMetrics(1, {"impressions": 5000, "clicks": 120}, date(2027, 3, 2), "", "B")),
+]
 
 # The grammar's promises: prefixes, id spellings, mention forms, option order, quotes.
 GRAMMAR = [

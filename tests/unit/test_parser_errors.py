@@ -155,6 +155,12 @@ CASES += [
     ("goal set X revenue=1m", "goal_period", "goal set", {}),
     ("goal set revenue=1m period=2027", "goal_name", "goal set", {}),
 ]
+CASES += [
+    ("test new C-1 T metric=ctr", "test_variants", "test new", {}),
+    ("test new C-1 T variants=A,B metric=revenue", "test_metric", "test new", {"allowed": "ctr, cvr, roi, cpa"}),
+    ("test new C-1 variants=A,B metric=ctr", "test_name", "test new", {}),
+    ("test stop X-1", "test_winner", "test stop", {}),
+]
 
 
 def _expected_usage(command: str | None) -> str | None:

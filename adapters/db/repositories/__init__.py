@@ -3,6 +3,7 @@
 from adapters.db.repositories.alerts import SqlAnomalyRepository, SqlTokenRepository
 from adapters.db.repositories.approvals import SqlApprovalRepository
 from adapters.db.repositories.campaigns import SqlCampaignRepository, SqlTaskRepository
+from adapters.db.repositories.experiments import SqlExperimentRepository  # A/B tests
 from adapters.db.repositories.goals import SqlGoalRepository  # goals, A/B tests, retrospectives
 from adapters.db.repositories.notifications import SqlOutboxRepository, SqlSubscriptionRepository
 from adapters.db.repositories.people import SqlMemberRepository, SqlWorkspaceRepository
@@ -15,6 +16,7 @@ __all__ = [
     "SqlApprovalRepository",
     "SqlAuditRepository",
     "SqlCampaignRepository",
+    "SqlExperimentRepository",
     "SqlGoalRepository",
     "SqlLedgerRepository",
     "SqlMemberRepository",

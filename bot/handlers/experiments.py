@@ -1,0 +1,88 @@
+"""Handlers for A/B tests: start one, record a variant's day (`metrics C-1 variant=B ...`), show, stop. A variant's
+day also makes the campaign's day for that channel: the sum over the test's variants, so the report counts them.
+Each recorded day is a look at the test; a decision is recorded (and announced, by the TestDecided reaction) only
+when the rule allows it: the planned sample reached, or the sequential boundary crossed."""
+
+from __future__ import annotations
+
+from bot import experiments
+from bot.cards import Reply
+from bot.env import Env
+from bot.handlers import common
+from bot.presenters import experiments as view
+from domain import authz, refs
+from domain import commands as c
+from domain import events as e
+from domain.abtest import DEFAULT_SAMPLE, Experiment, TestStatus, VariantMetric
+from domain.audit import AuditAction
+from domain.errors import InvalidInput, NotFound
+from domain.metrics import FIGURES, DailyMetric, totals
+
+
+def _test(env: Env, number: int) -> Experiment:
+    found = env.uow.experiments.get(number, env.workspace_id)
+    if found is None:
+        raise NotFound(refs.experiment(number))
+    return found
+
+
+def new(cmd: c.NewTest, env: Env) -> Reply:
+    campaign = common.open_campaign(env, cmd.campaign)
+    authz.require("test new", env.actor.member, authz.RUN_CAMPAIGN, campaign)
+    test = env.uow.experiments.add(Experiment(
+        workspace_id=env.workspace_id, campaign_id=campaign.pk, name=cmd.name, variants=cmd.variants,
+        metric=cmd.metric, min_sample=cmd.min_sample or DEFAULT_SAMPLE[cmd.metric], created_by=env.actor.user,
+        created_at=env.now))
+    common.audit(env, test.ref, AuditAction.TEST_STARTED, campaign.pk, name=test.name,
+                 variants=",".join(test.variants), metric=test.metric, min_sample=test.min_sample)
+    return Reply(view.created_card(test, campaign, env.lang), public=True)
+
+
+def record(cmd: c.RecordMetrics, env: Env) -> Reply:
+    """`metrics C-1 variant=B ...`: the variant's day, then the campaign's day as the sum of the variants'."""
+    campaign = common.campaign(env, cmd.campaign)
+    authz.require("metrics", env.actor.member, authz.RUN_CAMPAIGN, campaign)
+    day = cmd.day or env.today
+    if day > env.today:
+        raise InvalidInput("date", "future_date", value=day.isoformat())
+    tests = [t for t in env.uow.experiments.for_campaign(campaign.pk) if t.is_open and t.variant(cmd.variant)]
+    if not tests:
+        raise InvalidInput("variant", "no_test_variant", ref=campaign.ref, variant=cmd.variant)
+    test = tests[-1]
+    variant = test.variant(cmd.variant) or cmd.variant
+    rows = env.uow.experiments.variant_rows(test.pk)
+    mine = next((r for r in rows if r.variant == variant and r.row.day == day and r.row.channel == cmd.channel), None)
+    base = mine.row if mine else DailyMetric(env.workspace_id, campaign.pk, day, cmd.channel)
+    stored = VariantMetric(test.pk, variant, base.merged(cmd.figures))
+    env.uow.experiments.put_variant(stored)
+    same_day = [r.row for r in rows if r.row.day == day and r.row.channel == cmd.channel and r.variant != variant]
+    summed = totals([*same_day, stored.row])
+    env.uow.metrics.put(DailyMetric(env.workspace_id, campaign.pk, day, cmd.channel,
+                                    **{name: getattr(summed, name) for name in FIGURES}))
+    common.audit(env, campaign.ref, AuditAction.METRICS_RECORDED, campaign.pk, day=day.isoformat(),
+                 channel=cmd.channel, test=test.ref, variant=variant)
+    env.record(e.MetricsRecorded(campaign, frozenset({day})))
+    outcome = experiments.result(env.uow, test)
+    if test.status is TestStatus.RUNNING and outcome.decided:
+        test.decide(outcome.winner, env.now, {"reason": outcome.reason or "", "winner": outcome.winner or ""})
+        env.uow.experiments.save(test)
+        common.audit(env, test.ref, AuditAction.TEST_DECIDED, campaign.pk, winner=outcome.winner,
+                     reason=outcome.reason)
+        env.record(e.TestDecided(campaign, test))
+    return Reply(view.variant_recorded(test, campaign, stored, outcome, env.lang), public=False)
+
+
+def show(cmd: c.ShowTest, env: Env) -> Reply:
+    test = _test(env, cmd.test)
+    campaign = common.campaign(env, test.campaign_id)
+    return Reply(view.test_card(test, campaign, experiments.result(env.uow, test), env.lang))
+
+
+def stop(cmd: c.StopTest, env: Env) -> Reply:
+    test = _test(env, cmd.test)
+    campaign = common.campaign(env, test.campaign_id)
+    authz.require("test stop", env.actor.member, authz.RUN_CAMPAIGN, campaign)
+    test.stop(cmd.winner, env.now)
+    env.uow.experiments.save(test)
+    common.audit(env, test.ref, AuditAction.TEST_STOPPED, campaign.pk, winner=test.winner)
+    return Reply(view.test_card(test, campaign, experiments.result(env.uow, test), env.lang), public=True)
