@@ -57,6 +57,7 @@ class AuditAction(StrEnum):
     TEST_STARTED = "test.started"
     TEST_DECIDED = "test.decided"
     TEST_STOPPED = "test.stopped"
+    RETRO_NOTE = "retro.note"
 
 
 CAMPAIGN_ACTIONS: dict[Action, AuditAction] = {

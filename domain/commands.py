@@ -401,3 +401,16 @@ class ShowTest(Command):
 class StopTest(Command):
     test: int
     winner: str
+
+
+@dataclass(frozen=True)
+class ShowRetro(Command):
+    campaign: int
+    export: bool = False
+    writes = False
+
+
+@dataclass(frozen=True)
+class AddRetroNote(Command):
+    campaign: int
+    text: str

@@ -235,3 +235,11 @@ class TestDecided(Event):
     test: Experiment
 
     __test__ = False
+
+
+@dataclass(frozen=True)
+class CampaignCompleted(Event):
+    """A campaign was completed: its retrospective is drafted and posted to its home channel."""
+
+    campaign: Campaign
+    by: str

@@ -18,6 +18,7 @@ from domain.metrics import DailyMetric
 from domain.notifications import AlertKind, OutboxMessage, Subscription
 from domain.people import Member, Platform, Role, Workspace
 from domain.portfolio import Figures
+from domain.retro import RetroNote
 from domain.signin import LoginLink, WebSession
 from domain.task import Task
 from domain.tokens import ApiToken
@@ -180,6 +181,13 @@ class ExperimentRepository(Protocol):
     def variant_rows(self, test_id: int) -> Sequence[VariantMetric]: ...
 
 
+class RetroRepository(Protocol):
+    def add_note(self, note: RetroNote) -> RetroNote: ...
+    def notes(self, campaign_id: int) -> Sequence[RetroNote]:
+        """The team's notes on the campaign's retrospective, oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Only `commit` makes changes durable; leaving without it rolls back."""
 
@@ -199,6 +207,7 @@ class UnitOfWork(Protocol):
     signins: SignInRepository
     goals: GoalRepository
     experiments: ExperimentRepository
+    retros: RetroRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -26,6 +26,7 @@ from domain.metrics import DailyMetric, totals
 from domain.notifications import AlertKind, DeliveryStatus, OutboxMessage, Subscription, Target
 from domain.people import Member, Platform, Role, Workspace
 from domain.portfolio import Figures
+from domain.retro import RetroNote
 from domain.signin import LoginLink, WebSession
 from domain.task import Task
 from domain.tokens import ApiToken
@@ -414,12 +415,23 @@ class FakeExperiments(_Repo):
         return sorted(found, key=lambda m: (m.row.day, m.variant, m.row.channel))
 
 
+class FakeRetros(_Repo):
+    name = "retros"
+
+    def add_note(self, note: RetroNote) -> RetroNote:
+        return self._add(note)
+
+    def notes(self, campaign_id: int) -> Sequence[RetroNote]:
+        return [n for _, n in sorted(self.rows.items()) if n.campaign_id == campaign_id]
+
+
 REPOS = {"workspaces": FakeWorkspaces, "members": FakeMembers, "campaigns": FakeCampaigns, "tasks": FakeTasks,
          "approvals": FakeApprovals, "ledger": FakeLedger, "metrics": FakeMetrics, "audit": FakeAudit,
          "outbox": FakeOutbox, "subscriptions": FakeSubscriptions, "anomalies": FakeAnomalies, "tokens": FakeTokens,
          "portfolio": FakePortfolio, "signins": FakeSignIns}
 REPOS["goals"] = FakeGoals
 REPOS["experiments"] = FakeExperiments
+REPOS["retros"] = FakeRetros
 
 
 class FakeUnitOfWork:

@@ -450,6 +450,18 @@ class VariantMetricRow(Base, table=True):
     revenue: Decimal = Field(sa_type=Amount, nullable=False)
 
 
+class RetroNoteRow(Base, table=True):
+    __tablename__ = "retro_notes"
+    __table_args__ = (Index("ix_retro_notes_campaign", "campaign_id"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    campaign_id: int = Field(foreign_key="campaigns.id")
+    author: str = Field(sa_type=String(128))
+    at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    text: str = Field(sa_type=Text)
+
+
 # --- inbound chat requests -------------------------------------------------------------------------------------
 class InboxRow(Base, table=True):
     """A chat request acknowledged and not yet worked: written before the acknowledgement, so a process that dies

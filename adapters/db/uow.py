@@ -21,6 +21,7 @@ from adapters.db.repositories import (
     SqlMetricsRepository,
     SqlOutboxRepository,
     SqlPortfolioRepository,
+    SqlRetroRepository,
     SqlSignInRepository,
     SqlSubscriptionRepository,
     SqlTaskRepository,
@@ -41,6 +42,7 @@ from domain.ports import (
     MetricsRepository,
     OutboxRepository,
     PortfolioRepository,
+    RetroRepository,
     SignInRepository,
     SubscriptionRepository,
     TaskRepository,
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
     signins: SignInRepository
     goals: GoalRepository
     experiments: ExperimentRepository
+    retros: RetroRepository
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
@@ -96,6 +99,7 @@ class SqlUnitOfWork:
         self.signins = SqlSignInRepository(session)
         self.goals = SqlGoalRepository(session)
         self.experiments = SqlExperimentRepository(session)
+        self.retros = SqlRetroRepository(session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

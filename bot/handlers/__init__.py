@@ -23,6 +23,7 @@ from bot.handlers import (
     goals,
     metrics,
     reminders,
+    retro,
     tasks,
     tokens,
     views,
@@ -85,6 +86,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.NewTest: experiments.new,
     c.ShowTest: experiments.show,
     c.StopTest: experiments.stop,
+    c.ShowRetro: retro.show,
+    c.AddRetroNote: retro.note,
 }
 
 # For a principal that is not a chat member (bus.handle_as): the REST API's tokens, the CSV import.

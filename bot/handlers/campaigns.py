@@ -18,7 +18,7 @@ from domain import authz
 from domain import commands as c
 from domain import events as e
 from domain.audit import CAMPAIGN_ACTIONS, AuditAction
-from domain.campaign import OPEN, Campaign, allowed_actions
+from domain.campaign import OPEN, Campaign, Status, allowed_actions
 from domain.errors import InvalidInput, InvalidTransition
 from domain.metrics import totals
 from domain.task import Task
@@ -83,6 +83,8 @@ def change_status(cmd: c.ChangeStatus, env: Env) -> Reply:
     env.uow.campaigns.save(campaign)
     common.audit(env, campaign.ref, CAMPAIGN_ACTIONS[cmd.action], campaign.id, before=before.value,
                  after=campaign.status.value)
+    if campaign.status is Status.COMPLETED:  # its retrospective goes to the home channel (issue 13)
+        env.record(e.CampaignCompleted(campaign, env.actor.user))
     result = card(env, campaign)
     title = tr(env.lang, "title.status_changed", name=result.title,
                status=fmt.enum(env.lang, "status", campaign.status.value))

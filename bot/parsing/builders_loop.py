@@ -101,3 +101,18 @@ def test(a: Args) -> c.Command:
     number = a.ref(Kind.EXPERIMENT, "test")
     a.done()
     return c.ShowTest(number)
+
+
+RETRO_WORDS = {"note": "note", "笔记": "note", "备注": "note", "export": "export", "导出": "export"}
+
+
+def retro(a: Args) -> c.Command:
+    campaign = a.ref(Kind.CAMPAIGN, "campaign")
+    word = a.word(RETRO_WORDS, "what")
+    if word == "note":
+        text = a.rest()
+        if not text:
+            raise ParseError("retro_note")
+        return c.AddRetroNote(campaign, text)
+    a.done()
+    return c.ShowRetro(campaign, export=word == "export")

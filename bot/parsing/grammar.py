@@ -206,6 +206,11 @@ TABLE: tuple[Spec, ...] = (
          "decided or not",
          "各版本的样本量、转化率、相对对照组的提升及 95% 区间、最优概率，以及是否已有结论", loop.test,
          examples=("test X-1", "实验 X-1")),
+    Spec("retro", ("复盘",), "retro <C-id> [note <text>|export]", "anyone (note: the campaign's team)",
+         "The retrospective: KPIs against targets, budget, slipped tasks, channels and the budget shift they suggest, "
+         "anomalies, A/B results, notes; `export` gives Markdown",
+         "复盘：KPI 与目标、预算、延误任务、渠道排名及预算调整建议、异常、A/B 结果、团队笔记；`export` 导出 Markdown",
+         loop.retro, examples=("retro C-1", 'retro C-1 note "KOL posts landed two days late"', "复盘 C-1 导出")),
 )
 
 # Groups that need a second word ("task add"); the first word alone is not a command.

@@ -12,6 +12,7 @@ from typing import Any
 from bot.env import Txn
 from bot.reactions import anomalies, approval_desk, approvals, budget, corrections, digest, tasks
 from bot.reactions import experiments as loop_experiments  # goals, A/B tests and retrospectives (issue 13)
+from bot.reactions import retro as loop_retro
 from domain import events as e
 
 Reaction = Callable[[Any, Txn], None]
@@ -42,6 +43,7 @@ REACTIONS: dict[type[e.Event], tuple[Reaction, ...]] = {
     e.AnomalyAlertsSnoozed: (anomalies.show_snoozed,),
     e.DigestDue: (digest.send_digest,),
     e.TestDecided: (loop_experiments.announce,),
+    e.CampaignCompleted: (loop_retro.post_retro,),
 }
 
 

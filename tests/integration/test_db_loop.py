@@ -11,6 +11,7 @@ from domain.abtest import Experiment, TestStatus, VariantMetric
 from domain.errors import ConcurrencyConflict
 from domain.goals import Goal, period
 from domain.metrics import DailyMetric
+from domain.retro import RetroNote
 from tests.integration import db_builders as build
 from tests.integration.db_builders import NOW, UowFactory
 
@@ -68,3 +69,14 @@ def test_tests_and_their_variants_figures_round_trip(new_uow: UowFactory) -> Non
         [again] = uow.experiments.for_campaign(w.campaign_id)
         assert again.status is TestStatus.DECIDED and again.winner == "B" and again.decision == {"reason": "boundary"}
         assert again.decided_at == NOW
+
+
+def test_retrospective_notes_round_trip_in_order(new_uow: UowFactory) -> None:
+    w = build.world(new_uow)
+    with new_uow() as uow:
+        uow.retros.add_note(RetroNote(w.workspace_id, w.campaign_id, "U1", NOW, "KOL posts landed late"))
+        uow.retros.add_note(RetroNote(w.workspace_id, w.campaign_id, "U2", NOW, "预算偏紧"))
+        uow.commit()
+    with new_uow() as uow:
+        assert [(n.author, n.text) for n in uow.retros.notes(w.campaign_id)] == [("U1", "KOL posts landed late"),
+                                                                                 ("U2", "预算偏紧")]

@@ -194,6 +194,12 @@ BOTH_LANGUAGES += [
      "数据 C-1 日期=2027-03-02 版本=B 曝光=5000 点击=120",
      c.RecordMetrics(1, {"impressions": 5000, "clicks": 120}, date(2027, 3, 2), "", "B")),
 ]
+BOTH_LANGUAGES += [
+    ("retro C-1", "复盘 C-1", c.ShowRetro(1)),
+    ("retro C-1 export", "复盘 C-1 导出", c.ShowRetro(1, export=True)),
+    ('retro C-1 note "KOL posts landed late"', "复盘 C-1 笔记 KOL posts landed late",
+     c.AddRetroNote(1, "KOL posts landed late")),
+]
 
 # The grammar's promises: prefixes, id spellings, mention forms, option order, quotes.
 GRAMMAR = [

@@ -161,6 +161,7 @@ CASES += [
     ("test new C-1 variants=A,B metric=ctr", "test_name", "test new", {}),
     ("test stop X-1", "test_winner", "test stop", {}),
 ]
+CASES += [("retro C-1 note", "retro_note", "retro", {})]
 
 
 def _expected_usage(command: str | None) -> str | None:

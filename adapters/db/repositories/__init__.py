@@ -9,6 +9,7 @@ from adapters.db.repositories.notifications import SqlOutboxRepository, SqlSubsc
 from adapters.db.repositories.people import SqlMemberRepository, SqlWorkspaceRepository
 from adapters.db.repositories.portfolio import SqlPortfolioRepository
 from adapters.db.repositories.records import SqlAuditRepository, SqlLedgerRepository, SqlMetricsRepository
+from adapters.db.repositories.retro import SqlRetroRepository  # retrospectives
 from adapters.db.repositories.signins import SqlSignInRepository
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "SqlMetricsRepository",
     "SqlOutboxRepository",
     "SqlPortfolioRepository",
+    "SqlRetroRepository",
     "SqlSignInRepository",
     "SqlSubscriptionRepository",
     "SqlTaskRepository",
