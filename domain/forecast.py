@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from domain.metrics import DailyMetric
 
 MIN_DAYS = 7
 WINDOW = 28
@@ -109,3 +113,59 @@ def same_as_last_week(history: Sequence[float], horizon: int) -> list[float]:
     """The naive forecast the method is measured against: each day ahead repeats the same weekday of the last week."""
     last_week = list(history[-WEEK:])
     return [last_week[(h - 1) % len(last_week)] for h in range(1, horizon + 1)]
+
+
+# --- daily metrics: a figure's or a ratio's value at an end date ---------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A value at the end of a period (what is known plus what is forecast), with its 95 % interval."""
+
+    value: Decimal
+    low: Decimal
+    high: Decimal
+
+
+def series(rows: Iterable[DailyMetric], name: str, first: date, last: date) -> list[float]:
+    """A figure's daily totals from `first` to `last`; a day without metrics counts 0."""
+    by_day: dict[date, float] = {}
+    for row in rows:
+        by_day[row.day] = by_day.get(row.day, 0.0) + float(getattr(row, name))
+    return [by_day.get(first + timedelta(days=i), 0.0) for i in range((last - first).days + 1)]
+
+
+def figure_sum(rows: Iterable[DailyMetric], name: str) -> Decimal:
+    return sum((Decimal(getattr(r, name)) for r in rows), Decimal(0))
+
+
+def ratio(num: Decimal, den: Decimal | None) -> Decimal | None:
+    """`num` itself when there is no denominator; None for a zero one."""
+    if den is None:
+        return num
+    return None if den == 0 else num / den
+
+
+def _dec(value: float) -> Decimal:
+    return Decimal(repr(round(value, 6)))
+
+
+def _project(rows: Sequence[DailyMetric], name: str, start: date, end: date, left: int) -> Projection | None:
+    projection = total(series(rows, name, start, end), left)
+    return None if projection is None else projection.plus(float(figure_sum(rows, name)))
+
+
+def estimate(rows: Sequence[DailyMetric], num: str, den: str | None, start: date, end: date,
+             left: int) -> Estimate | None:
+    """The figure `num` (or the ratio num / den) once the `left` days after `end` have passed, from the history
+    `start`..`end`; None below MIN_DAYS days of history."""
+    top = _project(rows, num, start, end, left)
+    if top is None:
+        return None
+    if den is None:
+        return Estimate(_dec(top.value), _dec(top.low), _dec(top.high))
+    bottom = _project(rows, den, start, end, left)
+    if bottom is None or bottom.value <= 0:
+        return None
+    # The ratio's interval: the numerator's ends over the denominator's opposite ends (a wide, honest bound).
+    low = top.low / bottom.high if bottom.high > 0 else 0.0
+    high = top.high / bottom.low if bottom.low > 0 else top.high / bottom.value
+    return Estimate(_dec(top.value / bottom.value), _dec(low), _dec(high))

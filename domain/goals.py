@@ -12,12 +12,13 @@ import calendar
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from domain import forecast
 from domain.errors import InvalidInput
+from domain.forecast import Estimate
 from domain.metrics import DailyMetric
 from domain.stored import Stored
 
@@ -121,13 +122,6 @@ class Track(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Estimate:
-    value: Decimal
-    low: Decimal
-    high: Decimal
-
-
-@dataclass(frozen=True, slots=True)
 class Progress:
     goal: Goal
     actual: Decimal | None  # None: a ratio with a zero denominator so far
@@ -168,21 +162,6 @@ def _figure(metric: str) -> tuple[str, str | None]:
             "spend": ("spend", None), "roi": ("revenue", "spend"), "cpa": ("spend", "conversions")}[metric]
 
 
-def _series(rows: Iterable[DailyMetric], name: str, first: date, last: date) -> list[float]:
-    by_day: dict[date, float] = {}
-    for row in rows:
-        by_day[row.day] = by_day.get(row.day, 0.0) + float(getattr(row, name))
-    return [by_day.get(first + timedelta(days=i), 0.0) for i in range((last - first).days + 1)]
-
-
-def _sum(rows: Iterable[DailyMetric], name: str) -> Decimal:
-    return sum((Decimal(getattr(r, name)) for r in rows), Decimal(0))
-
-
-def _dec(value: float) -> Decimal:
-    return Decimal(repr(round(value, 6)))
-
-
 def in_scope(goal: Goal, rows: Iterable[DailyMetric]) -> list[DailyMetric]:
     return [r for r in rows if goal.period.first <= r.day <= goal.period.last
             and (not goal.channel or r.channel == goal.channel)]
@@ -196,7 +175,7 @@ def progress(goal: Goal, rows: Sequence[DailyMetric], today: date) -> Progress:
     share = Decimal(p.elapsed(today)) / Decimal(p.days)
     expected = goal.target * share if goal.metric in ADDITIVE else goal.target
     num, den = _figure(goal.metric)
-    actual = _ratio(_sum(mine, num), _sum(mine, den) if den else None)
+    actual = forecast.ratio(forecast.figure_sum(mine, num), forecast.figure_sum(mine, den) if den else None)
     if today < p.first:
         return Progress(goal, actual, expected, None, Track.NOT_STARTED, 0)
     seen = [r.day for r in mine]
@@ -206,38 +185,11 @@ def progress(goal: Goal, rows: Sequence[DailyMetric], today: date) -> Progress:
     end = min(max(seen), p.last) if seen else p.first
     days = (end - start).days + 1 if seen else 0
     left = (p.last - end).days
-    estimate = _estimate(mine, num, den, start, end, left) if days > 0 else None
+    estimate = forecast.estimate(mine, num, den, start, end, left) if days > 0 else None
     if estimate is None:
         return Progress(goal, actual, expected, None, Track.UNKNOWN, days)
     track = Track.OFF if shortfall(goal.metric, estimate.value, goal.target) > MISS else Track.ON
     return Progress(goal, actual, expected, estimate, track, days)
-
-
-def _ratio(num: Decimal, den: Decimal | None) -> Decimal | None:
-    if den is None:
-        return num
-    return None if den == 0 else num / den
-
-
-def _project(rows: Sequence[DailyMetric], name: str, start: date, end: date, left: int) -> forecast.Projection | None:
-    projection = forecast.total(_series(rows, name, start, end), left)
-    return None if projection is None else projection.plus(float(_sum(rows, name)))
-
-
-def _estimate(rows: Sequence[DailyMetric], num: str, den: str | None, start: date, end: date,
-              left: int) -> Estimate | None:
-    top = _project(rows, num, start, end, left)
-    if top is None:
-        return None
-    if den is None:
-        return Estimate(_dec(top.value), _dec(top.low), _dec(top.high))
-    bottom = _project(rows, den, start, end, left)
-    if bottom is None or bottom.value <= 0:
-        return None
-    # The ratio's interval: the numerator's ends over the denominator's opposite ends (a wide, honest bound).
-    low = top.low / bottom.high if bottom.high > 0 else 0.0
-    high = top.high / bottom.low if bottom.low > 0 else top.high / bottom.value
-    return Estimate(_dec(top.value / bottom.value), _dec(low), _dec(high))
 
 
 def gaps(parent: Goal, children: Sequence[Goal]) -> list[Gap]:

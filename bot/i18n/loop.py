@@ -147,4 +147,13 @@ LOOP: dict[str, tuple[str, str]] = {
     "retro.no_tests": ("No A/B tests.", "没有 A/B 实验。"),
     "retro.notes": ("The team's notes", "团队笔记"),
     "retro.no_notes": ("No notes yet: `retro {ref} note <text>`.", "还没有笔记：`retro {ref} note <内容>`。"),
+    # forecasts in the report
+    "forecast.heading": ("Forecast to the end ({end}):", "至结束日（{end}）的预测："),
+    "forecast.not_enough": ("not enough data (under 7 days of metrics)", "数据不足（少于 7 天的投放数据）"),
+    "forecast.spend": ("Spend at the end: {value} (95 % interval {low} – {high}) against approved {approved}",
+                       "结束时花费：{value}（95% 区间 {low} – {high}），已批准 {approved}"),
+    "forecast.share": ("({share} of it)", "（为其 {share}）"),
+    "forecast.kpi": ("{metric} at the end: {value} (95 % interval {low} – {high})", "结束时 {metric}：{value}（95% 区间 {low} – {high}）"),
+    "forecast.method": ("From the campaign's own days: a damped trend with a weekly rhythm over the last 28 days; spend "
+                        "includes fees already recorded.", "基于活动自身的每日数据：最近 28 天的阻尼趋势加每周节律；花费含已记录的费用。"),
 }

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from bot.cards import Card, Chart, Field, Section, Tone
 from bot.i18n import tr
-from bot.presenters import fmt
+from bot.presenters import fmt, forecasts
 from bot.presenters.approvals import pacing_text
 from bot.presenters.campaigns import ledger_fields
 from domain import metrics as m
@@ -90,6 +90,9 @@ def report_card(c: Campaign, rows: Sequence[m.DailyMetric], ledger: Ledger, task
         sections.append(Section(tr(lang, "label.by_channel") + "\n" + "\n".join(channels)))
     if not rows:
         sections.append(Section(tr(lang, "empty.metrics", ref=c.ref)))
+    projected = forecasts.section(c, rows, ledger, today, lang)  # issue 13: where the campaign is heading
+    if projected is not None:
+        sections.append(projected)
     return Card(title=tr(lang, "title.report", ref=c.ref, name=fmt.user_text(c.name)), tone=Tone.INFO,
                 fields=tuple(fields), sections=tuple(sections), chart=chart(days, lang), entity=c.ref)
 
