@@ -29,6 +29,8 @@ SEASONAL_FROM = 14
 WEEK = 7
 DAMPING = 0.9
 Z95 = 1.959964
+T_KEEP = 2.0
+F_KEEP = 2.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +63,20 @@ class Model:
 def fit(history: Sequence[float]) -> Model | None:
     """The model of a daily series, oldest first; None below MIN_DAYS days."""
     values = [float(v) for v in history][-WINDOW:]
-    n = len(values)
-    if n < MIN_DAYS:
+    if len(values) < MIN_DAYS:
         return None
+    return _fit(values, len(values) >= SEASONAL_FROM)
+
+
+def fit_plain(values: list[float]) -> Model:
+    """The fit without a weekly rhythm."""
+    return _fit(values, False)
+
+
+def _fit(values: list[float], seasonal: bool) -> Model:
+    n = len(values)
     xs = list(range(n))
     season: tuple[float, ...] = ()
-    seasonal = n >= SEASONAL_FROM
     # Backfitting: the line through the values less the weekly rhythm, the rhythm from what the line leaves, a few
     # times over (a line through a week that ends on its busy days would otherwise read them as a trend).
     for _ in range(20 if seasonal else 1):
@@ -85,7 +95,19 @@ def fit(history: Sequence[float]) -> Model | None:
     residuals = [v - intercept - slope * x - (season[(x - n) % WEEK] if season else 0.0)
                  for x, v in zip(xs, values, strict=True)]
     freedom = max(n - 2 - (WEEK if season else 0), 1)
+    if season:  # the rhythm is kept only when it explains more than noise would (an F ratio of at least F_KEEP)
+        explained = sum(season[(x - n) % WEEK] ** 2 for x in xs) / (WEEK - 1)
+        left_over = sum(r * r for r in residuals) / freedom
+        if left_over > 0 and explained / left_over < F_KEEP:
+            return fit_plain(values)
     sd = math.sqrt(sum(r * r for r in residuals) / freedom)
+    # A trend is kept only when it stands out of the noise (|slope| over its standard error at least T_KEEP);
+    # otherwise the level is the last week's mean (less the rhythm) and nothing is carried forward.
+    spread = math.sqrt(sum((x - (n - 1) / 2) ** 2 for x in xs))
+    if sd > 0 and abs(slope) * spread / sd < T_KEEP:
+        recent = list(zip(xs, values, strict=True))[-WEEK:]
+        level = statistics.fmean(v - (season[(x - n) % WEEK] if season else 0.0) for x, v in recent)
+        return Model(level, 0.0, season, sd)
     return Model(intercept + slope * (n - 1), slope, season, sd)
 
 
