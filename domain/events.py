@@ -12,6 +12,7 @@ from domain.abtest import Experiment
 from domain.alerts import Evaluation
 from domain.approval import ApprovalRequest, Decision
 from domain.campaign import Campaign
+from domain.goals import Goal, Progress
 from domain.ledger import Ledger, SpendEntry
 from domain.money import Money
 from domain.people import Away, Member, Workspace
@@ -243,3 +244,14 @@ class CampaignCompleted(Event):
 
     campaign: Campaign
     by: str
+
+
+@dataclass(frozen=True)
+class GoalOffTrack(Event):
+    """The weekly look found the goal's forecast missing its target by more than 10 %: its owner hears, once a
+    week (`week` is the ISO week, 2026-W49)."""
+
+    goal: Goal
+    progress: Progress
+    workspace: Workspace
+    week: str

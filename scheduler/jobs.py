@@ -32,4 +32,6 @@ JOBS: tuple[Job, ...] = (
     Job("digests", every_scan, c.SendDigests),
     Job("budgets", every_scan, c.ScanBudgets),
     Job("anomalies", every_scan, c.ScanAnomalies),
+    # Weekly: the scan acts on Mondays from the digest hour in each workspace; the key keeps each goal once a week.
+    Job("goals", every_scan, c.ScanGoals),
 )

@@ -102,4 +102,5 @@ SYSTEM_HANDLERS: dict[type[c.SystemCommand], SystemHandler] = {
     c.SendDigests: digest.scan,
     c.ScanBudgets: budget.scan,
     c.ScanAnomalies: anomalies.scan,
+    c.ScanGoals: goals.scan,  # goal.off_track, weekly (issue 13)
 }

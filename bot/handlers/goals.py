@@ -4,16 +4,17 @@ children, list the tree."""
 from __future__ import annotations
 
 from bot.cards import Reply, text_card
-from bot.env import Env
+from bot.env import Env, Txn
 from bot.goals import GoalTree
 from bot.handlers import common
 from bot.i18n import tr
 from bot.presenters import goals as view
 from domain import authz, refs
 from domain import commands as c
+from domain import events as e
 from domain.audit import AuditAction
 from domain.errors import NotFound
-from domain.goals import Goal, gaps, period
+from domain.goals import Goal, Track, gaps, period
 
 SET_GOALS = (authz.Who.MANAGER, authz.Who.ADMIN)
 
@@ -68,3 +69,23 @@ def list_(cmd: c.ListGoals, env: Env) -> Reply:
     tree = GoalTree(env.uow, env.uow.goals.list(env.workspace_id))
     rows = [(depth, tree.progress(g, env.today)) for depth, g in tree.ordered()]
     return Reply(view.tree_card(rows, env.actor.workspace.currency, env.lang))
+
+
+def scan(cmd: c.ScanGoals, txn: Txn) -> None:
+    """The weekly look (Mondays from the digest hour, each workspace in its own time zone): every goal whose period
+    is under way and whose forecast misses its target by more than 10 % tells its owner, once a week (the key)."""
+    for workspace in txn.uow.workspaces.all():
+        local = txn.now.astimezone(workspace.tz)
+        if local.weekday() != 0 or local.hour < txn.deps.settings.digest_hour:
+            continue
+        goals = txn.uow.goals.list(workspace.pk)
+        if not goals:
+            continue
+        tree = GoalTree(txn.uow, goals)
+        year, week, _ = local.date().isocalendar()
+        for goal in goals:
+            if not goal.period.first <= local.date() <= goal.period.last:
+                continue
+            progress = tree.progress(goal, local.date())
+            if progress.track is Track.OFF:
+                txn.record(e.GoalOffTrack(goal, progress, workspace, f"{year}-W{week:02d}"))

@@ -156,4 +156,7 @@ LOOP: dict[str, tuple[str, str]] = {
     "forecast.kpi": ("{metric} at the end: {value} (95 % interval {low} – {high})", "结束时 {metric}：{value}（95% 区间 {low} – {high}）"),
     "forecast.method": ("From the campaign's own days: a damped trend with a weekly rhythm over the last 28 days; spend "
                         "includes fees already recorded.", "基于活动自身的每日数据：最近 28 天的阻尼趋势加每周节律；花费含已记录的费用。"),
+    "goal.off_track_title": ("⚠️ Goal {ref} {name} is off track", "⚠️ 目标 {ref} {name} 预计无法达成"),
+    "goal.off_track_footer": ("The forecast misses the target by more than 10 %. See `goal {ref}`; this reminder comes "
+                              "each Monday while it does.", "预测与目标相差超过 10%。详见 `goal {ref}`；在此期间每周一提醒一次。"),
 }

@@ -96,3 +96,15 @@ def tree_card(rows: Sequence[tuple[int, Progress]], currency: str, lang: str) ->
         return Card(title=tr(lang, "goal.list"), sections=(Section(tr(lang, "goal.none")),))
     text = "\n".join(f"{'    ' * depth}• {line(p, currency, lang)}" for depth, p in rows)
     return Card(title=tr(lang, "goal.list"), tone=Tone.INFO, sections=(Section(text),))
+
+
+def off_track_card(p: Progress, currency: str, lang: str) -> Card:
+    g = p.goal
+    return Card(title=tr(lang, "goal.off_track_title", ref=g.ref, name=fmt.user_text(g.name)), tone=Tone.WARNING,
+                fields=(Field(tr(lang, "goal.period"), g.period.label),
+                        Field(tr(lang, "goal.target"), value(g, g.target, currency, lang)),
+                        Field(tr(lang, "goal.actual"), value(g, p.actual, currency, lang)),
+                        Field(tr(lang, "goal.expected"), value(g, p.expected, currency, lang)),
+                        Field(tr(lang, "goal.forecast"), forecast(p, currency, lang)),
+                        Field(tr(lang, "goal.status"), track(p, lang))),
+                footer=tr(lang, "goal.off_track_footer", ref=g.ref), entity=g.ref)

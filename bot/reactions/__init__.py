@@ -12,6 +12,7 @@ from typing import Any
 from bot.env import Txn
 from bot.reactions import anomalies, approval_desk, approvals, budget, corrections, digest, tasks
 from bot.reactions import experiments as loop_experiments  # goals, A/B tests and retrospectives (issue 13)
+from bot.reactions import goals as loop_goals
 from bot.reactions import retro as loop_retro
 from domain import events as e
 
@@ -44,6 +45,7 @@ REACTIONS: dict[type[e.Event], tuple[Reaction, ...]] = {
     e.DigestDue: (digest.send_digest,),
     e.TestDecided: (loop_experiments.announce,),
     e.CampaignCompleted: (loop_retro.post_retro,),
+    e.GoalOffTrack: (loop_goals.tell_owner,),
 }
 
 

@@ -143,3 +143,29 @@ def test_goals_read_in_chinese_and_refusals_say_why(bot: TestBot) -> None:
     assert "what its parent G-1 measures" in bot.say("bob", "goal set Y spend=10 period=2026-02 parent=G-1").text
     assert "G-9 was not found" in bot.say("bob", "goal G-9").text or "G-9" in bot.say("bob", "goal G-9").text
     assert "Give exactly one target" in bot.say("bob", "goal set Z revenue=1 spend=2 period=2026").text
+
+
+def test_a_goal_off_track_tells_its_owner_once_a_week_on_monday_after_quiet_hours(bot: TestBot) -> None:
+    from domain import commands as c
+
+    bot.ok("bob", "settings quiet=08:00-10:00")  # bob's quiet hours hold the direct message until 10:00
+    bot.ok("bob", 'goal set "Q4 revenue" revenue=300k period=2026-Q4')
+    bot.ok("bob", 'goal set "Q4 spend" spend=13k period=2026-Q4')  # 3,500 + 37 days x 250 = 12,750: on plan
+    bot.ok("olive", "new Winter start=2026-11-01 end=2026-12-31")
+    bot.ok("bob", "goal link G-1 C-1")
+    bot.ok("bob", "goal link G-2 C-1")
+    for d in range(11, 25):
+        bot.ok("olive", f"metrics C-1 date=2026-11-{d} revenue=1000 spend=250")
+
+    def scan(at: datetime) -> int:
+        return bot.container.bus.run_system(c.ScanGoals(at)).written
+
+    assert scan(datetime(2026, 11, 29, 3, 0, tzinfo=UTC)) == 0  # Sunday
+    assert scan(datetime(2026, 11, 30, 0, 30, tzinfo=UTC)) == 0  # Monday 08:30 in Shanghai: before the digest hour
+    assert scan(datetime(2026, 11, 30, 1, 30, tzinfo=UTC)) == 1  # Monday 09:30
+    assert scan(datetime(2026, 11, 30, 5, 0, tzinfo=UTC)) == 0  # the same week: once
+    [alert] = [m for m in bot.store.table("outbox").values() if m.kind == "goal.off_track"]
+    assert alert.target.ref == "bob" and alert.key.startswith("goal.off_track:G-1:2026-W49")
+    assert alert.not_before == datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, after quiet hours
+    assert "Goal G-1 Q4 revenue is off track" in alert.payload["title"]
+    assert scan(datetime(2026, 12, 7, 1, 30, tzinfo=UTC)) == 1  # still off track the next Monday
