@@ -17,5 +17,5 @@ def post_retro(event: e.CampaignCompleted, txn: Txn) -> None:
     retro = gather(txn.uow, campaign, txn.now)
     day = txn.now.astimezone(workspace.tz).date()
     notice = Notice(AlertKind.RETRO, lambda lang: view.retro_card(retro, workspace.tz, lang, posted=True),
-                    f"retro:{campaign.ref}", day.isoformat())
+                    f"retro:{campaign.ref}", day.isoformat(), keyed_as=campaign.ref)
     post(txn, workspace, Channel(campaign.home_channel), notice)

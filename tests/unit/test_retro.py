@@ -59,7 +59,7 @@ def test_completing_a_campaign_posts_its_retrospective_to_the_home_channel_once(
     bot.ok("olive", "start C-1")
     bot.ok("olive", "complete C-1")
     posted = [m for m in bot.store.table("outbox").values() if m.kind == "retro"]
-    assert len(posted) == 1 and posted[0].target.ref == "local"
+    assert len(posted) == 1 and posted[0].target.ref == "local" and posted[0].key.startswith("retro:C-1:2026-11-25")
     bot.deliver()
     [text] = [t for t in bot.sent_to("local") if "retrospective draft" in t]
     assert "C-1 Spring is complete: the retrospective draft" in text
