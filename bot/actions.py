@@ -13,6 +13,7 @@ from typing import Any
 from domain import commands as c
 from domain import refs
 from domain.alerts import parse_alert_ref
+from domain.campaign import Action as CampaignAction
 from domain.task import TaskMove
 
 MAX_REF = 64  # refs are short (A-3, anomaly:C-1:2026-12-05); anything longer was not written by MEMS
@@ -34,6 +35,10 @@ class ActionId(StrEnum):
     # the approval desk
     RETURN = "return"
     DELEGATE = "delegate"
+    # closing a campaign with open work: the question's answers
+    CONFIRM_COMPLETE = "complete_confirm"
+    CONFIRM_CANCEL = "cancel_confirm"
+    KEEP = "keep"
 
 
 class Asks(StrEnum):
@@ -141,6 +146,18 @@ def _show(a: Action) -> c.Command | None:
     return None if found is None else c.Show(*found)
 
 
+def _closing(action: CampaignAction) -> Callable[[Action], c.Command | None]:
+    def build(a: Action) -> c.Command | None:
+        number = _number(a.ref, refs.Kind.CAMPAIGN)
+        return None if number is None else c.ChangeStatus(number, action, confirmed=True)
+    return build
+
+
+def _keep(a: Action) -> c.Command | None:
+    number = _number(a.ref, refs.Kind.CAMPAIGN)
+    return None if number is None else c.Show(refs.Kind.CAMPAIGN, number)
+
+
 @dataclass(frozen=True, slots=True)
 class Spec:
     build: Callable[[Action], c.Command | None]
@@ -162,6 +179,9 @@ ACTIONS: dict[ActionId, Spec] = {
     ActionId.SHOW: Spec(_show, "show {ref}", replaces=False),
     ActionId.RETURN: Spec(_return, "return {ref} <reason>", Asks.REASON),
     ActionId.DELEGATE: Spec(_delegate, "delegate {ref} @user", Asks.PERSON),
+    ActionId.CONFIRM_COMPLETE: Spec(_closing(CampaignAction.COMPLETE), "complete {ref} confirm"),
+    ActionId.CONFIRM_CANCEL: Spec(_closing(CampaignAction.CANCEL), "cancel {ref} confirm"),
+    ActionId.KEEP: Spec(_keep, "show {ref}"),  # nothing changes; the question gives way to the campaign's card
 }
 
 

@@ -29,6 +29,7 @@ from domain.errors import (
     StaleCard,
     StepAlreadyDecided,
     UrgedRecently,
+    WithdrawnWithCampaign,
 )
 from domain.money import Money
 from domain.people import Role
@@ -75,6 +76,7 @@ class ApprovalRequest(Stored):
     cc: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     urged_at: datetime | None = None
+    closed_with: str | None = None  # withdrawn because its campaign went to this status (cancelled, completed)
 
     def __post_init__(self) -> None:
         if self.amount.amount <= 0:
@@ -144,6 +146,9 @@ class ApprovalRequest(Stored):
         if self.status is ApprovalStatus.PENDING:
             return
         last = self.decisions[-1] if self.decisions else None
+        if self.status is ApprovalStatus.WITHDRAWN and self.closed_with:
+            raise WithdrawnWithCampaign(self.ref, refs.campaign(self.campaign_id), self.closed_with,
+                                        self.closed_at or self.created_at)
         if self.status is ApprovalStatus.WITHDRAWN or last is None:
             raise AlreadyDecided(self.ref, self.status.value, self.requester, self.closed_at or self.created_at)
         raise AlreadyDecided(self.ref, self.status.value, last.decider, last.at)
@@ -253,6 +258,15 @@ class ApprovalRequest(Stored):
             raise InvalidTransition(self.ref, self.status.value, "withdraw", ())
         self.status = ApprovalStatus.WITHDRAWN
         self.closed_at = now
+
+    def withdraw_with_campaign(self, status: str, now: datetime) -> bool:
+        """The campaign was cancelled or completed (`status`): an open request is withdrawn with it; True if it was."""
+        if not self.is_open:
+            return False
+        self.status = ApprovalStatus.WITHDRAWN
+        self.closed_at = now
+        self.closed_with = status
+        return True
 
     def urge(self, user: str, now: datetime) -> None:
         """Remind the approvers now: the requester's, at most once every URGE_EVERY."""

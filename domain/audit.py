@@ -51,6 +51,13 @@ class AuditAction(StrEnum):
     SUBSCRIPTION_REMOVED = "subscription.removed"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
+    # editing and undo
+    CAMPAIGN_REOPEN = "campaign.reopen"
+    CAMPAIGN_EDITED = "campaign.edited"
+    TASK_EDITED = "task.edited"
+    TASK_DELETED = "task.deleted"
+    BUDGET_CORRECTED = "budget.corrected"
+    UNDONE = "undone"
     # goals, A/B tests and retrospectives
     GOAL_SET = "goal.set"
     GOAL_LINKED = "goal.linked"
@@ -63,6 +70,7 @@ class AuditAction(StrEnum):
 CAMPAIGN_ACTIONS: dict[Action, AuditAction] = {
     Action.START: AuditAction.CAMPAIGN_START, Action.PAUSE: AuditAction.CAMPAIGN_PAUSE,
     Action.COMPLETE: AuditAction.CAMPAIGN_COMPLETE, Action.CANCEL: AuditAction.CAMPAIGN_CANCEL,
+    Action.REOPEN: AuditAction.CAMPAIGN_REOPEN,
 }
 TASK_MOVES: dict[TaskMove, AuditAction] = {
     TaskMove.START: AuditAction.TASK_START, TaskMove.DONE: AuditAction.TASK_DONE,

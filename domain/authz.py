@@ -24,6 +24,7 @@ WORK_TASK = (Who.ASSIGNEE, Who.OWNER, Who.MANAGER, Who.ADMIN)
 RECORD_SPEND = (Who.OWNER, Who.FINANCE, Who.ADMIN)
 ADMIN_ONLY = (Who.ADMIN,)
 SUBSCRIBERS = (Who.MANAGER, Who.ADMIN, Who.OWNER)
+REOPEN_CAMPAIGN = (Who.MANAGER, Who.ADMIN)
 
 
 def holds(member: Member, who: Who, campaign: Campaign | None = None, task: Task | None = None) -> bool:

@@ -26,6 +26,7 @@ class Action(StrEnum):
     PAUSE = "pause"
     COMPLETE = "complete"
     CANCEL = "cancel"
+    REOPEN = "reopen"
 
 
 TRANSITIONS: dict[Action, dict[Status, Status]] = {
@@ -34,7 +35,9 @@ TRANSITIONS: dict[Action, dict[Status, Status]] = {
     Action.COMPLETE: {Status.ACTIVE: Status.COMPLETED},
     Action.CANCEL: {Status.PLANNING: Status.CANCELLED, Status.ACTIVE: Status.CANCELLED,
                     Status.PAUSED: Status.CANCELLED},
+    Action.REOPEN: {Status.COMPLETED: Status.ACTIVE, Status.CANCELLED: Status.ACTIVE},
 }
+CLOSING = frozenset({Action.COMPLETE, Action.CANCEL})  # asked about first when work is still open
 OPEN = frozenset({Status.PLANNING, Status.ACTIVE, Status.PAUSED})
 KPI_METRICS = ("roi", "ctr", "cvr", "cpc", "cpa")
 
@@ -81,13 +84,16 @@ class Campaign(Stored):
     def is_open(self) -> bool:
         return self.status in OPEN
 
-    def transition(self, action: Action, approved: Money) -> Status:
-        moves = TRANSITIONS[action]
-        if self.status not in moves:
+    def check(self, action: Action, approved: Money) -> None:
+        """Raises unless `action` may happen now."""
+        if self.status not in TRANSITIONS[action]:
             raise InvalidTransition(self.ref, self.status.value, action.value, allowed_actions(self.status))
         if action is Action.START and self.budget and self.budget.amount > 0 and approved.amount <= 0:
             raise BudgetNotApproved(self.ref)
-        self.status = moves[self.status]
+
+    def transition(self, action: Action, approved: Money) -> Status:
+        self.check(action, approved)
+        self.status = TRANSITIONS[action][self.status]
         return self.status
 
     def anchor(self) -> date | None:

@@ -65,6 +65,7 @@ class Show(Command):
 class ChangeStatus(Command):
     campaign: int
     action: Action
+    confirmed: bool = False  # complete / cancel with open work: asked first, done once confirmed
 
 
 @dataclass(frozen=True)

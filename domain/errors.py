@@ -195,3 +195,35 @@ class StaleCard(MemsError):
 
     def __init__(self, ref: str, step: int, round: int) -> None:
         super().__init__(ref=ref, step=step, round=round)
+
+
+# --- editing and undo --------------------------------------------------------------------------------------------
+class WithdrawnWithCampaign(MemsError):
+    """A request withdrawn because its campaign was cancelled or completed: nobody can decide it any more."""
+
+    code = "withdrawn_with_campaign"
+
+    def __init__(self, ref: str, campaign: str, status: str, at: datetime) -> None:
+        super().__init__(ref=ref, campaign=campaign, status=status, at=at)
+
+
+class ConfirmationNeeded(MemsError):
+    """Not an error of the user's: a change with consequences waits for a yes (carried as a card, not as words)."""
+
+    code = "confirmation_needed"
+
+
+class NothingToUndo(MemsError):
+    code = "nothing_to_undo"
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(minutes=minutes)
+
+
+class UndoBlocked(MemsError):
+    """The last change cannot be taken back: something has since depended on it (`why` says what)."""
+
+    code = "undo_blocked"
+
+    def __init__(self, what: str, why: str, **params: object) -> None:
+        super().__init__(what=what, why=why, **params)

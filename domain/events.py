@@ -120,6 +120,23 @@ class CampaignMoved(Event):
 
 
 @dataclass(frozen=True)
+class CampaignClosed(Event):
+    """Cancelled or completed: its deadline alerts no longer hold; its open requests were withdrawn with it."""
+
+    campaign: Campaign
+    by: str
+
+
+@dataclass(frozen=True)
+class TaskDeleted(Event):
+    """Gone from the campaign (kept in the audit trail): its alerts no longer hold."""
+
+    task: Task
+    campaign: Campaign
+    by: str
+
+
+@dataclass(frozen=True)
 class TaskRedated(Event):
     """A task's due time changed by hand (`task due`, `task edit`): alerts about the old one no longer hold."""
 

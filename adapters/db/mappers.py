@@ -133,7 +133,7 @@ def request(row: ApprovalRequestRow, decisions: Iterable[DecisionRow]) -> Approv
                            closed_at=row.closed_at, id=row.id, version=row.version, round=row.round,
                            step_since=row.step_since, cc=tuple(row.cc),
                            attachments=tuple(Attachment(a["name"], a["url"]) for a in row.attachments),
-                           urged_at=row.urged_at)
+                           urged_at=row.urged_at, closed_with=row.closed_with)
 
 
 def request_values(r: ApprovalRequest) -> Values:
@@ -141,7 +141,8 @@ def request_values(r: ApprovalRequest) -> Values:
             "amount": r.amount.amount, "currency": r.amount.currency, "reason": r.reason,
             "steps": [step_value(s) for s in r.steps], "created_at": r.created_at, "status": r.status.value,
             "closed_at": r.closed_at, "round": r.round, "step_since": r.step_since, "cc": list(r.cc),
-            "attachments": [{"name": a.name, "url": a.url} for a in r.attachments], "urged_at": r.urged_at}
+            "attachments": [{"name": a.name, "url": a.url} for a in r.attachments], "urged_at": r.urged_at,
+            "closed_with": r.closed_with}
 
 
 def spend(row: SpendRow) -> SpendEntry:

@@ -166,6 +166,7 @@ class ApprovalRequestRow(Base, table=True):
     status: str = Field(sa_type=String(16))
     closed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     version: int = 0
+    closed_with: str | None = Field(default=None, sa_type=String(16))  # withdrawn as its campaign went to this status
     # the approval desk
     round: int = 1
     step_since: datetime | None = Field(default=None, sa_type=UtcDateTime)
@@ -247,7 +248,8 @@ class AuditRow(Base, table=True):
 
 class OutboxRow(Base, table=True):
     __tablename__ = "outbox"
-    __table_args__ = (partial("ix_outbox_due", "next_attempt_at", where=PENDING_DELIVERY), NO_REUSE)
+    __table_args__ = (partial("ix_outbox_due", "next_attempt_at", where=PENDING_DELIVERY),
+                      Index("ix_outbox_entity", "entity"), NO_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(sa_type=String(512), unique=True)

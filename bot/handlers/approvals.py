@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot import approvals as desk
 from bot.cards import Card, Reply
 from bot.env import Env
-from bot.handlers import common
+from bot.handlers import closing, common
 from bot.i18n import tr
 from bot.presenters import approvals as view
 from domain import authz
@@ -78,6 +78,7 @@ def _decided(env: Env, r: ApprovalRequest, campaign: Campaign, decision: Decisio
 
 def approve(cmd: c.Approve, env: Env) -> Reply:
     r, campaign = load(env, cmd.request)
+    closing.decidable(r, campaign)
     r.expect(cmd.stage)
     if cmd.add:
         env.txn.member(env.actor.workspace, cmd.add)  # a member from now on, so the step's card can reach them
@@ -88,6 +89,7 @@ def approve(cmd: c.Approve, env: Env) -> Reply:
 
 def reject(cmd: c.Reject, env: Env) -> Reply:
     r, campaign = load(env, cmd.request)
+    closing.decidable(r, campaign)
     r.expect(cmd.stage)
     decision = r.reject(env.actor.user, env.actor.member.roles, cmd.reason, env.now, covering=covering(env))
     return _decided(env, r, campaign, decision, AuditAction.APPROVAL_REJECTED)
@@ -95,6 +97,7 @@ def reject(cmd: c.Reject, env: Env) -> Reply:
 
 def return_(cmd: c.ReturnRequest, env: Env) -> Reply:
     r, campaign = load(env, cmd.request)
+    closing.decidable(r, campaign)
     r.expect(cmd.stage)
     decision = r.return_(env.actor.user, env.actor.member.roles, cmd.reason, env.now, covering=covering(env))
     return _decided(env, r, campaign, decision, AuditAction.APPROVAL_RETURNED)

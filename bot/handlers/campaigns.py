@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.cards import Card, Reply
 from bot.env import Env
-from bot.handlers import common
+from bot.handlers import closing, common
 from bot.i18n import tr
 from bot.identity import ensure_member
 from bot.parsing.values import END_OF_DAY
@@ -18,7 +18,7 @@ from domain import authz
 from domain import commands as c
 from domain import events as e
 from domain.audit import CAMPAIGN_ACTIONS, AuditAction
-from domain.campaign import OPEN, Campaign, Status, allowed_actions
+from domain.campaign import OPEN, Action, Campaign, Status, allowed_actions
 from domain.errors import InvalidInput, InvalidTransition
 from domain.metrics import totals
 from domain.task import Task
@@ -77,7 +77,11 @@ def card(env: Env, campaign: Campaign) -> Card:
 
 def change_status(cmd: c.ChangeStatus, env: Env) -> Reply:
     campaign = common.campaign(env, cmd.campaign)
-    authz.require(cmd.action.value, env.actor.member, authz.RUN_CAMPAIGN, campaign)
+    who = authz.REOPEN_CAMPAIGN if cmd.action is Action.REOPEN else authz.RUN_CAMPAIGN
+    authz.require(cmd.action.value, env.actor.member, who, campaign)
+    question = closing.ask_first(cmd, env, campaign)
+    if question is not None:
+        return question
     before = campaign.status
     campaign.transition(cmd.action, common.ledger(env, campaign).approved)
     env.uow.campaigns.save(campaign)
@@ -85,10 +89,12 @@ def change_status(cmd: c.ChangeStatus, env: Env) -> Reply:
                  after=campaign.status.value)
     if campaign.status is Status.COMPLETED:  # its retrospective goes to the home channel (issue 13)
         env.record(e.CampaignCompleted(campaign, env.actor.user))
+    withdrawn = closing.after(env, campaign)
     result = card(env, campaign)
     title = tr(env.lang, "title.status_changed", name=result.title,
                status=fmt.enum(env.lang, "status", campaign.status.value))
-    return Reply(Card(title=title, tone=result.tone, fields=result.fields, entity=result.entity), public=True)
+    return Reply(Card(title=title, tone=result.tone, fields=result.fields, entity=result.entity,
+                      sections=editing_view.withdrawn_section(withdrawn, env.lang)), public=True)
 
 
 def _shift_days(cmd: c.MoveCampaign, campaign: Campaign) -> int:

@@ -8,6 +8,7 @@ from bot.parsing import builders as b
 from bot.parsing import builders_anomalies as anomalies
 from bot.parsing import builders_approvals as desk
 from bot.parsing import builders_dashboard as dashboard
+from bot.parsing import builders_editing as editing
 from bot.parsing import builders_loop as loop
 from bot.parsing import builders_tokens as tokens
 from domain.campaign import Action
@@ -56,10 +57,14 @@ TABLE: tuple[Spec, ...] = (
          b.lifecycle(Action.START), examples=("start C-1",)),
     Spec("pause", ("暂停",), "pause <C-id>", RUN, "Pause an active campaign", "暂停活动",
          b.lifecycle(Action.PAUSE), examples=("pause C-1",)),
-    Spec("complete", ("完成",), "complete <C-id>", RUN, "Complete an active campaign", "完成活动",
-         b.lifecycle(Action.COMPLETE), examples=("complete C-1",)),
-    Spec("cancel", ("取消",), "cancel <C-id>", RUN, "Cancel a campaign", "取消活动",
-         b.lifecycle(Action.CANCEL), examples=("cancel C-1",)),
+    Spec("complete", ("完成",), "complete <C-id> [confirm]", RUN,
+         "Complete an active campaign; with open tasks or waiting requests it asks first (confirm goes ahead)",
+         "完成活动；如有未完成任务或待审批申请，会先确认（加 confirm 直接执行）",
+         editing.closing(Action.COMPLETE), examples=("complete C-1", "complete C-1 confirm", "完成 C-1 确认")),
+    Spec("cancel", ("取消",), "cancel <C-id> [confirm]", RUN,
+         "Cancel a campaign; its waiting budget requests are withdrawn with it (asks first when work is open)",
+         "取消活动；待审批的预算申请一并撤回（有未完成工作时先确认）",
+         editing.closing(Action.CANCEL), examples=("cancel C-5", "cancel C-5 confirm", "取消 C-5 确认")),
     Spec("move", ("改期",), "move <C-id> launch=<date|+Nd> | start=<date|+Nd> | by=<±Nd|±Nw>", RUN,
          "Re-date the campaign and its open template tasks by the same shift; +7d counts from the campaign's "
          "current date, not from today", "活动及其未完成的模板任务整体改期；+7d 从活动当前日期算起，而不是从今天",
@@ -211,6 +216,11 @@ TABLE: tuple[Spec, ...] = (
          "anomalies, A/B results, notes; `export` gives Markdown",
          "复盘：KPI 与目标、预算、延误任务、渠道排名及预算调整建议、异常、A/B 结果、团队笔记；`export` 导出 Markdown",
          loop.retro, examples=("retro C-1", 'retro C-1 note "KOL posts landed two days late"', "复盘 C-1 导出")),
+    # Changing things after the fact.
+    Spec("reopen", ("重开",), "reopen <C-id>", "manager, admin",
+         "Reopen a completed or cancelled campaign (active again; withdrawn requests stay withdrawn)",
+         "重开已完成或已取消的活动（恢复为进行中；已撤回的申请保持撤回）", editing.reopen,
+         examples=("reopen C-5", "重开 C-5")),
 )
 
 # Groups that need a second word ("task add"); the first word alone is not a command.

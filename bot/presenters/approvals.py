@@ -29,7 +29,7 @@ def step_label(r: ApprovalRequest, lang: str) -> str:
     """Where the request stands: `2 of 3: finance`, `3 of 3: @carol (added)`, `… → handed to @dan`, `… (round 2)`."""
     step = r.current
     if step is None:
-        return fmt.enum(lang, "approval", r.status.value)
+        return status_words(r, lang)
     text = tr(lang, "label.step_of", n=r.current_step + 1, total=len(r.steps),
               role=history.who(step.role.value if step.role else None, step.signer, lang))
     if step.delegate:
@@ -37,6 +37,13 @@ def step_label(r: ApprovalRequest, lang: str) -> str:
     if r.round > 1:
         text += tr(lang, "label.round", n=r.round)
     return text
+
+
+def status_words(r: ApprovalRequest, lang: str) -> str:
+    """`withdrawn`, or `withdrawn: campaign cancelled` when it went with its campaign."""
+    if r.status is ApprovalStatus.WITHDRAWN and r.closed_with:
+        return tr(lang, "edit.withdrawn_with", status=fmt.enum(lang, "status", r.closed_with))
+    return fmt.enum(lang, "approval", r.status.value)
 
 
 def pacing_text(p: Pacing | None, lang: str) -> str:
@@ -120,8 +127,7 @@ def approval_card(r: ApprovalRequest, c: Campaign, ledger: Ledger, pacing: Pacin
         *_people_fields(r, lang),
     )
     sections = tuple(Section(line) for line in history.lines(r, trail_entries, tz, lang))
-    title = tr(lang, "title.approval", ref=r.ref, amount=fmt.money(r.amount, lang),
-               status=fmt.enum(lang, "approval", r.status.value))
+    title = tr(lang, "title.approval", ref=r.ref, amount=fmt.money(r.amount, lang), status=status_words(r, lang))
     footer = tr(lang, "hint.returned", ref=r.ref, user=fmt.mention(r.requester, lang)) if (
         r.status is ApprovalStatus.RETURNED) else ""
     links = tuple(Link(fmt.user_text(a.name), a.url) for a in r.attachments)

@@ -7,10 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.cards import Card, Field, Section, Tone
+from bot.actions import Action as ButtonAction
+from bot.actions import ActionId
+from bot.cards import Button, Card, Field, Section, Style, Tone
 from bot.i18n import tr
 from bot.presenters import fmt
 from bot.presenters.campaigns import dates
+from domain.approval import ApprovalRequest
+from domain.campaign import Action as CampaignAction
 from domain.campaign import Campaign
 from domain.task import Task
 
@@ -61,3 +65,28 @@ def correction_gone(t: Task, c: Campaign, why: str, lang: str) -> Card:
     """Follows a deadline alert about a task deleted, or of a campaign that closed: nothing is due any more."""
     return Card(title=tr(lang, "edit.correction_title", title=fmt.named(t.ref, t.title)), tone=Tone.INFO,
                 sections=(Section(tr(lang, f"edit.correction_{why}", campaign=fmt.named(c.ref, c.name))),))
+
+
+def confirm_close(c: Campaign, action: CampaignAction, total: int, open_tasks: Sequence[Task],
+                  waiting: Sequence[ApprovalRequest], lang: str) -> Card:
+    """Before `complete` / `cancel` with open work: what is still open, what closing does, Confirm or Keep."""
+    lines = []
+    if open_tasks:
+        lines.append(tr(lang, "edit.confirm_tasks", open=len(open_tasks), total=total))
+    if waiting:
+        listed = ", ".join(f"{r.ref} {fmt.money(r.amount, lang)}" for r in waiting)
+        lines.append(tr(lang, "edit.confirm_requests", n=len(waiting), requests=listed))
+        lines.append(tr(lang, "edit.confirm_withdraws"))
+    confirm = ActionId.CONFIRM_CANCEL if action is CampaignAction.CANCEL else ActionId.CONFIRM_COMPLETE
+    buttons = (Button(tr(lang, "button.confirm"), ButtonAction(confirm, c.ref), Style.DANGER),
+               Button(tr(lang, "button.keep"), ButtonAction(ActionId.KEEP, c.ref)))
+    return Card(title=tr(lang, f"edit.confirm_{action.value}_title", campaign=fmt.named(c.ref, c.name)),
+                tone=Tone.WARNING, sections=(Section("\n".join(lines)),), buttons=buttons,
+                footer=tr(lang, "edit.confirm_hint", command=f"{action.value} {c.ref} confirm"), entity=c.ref)
+
+
+def withdrawn_section(withdrawn: Sequence[ApprovalRequest], lang: str) -> tuple[Section, ...]:
+    if not withdrawn:
+        return ()
+    listed = ", ".join(f"{r.ref} {fmt.money(r.amount, lang)}" for r in withdrawn)
+    return (Section(tr(lang, "edit.withdrawn_now", requests=listed)),)

@@ -31,6 +31,8 @@ REACTIONS: dict[type[e.Event], tuple[Reaction, ...]] = {
     e.AwayEnded: (approval_desk.tell_former_delegate,),
     e.CampaignMoved: (tasks.tell_redated, corrections.retract_moved),
     e.TaskRedated: (corrections.retract_redated,),
+    e.CampaignClosed: (corrections.retract_closed,),
+    e.TaskDeleted: (corrections.retract_deleted,),
     e.TaskAssigned: (tasks.tell_assignee,),
     e.TaskMoved: (),
     e.TaskDueSoon: (tasks.warn_assignee,),

@@ -18,8 +18,6 @@ from domain.notifications import DEADLINE_KINDS, AlertKind, OutboxMessage, Targe
 from domain.people import Workspace
 from domain.task import Task
 
-Why = Callable[[str], str]  # language -> the reason, as words
-
 
 def due_day(due: datetime | None, workspace: Workspace) -> str:
     """A deadline alert's period: the due date in the workspace's zone (as bot/reactions/tasks.py keys them)."""
@@ -63,3 +61,22 @@ def retract_redated(event: e.TaskRedated, txn: Txn) -> None:
 
 def _redated(task: Task, campaign: Campaign, workspace: Workspace, now: datetime) -> Callable[[str], Card]:
     return lambda lang: view.correction_redated(task, campaign, now, workspace.tz, lang)
+
+
+def retract_closed(event: e.CampaignClosed, txn: Txn) -> None:
+    """Cancelled or completed: nothing of it is due any more."""
+    campaign = event.campaign
+    workspace = txn.workspace_of(campaign.workspace_id)
+    why = campaign.status.value
+    for task in txn.uow.tasks.for_campaign(campaign.pk):
+        if task.is_open:
+            retract(txn, workspace, task, campaign, None, _gone(task, campaign, why))
+
+
+def retract_deleted(event: e.TaskDeleted, txn: Txn) -> None:
+    workspace = txn.workspace_of(event.task.workspace_id)
+    retract(txn, workspace, event.task, event.campaign, None, _gone(event.task, event.campaign, "deleted"))
+
+
+def _gone(task: Task, campaign: Campaign, why: str) -> Callable[[str], Card]:
+    return lambda lang: view.correction_gone(task, campaign, why, lang)

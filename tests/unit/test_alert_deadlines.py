@@ -59,7 +59,7 @@ def test_a_done_task_or_a_closed_campaign_raises_nothing(bot: TestBot) -> None:
     bot.ok("bob", "task done T-1")
     bot.ok("olive", 'new "Old one"')
     bot.ok("olive", 'task add C-2 "Forgotten" @bob due=2026-11-24T18:00')
-    bot.ok("olive", "cancel C-2")
+    bot.ok("olive", "cancel C-2 confirm")  # open tasks: cancel asks first (issue 11)
     tick(bot, NOW)
     assert not rows(bot, "deadline.overdue") and not rows(bot, "deadline.soon")
 

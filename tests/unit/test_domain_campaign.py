@@ -21,13 +21,15 @@ ALLOWED = [
     (Status.ACTIVE, Action.CANCEL, Status.CANCELLED),
     (Status.PAUSED, Action.START, Status.ACTIVE),
     (Status.PAUSED, Action.CANCEL, Status.CANCELLED),
+    (Status.COMPLETED, Action.REOPEN, Status.ACTIVE),  # issue 11: reopen
+    (Status.CANCELLED, Action.REOPEN, Status.ACTIVE),
 ]
 ALLOWED_NOW = {
     Status.PLANNING: ("start", "cancel"),
     Status.ACTIVE: ("pause", "complete", "cancel"),
     Status.PAUSED: ("start", "cancel"),
-    Status.COMPLETED: (),
-    Status.CANCELLED: (),
+    Status.COMPLETED: ("reopen",),
+    Status.CANCELLED: ("reopen",),
 }
 REFUSED = [(status, action) for status in Status for action in Action
            if (status, action) not in {(s, a) for s, a, _ in ALLOWED}]
@@ -104,7 +106,7 @@ def test_a_closed_campaign_cannot_move(status: Status) -> None:
     subject = dated_campaign(status=status)
     with pytest.raises(InvalidTransition) as caught:
         subject.move_to(date(2026, 8, 1))
-    assert caught.value.params["action"] == "move" and caught.value.params["allowed"] == ()
+    assert caught.value.params["action"] == "move" and caught.value.params["allowed"] == ("reopen",)
     assert subject.launch == date(2026, 7, 15)
 
 

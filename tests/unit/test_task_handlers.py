@@ -74,6 +74,6 @@ def test_board_and_timeline(bot: TestBot) -> None:
 
 
 def test_tasks_of_a_closed_campaign_do_not_move(bot: TestBot) -> None:
-    bot.ok("olive", "cancel C-1")
+    bot.ok("olive", "cancel C-1 confirm")  # open tasks: cancel asks first (issue 11)
     reply = bot.say("li", "task done T-1")
     assert reply.is_error and "cancelled" in reply.text
