@@ -57,7 +57,7 @@ def bot() -> TestBot:
 def test_completing_a_campaign_posts_its_retrospective_to_the_home_channel_once(bot: TestBot) -> None:
     bot.ok("li", 'retro C-1 note "the venue contract took two weeks"')  # an assignee is on the team
     bot.ok("olive", "start C-1")
-    bot.ok("olive", "complete C-1")
+    bot.ok("olive", "complete C-1 confirm")  # a task is still open: complete asks first (issue 11)
     posted = [m for m in bot.store.table("outbox").values() if m.kind == "retro"]
     assert len(posted) == 1 and posted[0].target.ref == "local" and posted[0].key.startswith("retro:C-1:2026-11-25")
     bot.deliver()
