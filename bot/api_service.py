@@ -61,7 +61,9 @@ class ApiService:
             found = uow.campaigns.get(number, who.workspace_id)
             if found is None:
                 return None
-            return CampaignView(found, ledger_of(uow, found), totals(uow.metrics.for_campaign(number)))
+            ledger = ledger_of(uow, found)
+            kpis = totals(uow.metrics.for_campaign(number)).with_fees(ledger.spent_entries.amount)
+            return CampaignView(found, ledger, kpis)
 
     def tasks(self, who: Principal, campaign: int) -> list[Task] | None:
         with self.uow_factory() as uow:

@@ -77,7 +77,7 @@ def card_for(uow: UnitOfWork, workspace: Workspace, now: datetime, r: ApprovalRe
     approvers, without them once decided or for onlookers."""
     ledger = ledger_of(uow, campaign)
     today = now.astimezone(workspace.tz).date()
-    pacing = ledger.pacing(campaign.days(), today)
+    pacing = ledger.pacing(campaign.pacing_days(), today)
     history = uow.audit.for_entity(r.ref)
     people = candidates(uow, r) if with_buttons else ()
 

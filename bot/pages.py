@@ -121,11 +121,12 @@ def campaign_page(uow: UnitOfWork, reader: Reader, number: int) -> CampaignPage 
     entries = uow.ledger.for_campaign(campaign.pk)
     metrics = uow.metrics.for_campaign(campaign.pk)
     ledger = _ledger(campaign, requests, entries, metrics)
-    pacing = ledger.pacing(campaign.days(), reader.today) if campaign.is_open else None
+    pacing = ledger.pacing(campaign.pacing_days(), reader.today) if campaign.is_open else None
     items = [TaskItem(t, t.is_overdue(reader.now), moves_for(reader, campaign, t)) for t in tasks]
     decide = [RequestItem(r, campaign.is_open and r.may_decide(reader.user, reader.member.roles))
               for r in sorted(requests, key=lambda r: r.pk, reverse=True)]
-    return CampaignPage(campaign, ledger, pacing, items, decide, entries, totals(metrics), by_day(metrics),
+    kpis = totals(metrics).with_fees(ledger.spent_entries.amount)  # ROI all-in, as the chat report judges it
+    return CampaignPage(campaign, ledger, pacing, items, decide, entries, kpis, by_day(metrics),
                         by_channel(metrics), names(uow, reader.workspace.pk))
 
 

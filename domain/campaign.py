@@ -129,6 +129,16 @@ class Campaign(Stored):
         self.end = self.end + shift if self.end else None
         return shift
 
+    def pacing_days(self) -> tuple[date, date] | None:
+        """The days spend is paced over: from the start, else the day it was created, to the end, else the launch;
+        so a launch-dated campaign paces from its creation to its launch."""
+        if self.start is not None:
+            return self.days()
+        last = self.end or self.launch
+        if last is None:
+            return None
+        return min(self.created_at.date(), last), last
+
     def days(self) -> tuple[date, date] | None:
         """First and last day of the campaign, for pacing and timelines."""
         first = self.start or self.launch

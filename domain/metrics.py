@@ -74,11 +74,22 @@ def _div(num: Decimal, den: Decimal) -> Decimal | None:
 
 @dataclass(frozen=True, slots=True)
 class Kpis:
+    """`spend` is media spend (the daily metrics); `fees` the other spend of the ledger (agency, venue, printing),
+    known only for a whole campaign. `roi` is judged all-in, on both; `roi_media` on media alone."""
+
     spend: Decimal = Decimal("0")
     impressions: int = 0
     clicks: int = 0
     conversions: int = 0
     revenue: Decimal = Decimal("0")
+    fees: Decimal = Decimal("0")
+
+    def with_fees(self, fees: Decimal) -> Kpis:
+        return replace(self, fees=fees)
+
+    @property
+    def all_in(self) -> Decimal:
+        return self.spend + self.fees
 
     @property
     def ctr(self) -> Decimal | None:
@@ -98,6 +109,10 @@ class Kpis:
 
     @property
     def roi(self) -> Decimal | None:
+        return _div(self.revenue, self.all_in)
+
+    @property
+    def roi_media(self) -> Decimal | None:
         return _div(self.revenue, self.spend)
 
     def value(self, metric: str) -> Decimal | None:

@@ -108,9 +108,9 @@ def _beyond_one(count: int) -> int:
 
 def summarize(f: Figures, today: date) -> Summary:
     ledger = ledger_from(f)
-    pacing = ledger.pacing(f.campaign.days(), today) if f.campaign.is_open else None
+    pacing = ledger.pacing(f.campaign.pacing_days(), today) if f.campaign.is_open else None
     target = f.campaign.kpis.get("roi")
-    roi = f.revenue / f.media_spend if f.media_spend else None
+    roi = f.revenue / ledger.spent.amount if f.media_spend else None  # all-in: fees count with the media spend
     met = meets("roi", roi, target) if target is not None else None
     risks = risks_of(f, ledger, pacing, met)
     score = sum(WEIGHTS[r] for r in risks) + _beyond_one(f.overdue) + _beyond_one(f.anomalies)

@@ -60,7 +60,8 @@ class CampaignDetail(CampaignOut):
     impressions: int
     clicks: int
     conversions: int
-    roi: str | None
+    roi: str | None  # all-in: revenue over media spend and fees
+    roi_media: str | None = None  # revenue over media spend alone
     ctr: str | None
     cvr: str | None
     cpc: str | None

@@ -51,8 +51,9 @@ def detail_out(v: CampaignView) -> out.CampaignDetail:
     return out.CampaignDetail(**campaign_out(v.campaign).model_dump(), approved=_money(ledger.approved.amount),
                               spent=_money(ledger.spent.amount), remaining=_money(ledger.remaining.amount),
                               spend=_money(k.spend), revenue=_money(k.revenue), impressions=k.impressions,
-                              clicks=k.clicks, conversions=k.conversions, roi=_ratio(k.roi), ctr=_ratio(k.ctr),
-                              cvr=_ratio(k.cvr), cpc=_money(k.cpc), cpa=_money(k.cpa))
+                              clicks=k.clicks, conversions=k.conversions, roi=_ratio(k.roi),
+                              roi_media=_ratio(k.roi_media), ctr=_ratio(k.ctr), cvr=_ratio(k.cvr), cpc=_money(k.cpc),
+                              cpa=_money(k.cpa))
 
 
 def task_out(t: Task) -> out.TaskOut:

@@ -18,6 +18,7 @@ from bot.i18n.errors import ERRORS
 from bot.i18n.labels import LABELS
 from bot.i18n.loop import LOOP
 from bot.i18n.metrics import METRICS
+from bot.i18n.report import REPORT
 from bot.i18n.tokens import TOKENS
 
 Words = Mapping[str, tuple[str, str]]  # key -> (English, Chinese)
@@ -37,6 +38,7 @@ for _table in (ERRORS, LABELS, ALERTS, METRICS, ANOMALIES, TOKENS, APPROVALS):
 register(DASHBOARD)  # the portfolio and the web dashboard
 register(LOOP)  # goals, A/B tests, retrospectives and forecasts
 register(EDITING)  # editing, corrections, confirmation and undo
+register(REPORT)  # media and all-in spend, both ROIs
 
 
 class _Params(dict[str, Any]):

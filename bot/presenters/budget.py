@@ -21,7 +21,7 @@ PACE_TONES = {Pace.UNDER: Tone.WARNING, Pace.AT_RISK: Tone.WARNING, Pace.ON_TRAC
 
 def ledger_card(c: Campaign, ledger: Ledger, entries: Sequence[SpendEntry],
                 requests: Sequence[ApprovalRequest], today: date, tz: ZoneInfo, lang: str) -> Card:
-    pacing = ledger.pacing(c.days(), today)
+    pacing = ledger.pacing(c.pacing_days(), today)
     used = ledger.used_share
     fields = [*ledger_fields(ledger, lang),
               Field(tr(lang, "label.spent_split"), tr(lang, "label.spent_split_value",

@@ -27,14 +27,14 @@ def dates(c: Campaign, lang: str) -> str:
     return "; ".join(parts) or fmt.na(lang)
 
 
-def ledger_fields(ledger: Ledger, lang: str) -> tuple[Field, ...]:
+def ledger_fields(ledger: Ledger, lang: str, spent: str = "label.spent") -> tuple[Field, ...]:
     fields = []
     if ledger.planned is not None:
         fields.append(Field(tr(lang, "label.planned"), fmt.money(ledger.planned, lang)))
     fields += [
         Field(tr(lang, "label.requested"), fmt.money(ledger.requested, lang)),
         Field(tr(lang, "label.approved"), fmt.money(ledger.approved, lang)),
-        Field(tr(lang, "label.spent"), fmt.money(ledger.spent, lang)),
+        Field(tr(lang, spent), fmt.money(ledger.spent, lang)),
         Field(tr(lang, "label.remaining"), fmt.money(ledger.remaining, lang)),
     ]
     return tuple(fields)
@@ -63,8 +63,9 @@ def campaign_card(c: Campaign, ledger: Ledger, tasks: Sequence[Task], kpis: Kpis
         *ledger_fields(ledger, lang),
         Field(tr(lang, "label.tasks"), task_counts(tasks, now, lang)),
     ]
-    if c.kpis:
-        fields.append(Field(tr(lang, "label.kpis"), kpi_line(c, kpis, lang)))
+    if c.kpis:  # ROI is judged all-in: the ledger's other spend (fees) counts with the media spend
+        all_in = kpis.with_fees(ledger.spent_entries.amount) if kpis else None
+        fields.append(Field(tr(lang, "label.kpis"), kpi_line(c, all_in, lang)))
     if c.template:
         fields.append(Field(tr(lang, "label.template"), fmt.user_text(c.template)))
     return Card(title=fmt.named(c.ref, c.name), tone=TONES[c.status], fields=tuple(fields), entity=c.ref,

@@ -17,20 +17,31 @@ from domain.ledger import Ledger
 from domain.task import Task
 
 
-def kpi_fields(c: Campaign, k: m.Kpis, lang: str) -> tuple[Field, ...]:
-    fields = [Field(tr(lang, "label.spend"), fmt.amount(k.spend, c.currency, lang)),
-              Field(tr(lang, "label.revenue"), fmt.amount(k.revenue, c.currency, lang)),
-              Field(tr(lang, "label.volume"), tr(lang, "label.volume_value", impressions=fmt.number(k.impressions),
-                                                  clicks=fmt.number(k.clicks), conversions=fmt.number(k.conversions)))]
-    for metric in KPI_METRICS:
-        actual = k.value(metric)
-        text = fmt.kpi(metric, actual, c.currency, lang)
-        target = c.kpis.get(metric)
-        if target is not None:
-            verdict = m.meets(metric, actual, target)
-            mark = "✅" if verdict else ("❌" if verdict is False else "")
-            text += f"  ({tr(lang, 'label.target')} {fmt.kpi(metric, target, c.currency, lang)} {mark})".rstrip()
-        fields.append(Field(metric.upper(), text))
+def _judged(c: Campaign, metric: str, actual: Decimal | None, lang: str) -> str:
+    text = fmt.kpi(metric, actual, c.currency, lang)
+    target = c.kpis.get(metric)
+    if target is not None:
+        verdict = m.meets(metric, actual, target)
+        mark = "✅" if verdict else ("❌" if verdict is False else "")
+        text += f"  ({tr(lang, 'label.target')} {fmt.kpi(metric, target, c.currency, lang)} {mark})".rstrip()
+    return text
+
+
+def kpi_fields(c: Campaign, k: m.Kpis, lang: str, all_in: bool = True) -> tuple[Field, ...]:
+    """The KPIs against their targets. `all_in`: a whole campaign, whose fees are known, so both spends and both
+    ROIs are shown and ROI is judged all-in; otherwise (one day) media spend and ROI on media, not judged."""
+    fields = [Field(tr(lang, "label.media_spend"), fmt.amount(k.spend, c.currency, lang))]
+    if all_in:
+        fields.append(Field(tr(lang, "label.fees"), fmt.amount(k.fees, c.currency, lang)))
+    fields += [Field(tr(lang, "label.revenue"), fmt.amount(k.revenue, c.currency, lang)),
+               Field(tr(lang, "label.volume"), tr(lang, "label.volume_value", impressions=fmt.number(k.impressions),
+                                                   clicks=fmt.number(k.clicks),
+                                                   conversions=fmt.number(k.conversions))),
+               Field(tr(lang, "label.roi_media"), fmt.roi(k.roi_media, lang))]
+    if all_in:
+        fields.append(Field(tr(lang, "label.roi_all_in"), _judged(c, "roi", k.roi, lang)))
+    fields += [Field(metric.upper(), _judged(c, metric, k.value(metric), lang))
+               for metric in KPI_METRICS if metric != "roi"]
     return tuple(fields)
 
 
@@ -77,9 +88,9 @@ def day_lines(c: Campaign, days: dict[date, m.Kpis], lang: str) -> list[str]:
 
 def report_card(c: Campaign, rows: Sequence[m.DailyMetric], ledger: Ledger, tasks: Sequence[Task], today: date,
                 lang: str) -> Card:
-    total = m.totals(rows)
-    fields = [*kpi_fields(c, total, lang), *ledger_fields(ledger, lang),
-              Field(tr(lang, "label.pacing"), pacing_text(ledger.pacing(c.days(), today), lang)),
+    total = m.totals(rows).with_fees(ledger.spent_entries.amount)
+    fields = [*kpi_fields(c, total, lang), *ledger_fields(ledger, lang, spent="label.spent_all_in"),
+              Field(tr(lang, "label.pacing"), pacing_text(ledger.pacing(c.pacing_days(), today), lang)),
               Field(tr(lang, "label.on_time"), on_time(tasks, lang))]
     sections = []
     days = m.by_day(rows)
@@ -101,4 +112,5 @@ def metrics_recorded(c: Campaign, row: m.DailyMetric, lang: str) -> Card:
     day_kpis = m.totals([row])
     title = tr(lang, "title.metrics_recorded", ref=c.ref, day=fmt.day(row.day, lang),
                channel=f" · {fmt.user_text(row.channel)}" if row.channel else "")
-    return Card(title=title, tone=Tone.SUCCESS, fields=kpi_fields(c, day_kpis, lang), entity=c.ref)
+    return Card(title=title, tone=Tone.SUCCESS, fields=kpi_fields(c, day_kpis, lang, all_in=False),
+                entity=c.ref)

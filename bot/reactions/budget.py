@@ -20,7 +20,7 @@ def check_budget(event: e.SpendRecorded | e.MetricsRecorded, txn: Txn) -> None:
 def post_threshold(event: e.BudgetThresholdReached, txn: Txn) -> None:
     campaign, ledger, level = event.campaign, event.ledger, event.level
     workspace = txn.workspace_of(campaign.workspace_id)
-    pacing = ledger.pacing(campaign.days(), txn.now.astimezone(workspace.tz).date())
+    pacing = ledger.pacing(campaign.pacing_days(), txn.now.astimezone(workspace.tz).date())
     notice = Notice(AlertKind.BUDGET_THRESHOLD, lambda lang: view.threshold_card(campaign, ledger, pacing, level, lang),
                     campaign.ref, f"{level}%:{ledger.approved.amount}")
     owner = txn.member(workspace, campaign.owner)

@@ -45,12 +45,15 @@ def test_a_whole_campaign_from_the_console(team: Console) -> None:
               "revenue=0")
     report = team.chat("olive", "report C-1")
     # Hand-computed: spend 4,200.10; revenue 15,800; ROI 15800/4200.10 = 3.7618...; CTR 2400/170000 = 1.41%;
-    # CVR 96/2400 = 4.00%; CPC 4200.10/2400 = 1.75; CPA 4200.10/96 = 43.75
-    assert re.search(r"Spend +¥4,200.10", report) and re.search(r"Revenue +¥15,800.00", report)
-    assert "ROI                  1:3.76  (target 1:3.00 ✅)" in report
+    # CVR 96/2400 = 4.00%; CPC 4200.10/2400 = 1.75; CPA 4200.10/96 = 43.75; all-in with the ¥1,500.50 deposit:
+    # 15800/5700.60 = 2.7716... a miss of the 1:3 target
+    assert re.search(r"Media spend +¥4,200.10", report) and re.search(r"Revenue +¥15,800.00", report)
+    assert re.search(r"ROI on media +1:3.76\n", report)
+    assert re.search(r"ROI all-in +1:2.77  \(target 1:3.00 ❌\)", report)
     assert re.search(r"CTR +1.41%", report) and re.search(r"CVR +4.00%", report)
     assert re.search(r"CPC +¥1.75", report) and re.search(r"CPA +¥43.75", report)
-    assert re.search(r"Spent +¥5,700.60", report) and re.search(r"Remaining +¥14,299.40", report)
+    assert re.search(r"Spent, all-in \(media \+ fees\) +¥5,700.60", report)
+    assert re.search(r"Remaining +¥14,299.40", report)
     assert "wechat: Spend ¥1,000.10 · ROI 1:0.00 · CTR 0.00% · CVR n/a · CPC n/a · CPA n/a" in report
 
 

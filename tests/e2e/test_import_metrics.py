@@ -36,7 +36,7 @@ def spend_of(url: str) -> str:
     container = bootstrap.build(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
     try:
         reply = container.bus.execute(Context(Platform.CONSOLE, "local", "olive", "local"), "report C-1")
-        return next(f.value for f in reply.card.fields if f.label == "Spend")
+        return next(f.value for f in reply.card.fields if f.label == "Media spend")
     finally:
         container.close()
 

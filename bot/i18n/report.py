@@ -1,0 +1,10 @@
+"""Words of the report and the figures it judges: media and all-in spend, both ROIs, figures not recorded."""
+
+REPORT = {
+    "label.media_spend": ("Media spend", "媒体花费"),
+    "label.fees": ("Fees and other spend", "费用及其他支出"),
+    "label.spent_all_in": ("Spent, all-in (media + fees)", "总支出（媒体 + 费用）"),
+    "label.roi_media": ("ROI on media", "ROI（仅媒体）"),
+    "label.roi_all_in": ("ROI all-in", "ROI（含费用）"),
+    "label.not_recorded": ("not recorded", "未录入"),
+}
