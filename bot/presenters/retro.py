@@ -21,7 +21,7 @@ Doc = list[tuple[str, list[str]]]  # (heading, lines)
 
 
 def _kpis(r: Retro, lang: str) -> list[str]:
-    total = m.totals(r.rows)
+    total = m.totals(r.rows).with_fees(r.ledger.spent_entries.amount)  # ROI judged all-in, as in the report
     if not r.rows:
         return [tr(lang, "empty.metrics", ref=r.campaign.ref)]
     return [f"{f.label}: {f.value}" for f in report_view.kpi_fields(r.campaign, total, lang)]

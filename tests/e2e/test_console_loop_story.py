@@ -57,7 +57,7 @@ def test_goals_a_decided_test_and_a_retrospective_from_the_console(tmp_path: Pat
                      "complete C-1")
     posted = done.split("── to #local ──")[-1]
     assert "📋 C-1 Winter Sale is complete: the retrospective draft" in posted
-    assert "ROI: 1:3.45  (target 1:3.00 ✅)" in posted
+    assert "ROI all-in: 1:3.45  (target 1:3.00 ✅)" in posted
     assert "X-1 Headline (CTR): decided: B wins (the sequential boundary was crossed)" in posted
     assert "B's headline goes into every January ad" in posted
     exported = team.chat("bob", "retro C-1 export")

@@ -63,7 +63,9 @@ def test_completing_a_campaign_posts_its_retrospective_to_the_home_channel_once(
     bot.deliver()
     [text] = [t for t in bot.sent_to("local") if "retrospective draft" in t]
     assert "C-1 Spring is complete: the retrospective draft" in text
-    assert "ROI: 1:3.25  (target 1:3.00 ✅)" in text and "CPA: ¥33.33  (target ¥40.00 ✅)" in text
+    # revenue 91,000 on 28,000 of media (1:3.25) and 500 of fees: all-in 91,000 / 28,500 = 1:3.19
+    assert "ROI on media: 1:3.25" in text and "ROI all-in: 1:3.19  (target 1:3.00 ✅)" in text
+    assert "CPA: ¥33.33  (target ¥40.00 ✅)" in text
     assert "Spent: ¥28,500.00 (media ¥28,000.00 + fees and other spend ¥500.00)" in text
     assert "By CPA (lowest first): douyin ¥25.00 > baidu ¥50.00" in text
     assert "Moving 20% of baidu's budget (¥2,800.00) to douyin would have cut CPA by about 6% (¥33.33 → ¥31.25)." \
@@ -77,7 +79,7 @@ def test_retro_on_demand_exports_markdown_and_notes_are_for_the_team(bot: TestBo
     assert "only owner, assignee, manager, admin may" in bot.say("mallory", "retro C-1 note hello").text
     bot.ok("bob", "retro C-1 note 预算偏紧")  # a manager
     md = bot.say("mallory", "retro C-1 export").card.sections[0].text  # anyone may read it
-    assert md.startswith("# Retrospective C-1 Spring\n\n## KPIs against targets\n\n- Spend: ¥28,000.00\n")
+    assert md.startswith("# Retrospective C-1 Spring\n\n## KPIs against targets\n\n- Media spend: ¥28,000.00\n")
     assert "## Channels\n\n- By CPA (lowest first): douyin ¥25.00 > baidu ¥50.00\n" in md
     assert "## The team's notes\n\n- <@bob> (2026-11-25 Wed): 预算偏紧\n" in md
     zh = TestBot(lang="zh")
