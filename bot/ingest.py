@@ -17,7 +17,8 @@ __all__ = ["FIELDS", "MetricInput", "Principal", "Rejected", "RowError", "parse_
 
 MONEY = ("spend", "revenue")
 COUNTS = ("impressions", "clicks", "conversions")
-FIELDS = ("campaign", "date", "channel", "spend", "impressions", "clicks", "conversions", "revenue")  # the CSV header
+FIELDS: tuple[str, ...] = ("campaign", "date", "channel", "spend", "impressions", "clicks", "conversions", "revenue")
+FIELDS += ("variant",)  # optional, like channel: an A/B test's variant (issue 13)
 MAX_MONEY = Decimal("1e13")
 MAX_COUNT = 10**15
 
@@ -80,7 +81,10 @@ def parse_row(index: int, raw: Any) -> MetricInput:
         raise Rejected("channel", "must be text of at most 64 characters")
     figures: dict[str, Decimal | int] = {name: _money(name, raw[name]) for name in MONEY}
     figures |= {name: _count(name, raw[name]) for name in COUNTS}
-    return MetricInput(index, found[1], day, channel.strip(), figures)
+    variant = raw.get("variant") or ""
+    if not isinstance(variant, str) or len(variant.strip()) > 32:
+        raise Rejected("variant", "must be text of at most 32 characters")
+    return MetricInput(index, found[1], day, channel.strip(), figures, variant.strip())
 
 
 def parse_rows(rows: Sequence[Any], first: int = 0) -> tuple[list[MetricInput], list[RowError]]:

@@ -51,6 +51,7 @@ class MetricInput:
     day: date
     channel: str
     figures: dict[str, Decimal | int]
+    variant: str = ""  # an A/B test's variant (issue 13)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,18 +5,20 @@ when the rule allows it: the planned sample reached, or the sequential boundary 
 
 from __future__ import annotations
 
-from bot import experiments
+from bot import experiments, stats
 from bot.cards import Reply
-from bot.env import Env
+from bot.env import Env, Txn
 from bot.handlers import common
 from bot.presenters import experiments as view
 from domain import authz, refs
 from domain import commands as c
 from domain import events as e
 from domain.abtest import DEFAULT_SAMPLE, Experiment, TestStatus, VariantMetric
-from domain.audit import AuditAction
+from domain.audit import AuditAction, AuditEntry
+from domain.campaign import Campaign
 from domain.errors import InvalidInput, NotFound
 from domain.metrics import FIGURES, DailyMetric, totals
+from domain.ports import UnitOfWork
 
 
 def _test(env: Env, number: int) -> Experiment:
@@ -38,6 +40,35 @@ def new(cmd: c.NewTest, env: Env) -> Reply:
     return Reply(view.created_card(test, campaign, env.lang), public=True)
 
 
+def running_test(uow: UnitOfWork, campaign_id: int, variant: str) -> Experiment | None:
+    """The newest open test of the campaign with a variant of that name (any case)."""
+    tests = [t for t in uow.experiments.for_campaign(campaign_id) if t.is_open and t.variant(variant)]
+    return tests[-1] if tests else None
+
+
+def store_variant(uow: UnitOfWork, test: Experiment, metric: VariantMetric) -> None:
+    """The variant's day, and the campaign's day for that channel as the sum of the test's variants."""
+    uow.experiments.put_variant(metric)
+    row = metric.row
+    others = [r.row for r in uow.experiments.variant_rows(test.pk)
+              if r.row.day == row.day and r.row.channel == row.channel and r.variant != metric.variant]
+    summed = totals([*others, row])
+    uow.metrics.put(DailyMetric(row.workspace_id, row.campaign_id, row.day, row.channel,
+                                **{name: getattr(summed, name) for name in FIGURES}))
+
+
+def look(txn: Txn, campaign: Campaign, test: Experiment, actor: str) -> stats.Result:
+    """A look at the test: its decision is recorded (and announced) only when the rule allows it, once."""
+    outcome = experiments.result(txn.uow, test)
+    if test.status is TestStatus.RUNNING and outcome.decided:
+        test.decide(outcome.winner, txn.now, {"reason": outcome.reason or "", "winner": outcome.winner or ""})
+        txn.uow.experiments.save(test)
+        txn.uow.audit.add(AuditEntry(campaign.workspace_id, test.ref, AuditAction.TEST_DECIDED, actor, txn.now,
+                                     campaign.pk, {"winner": outcome.winner or "", "reason": outcome.reason or ""}))
+        txn.record(e.TestDecided(campaign, test))
+    return outcome
+
+
 def record(cmd: c.RecordMetrics, env: Env) -> Reply:
     """`metrics C-1 variant=B ...`: the variant's day, then the campaign's day as the sum of the variants'."""
     campaign = common.campaign(env, cmd.campaign)
@@ -45,30 +76,19 @@ def record(cmd: c.RecordMetrics, env: Env) -> Reply:
     day = cmd.day or env.today
     if day > env.today:
         raise InvalidInput("date", "future_date", value=day.isoformat())
-    tests = [t for t in env.uow.experiments.for_campaign(campaign.pk) if t.is_open and t.variant(cmd.variant)]
-    if not tests:
+    test = running_test(env.uow, campaign.pk, cmd.variant)
+    if test is None:
         raise InvalidInput("variant", "no_test_variant", ref=campaign.ref, variant=cmd.variant)
-    test = tests[-1]
     variant = test.variant(cmd.variant) or cmd.variant
     rows = env.uow.experiments.variant_rows(test.pk)
     mine = next((r for r in rows if r.variant == variant and r.row.day == day and r.row.channel == cmd.channel), None)
     base = mine.row if mine else DailyMetric(env.workspace_id, campaign.pk, day, cmd.channel)
     stored = VariantMetric(test.pk, variant, base.merged(cmd.figures))
-    env.uow.experiments.put_variant(stored)
-    same_day = [r.row for r in rows if r.row.day == day and r.row.channel == cmd.channel and r.variant != variant]
-    summed = totals([*same_day, stored.row])
-    env.uow.metrics.put(DailyMetric(env.workspace_id, campaign.pk, day, cmd.channel,
-                                    **{name: getattr(summed, name) for name in FIGURES}))
+    store_variant(env.uow, test, stored)
     common.audit(env, campaign.ref, AuditAction.METRICS_RECORDED, campaign.pk, day=day.isoformat(),
                  channel=cmd.channel, test=test.ref, variant=variant)
     env.record(e.MetricsRecorded(campaign, frozenset({day})))
-    outcome = experiments.result(env.uow, test)
-    if test.status is TestStatus.RUNNING and outcome.decided:
-        test.decide(outcome.winner, env.now, {"reason": outcome.reason or "", "winner": outcome.winner or ""})
-        env.uow.experiments.save(test)
-        common.audit(env, test.ref, AuditAction.TEST_DECIDED, campaign.pk, winner=outcome.winner,
-                     reason=outcome.reason)
-        env.record(e.TestDecided(campaign, test))
+    outcome = look(env.txn, campaign, test, env.actor.user)
     return Reply(view.variant_recorded(test, campaign, stored, outcome, env.lang), public=False)
 
 

@@ -14,6 +14,7 @@ from bot.presenters import report as view
 from domain import authz, refs
 from domain import commands as c
 from domain import events as e
+from domain.abtest import Experiment, VariantMetric
 from domain.audit import AuditAction, AuditEntry
 from domain.campaign import Campaign
 from domain.errors import InvalidInput
@@ -45,13 +46,14 @@ def ingest(cmd: c.IngestMetrics, txn: Txn, who: Principal) -> Ingested:
     """Store checked rows: all or nothing, or (`partial`) the good ones; `check_only` finds every problem and
     stores nothing. A row naming a campaign the caller cannot reach, or a day still to come there, is refused."""
     places = _places(txn, who, {r.campaign for r in cmd.rows})
-    checked = [(row, _problem(row, places, txn.now)) for row in cmd.rows]
+    checked = [(row, _problem(row, places, txn.now) or _no_test(txn, row)) for row in cmd.rows]
     errors = tuple(problem for _, problem in checked if problem is not None)
     kept = [row for row, problem in checked if problem is None]
     if cmd.check_only or (errors and not cmd.partial):
         return Ingested(0, errors)
     txn.uow.metrics.put_many([DailyMetric(places[r.campaign][0].workspace_id, r.campaign, r.day, r.channel,
-                                          **r.figures) for r in kept])  # type: ignore[arg-type]
+                                          **r.figures) for r in kept if not r.variant])  # type: ignore[arg-type]
+    _variants(txn, who, places, [r for r in kept if r.variant])
     days: dict[int, set[date]] = {}
     for row in kept:
         days.setdefault(row.campaign, set()).add(row.day)
@@ -63,6 +65,30 @@ def ingest(cmd: c.IngestMetrics, txn: Txn, who: Principal) -> Ingested:
                                                        "last": str(max(campaign_days))}))
         txn.record(e.MetricsRecorded(campaign, frozenset(campaign_days)))
     return Ingested(len(kept), errors)
+
+
+def _no_test(txn: Txn, row: MetricInput) -> RowError | None:
+    """A row with a variant needs a running test of its campaign with that variant (issue 13)."""
+    if row.variant and experiments.running_test(txn.uow, row.campaign, row.variant) is None:
+        return RowError(row.index, "variant", f"{refs.campaign(row.campaign)} has no running A/B test with a "
+                                              f"variant {row.variant!r}")
+    return None
+
+
+def _variants(txn: Txn, who: Principal, places: Places, rows: list[MetricInput]) -> None:
+    """Rows of A/B test variants: each stored as its variant's day (the campaign's day is their sum), then one
+    look at each test they touched."""
+    looked: dict[int, tuple[Campaign, Experiment]] = {}
+    for r in rows:
+        campaign = places[r.campaign][0]
+        test = experiments.running_test(txn.uow, r.campaign, r.variant)
+        if test is None:  # pragma: no cover - refused by _no_test
+            continue
+        row = DailyMetric(campaign.workspace_id, r.campaign, r.day, r.channel, **r.figures)  # type: ignore[arg-type]
+        experiments.store_variant(txn.uow, test, VariantMetric(test.pk, test.variant(r.variant) or r.variant, row))
+        looked[test.pk] = (campaign, test)
+    for campaign, test in looked.values():
+        experiments.look(txn, campaign, test, who.name)
 
 
 def _places(txn: Txn, who: Principal, ids: set[int]) -> Places:

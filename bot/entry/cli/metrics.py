@@ -21,7 +21,7 @@ from bot.ingest import FIELDS, MetricInput, Rejected, RowError, parse_row
 from domain.commands import IngestMetrics
 
 CHUNK = 2000  # rows per transaction: a crash loses at most one chunk's worth of work, never half a row
-REQUIRED = tuple(f for f in FIELDS if f != "channel")
+REQUIRED = tuple(f for f in FIELDS if f not in ("channel", "variant"))
 
 
 def register(cli: typer.Typer) -> None:
