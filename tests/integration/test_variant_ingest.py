@@ -82,4 +82,4 @@ def test_the_csv_import_takes_an_optional_variant_column(tmp_path: Path, monkeyp
     finally:
         container.close()
     assert "A (control) · 1,000 impressions · CTR 2.00%" in shown and "B · 1,000 impressions · CTR 2.50%" in shown
-    assert next(f.value for f in report.card.fields if f.label == "Spend") == "¥200.30"
+    assert next(f.value for f in report.card.fields if f.label == "Media spend") == "¥200.30"
