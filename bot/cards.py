@@ -143,6 +143,9 @@ class Reply:
     public: bool = False
     is_error: bool = False
     extra: tuple[Card, ...] = field(default=())
+    # For the asker's eyes only (a new API token, a sign-in link): each surface shows it where no one else can see
+    # it (Slack: ephemeral; Feishu: a direct message to the asker when asked in a group), never as a click's answer.
+    secret: bool = False
 
     @property
     def text(self) -> str:

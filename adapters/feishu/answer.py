@@ -41,12 +41,32 @@ class Answer:
     message_id: str  # the command's message, or the clicked card
     lang: str
     in_thread: bool = True  # a reply in a group's thread; a direct chat has no threads
+    direct: bool = False  # asked in the person's direct chat with the bot (only they read it)
 
     async def reply(self, reply: Reply) -> None:
-        """Each card of the reply in turn; after one that could not be sent, the rest would not make sense."""
-        for index, card in enumerate((reply.card, *reply.extra)):
+        """Each card of the reply in turn; after one that could not be sent, the rest would not make sense. A secret
+        (a new token, a sign-in link) asked in a group goes to the asker's direct chat with the bot instead."""
+        cards = (reply.card, *reply.extra)
+        if reply.secret and not self.direct:
+            await self._privately(cards)
+            return
+        for index, card in enumerate(cards):
             if not await self.card(card, index):
                 break
+
+    async def _privately(self, cards: tuple[Card, ...]) -> None:
+        """Each card in a direct message to the asker; the group hears only that it went there (or that it could
+        not, in which case it is shown nowhere)."""
+        for index, card in enumerate(cards):
+            body = await self.feishu.gateway.render(card, self.lang)
+            try:
+                await self.feishu.client.send("open_id", self.user, body,
+                                              idempotency_key(f"private:{self.message_id}:{index}"))
+            except FeishuError as exc:
+                log.warning("could not send a private answer to %s: %s", self.user, exc.reason)
+                await self.card(text_card(tr(self.lang, "feishu.private.failed"), Tone.WARNING))
+                return
+        await self.card(text_card(tr(self.lang, "feishu.private.sent"), Tone.INFO))
 
     async def card(self, card: Card, index: int = 0) -> bool:
         """One card in the thread of `message_id`; a short rate-limit wait is sat out. False when it failed."""

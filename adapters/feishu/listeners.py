@@ -46,7 +46,8 @@ class Listeners:
         inbound = translate.message(data, await self.feishu.identity.open_id())
         if inbound is None or not await self._first("feishu:message:", inbound.message_id):
             return
-        answer = Answer(self.feishu, inbound.ctx.user, inbound.message_id, self.lang, not inbound.ctx.direct)
+        answer = Answer(self.feishu, inbound.ctx.user, inbound.message_id, self.lang, not inbound.ctx.direct,
+                        direct=inbound.ctx.direct)
         if inbound.text is None:
             await answer.card(text_card(tr(self.lang, "feishu.text_only")))
             return

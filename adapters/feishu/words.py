@@ -35,6 +35,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "feishu.form.delegate": ("Hand this step to…", "转交给…"),
     "feishu.toast.return.reason_required": ("Say what should change before you return it.", "退回前请写明需要修改的内容。"),
     "feishu.toast.person_required": ("Choose the person to hand this step to.", "请选择转交给谁。"),
+    # a secret (a new API token, a sign-in link) asked for in a group goes to the asker alone
+    "feishu.private.sent": ("Sent to you in a direct message from the MEMS bot: only you can see it.",
+                            "已通过 MEMS 机器人私聊发送给你，仅你可见。"),
+    "feishu.private.failed": ("I could not send this to you in a direct message, so it is shown nowhere; send the "
+                              "command in your direct chat with the MEMS bot (revoke a token created now with "
+                              "`token revoke <name>`).",
+                              "无法私聊发送给你，因此没有显示；请在与 MEMS 机器人的私聊中重新发送该命令"
+                              "（刚创建的令牌可用“令牌 撤销 <名称>”撤销）。"),
     "feishu.text_only": ("I read commands from text messages; send `help` to see them.",
                          "我只读取文字消息中的命令，发送“帮助”查看用法。"),
     # a card too long for one Feishu message: what is shown instead, and how to see the rest

@@ -41,7 +41,7 @@ class Answer:
             await self._hook(cards[0], {"replace_original": True})
             cards = cards[1:]
         for card in cards:
-            if reply.public and not reply.is_error and self.channel:
+            if reply.public and not reply.is_error and not reply.secret and self.channel:
                 await self.public(card)
             else:
                 await self.private(card)

@@ -24,4 +24,4 @@ def open_dashboard(cmd: c.OpenDashboard, env: Env) -> Reply:
     token = secrets.token_urlsafe(32)
     env.uow.signins.add_link(LoginLink(env.workspace_id, env.actor.user, digest(token), env.now, env.now + LINK_TTL))
     url = f"{env.deps.settings.dashboard_url}/login/{token}"
-    return Reply(view.dashboard_link(url, int(LINK_TTL.total_seconds() // 60), env.lang))
+    return Reply(view.dashboard_link(url, int(LINK_TTL.total_seconds() // 60), env.lang), secret=True)

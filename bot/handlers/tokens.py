@@ -24,7 +24,7 @@ def create(cmd: c.CreateToken, env: Env) -> Reply:
     env.uow.tokens.add(ApiToken(env.workspace_id, cmd.name, digest(token), env.actor.user, env.now))
     common.audit(env, f"token:{cmd.name}", AuditAction.TOKEN_CREATED, None)
     return Reply(Card(title=tr(env.lang, "title.token_created", name=cmd.name), tone=Tone.SUCCESS,
-                      sections=(Section(token, mono=True), Section(tr(env.lang, "label.token_once")))))
+                      sections=(Section(token, mono=True), Section(tr(env.lang, "label.token_once")))), secret=True)
 
 
 def revoke(cmd: c.RevokeToken, env: Env) -> Reply:
