@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import pages, portfolio
+from bot import loop_pages, pages, portfolio
 from bot.actions import Action, command_for
 from bot.bus import Bus
 from bot.cards import Reply
@@ -84,6 +84,15 @@ class Dashboard:
     def approvals(self, viewer: Viewer) -> pages.ApprovalsPage:
         with self.uow_factory() as uow:
             return pages.approvals_page(uow, self._fresh(viewer))
+
+    # goals and retrospectives (issue 13)
+    def goals(self, viewer: Viewer) -> loop_pages.GoalsPage:
+        with self.uow_factory() as uow:
+            return loop_pages.goals_page(uow, self._fresh(viewer))
+
+    def retro(self, viewer: Viewer, number: int) -> loop_pages.RetroPage | None:
+        with self.uow_factory() as uow:
+            return loop_pages.retro_page(uow, self._fresh(viewer), number)
 
     def act(self, viewer: Viewer, action: Action) -> Reply | None:
         """Run what a button stands for through the bus, as the person; None when MEMS did not write the action

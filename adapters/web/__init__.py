@@ -6,13 +6,13 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
 
-from adapters.web import routes_actions, routes_approvals, routes_pages, routes_signin
+from adapters.web import routes_actions, routes_approvals, routes_loop, routes_pages, routes_signin
 from adapters.web.templating import STATIC
 from bot.dashboard import Dashboard
 
 # Every page's router; a new page (goals, A/B tests) adds its module here and its entry in nav.NAV.
 ROUTERS: tuple[APIRouter, ...] = (routes_signin.router, routes_pages.router, routes_approvals.router,
-                                  routes_actions.router)
+                                  routes_actions.router, routes_loop.router)
 
 
 class CachedStatic(StaticFiles):

@@ -16,4 +16,5 @@ class NavEntry:
 NAV: tuple[NavEntry, ...] = (
     NavEntry("/", "web.nav.portfolio"),
     NavEntry("/approvals", "web.nav.approvals"),
+    NavEntry("/goals", "web.nav.goals"),  # issue 13
 )

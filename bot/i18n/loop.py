@@ -159,4 +159,8 @@ LOOP: dict[str, tuple[str, str]] = {
     "goal.off_track_title": ("⚠️ Goal {ref} {name} is off track", "⚠️ 目标 {ref} {name} 预计无法达成"),
     "goal.off_track_footer": ("The forecast misses the target by more than 10 %. See `goal {ref}`; this reminder comes "
                               "each Monday while it does.", "预测与目标相差超过 10%。详见 `goal {ref}`；在此期间每周一提醒一次。"),
+    # the dashboard
+    "web.nav.goals": ("Goals", "目标"),
+    "web.retro.link": ("Retrospective", "复盘"),
+    "web.retro.markdown": ("Markdown", "Markdown"),
 }
