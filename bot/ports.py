@@ -230,3 +230,39 @@ class InboxStore(Protocol):
     def purge(self, before: datetime) -> int:
         """Forget items done before `before`; how many."""
         ...
+class Installation:
+    """MEMS installed in one team or tenant by one of its people (Slack OAuth, a Feishu store app): the bot's token
+    for that workspace, and whether it still holds (`revoked` names why not: app_uninstalled, tokens_revoked)."""
+
+    platform: Platform
+    workspace: str  # Slack team id, Feishu tenant_key
+    bot_token: str
+    name: str = ""
+    bot_user: str = ""
+    bot_id: str = ""
+    app_id: str = ""
+    enterprise: str | None = None
+    installer: str = ""  # who installed it: the workspace's first admin
+    scopes: str = ""
+    refresh_token: str | None = None  # with token rotation
+    expires_at: datetime | None = None
+    installed_at: datetime | None = None
+    revoked: str | None = None
+    revoked_at: datetime | None = None
+
+
+class Installations(Protocol):
+    """Where installations, OAuth states and a platform's pushed secrets (Feishu's app_ticket) are kept: shared by
+    every replica, so an install finished on one serves the team on all."""
+
+    def save(self, installation: Installation) -> None:
+        """Insert or replace the workspace's installation (a reinstall undoes a revocation)."""
+        ...
+    def find(self, platform: Platform, workspace: str) -> Installation | None: ...
+    def revoke(self, platform: Platform, workspace: str, reason: str, at: datetime) -> bool: ...
+    def issue_state(self, state: str, expires_at: datetime) -> None: ...
+    def consume_state(self, state: str, now: datetime) -> bool:
+        """True once for a state issued and not yet expired."""
+        ...
+    def put_value(self, platform: Platform, name: str, value: str, at: datetime) -> None: ...
+    def get_value(self, platform: Platform, name: str) -> str | None: ...

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_command: str = "/mems"
+    # Slack OAuth v2 (docs/slack.md): many teams install MEMS; each team's bot token is kept in the database
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     feishu_app_id: str | None = None
     feishu_app_secret: SecretStr | None = None
     feishu_verification_token: SecretStr | None = None
@@ -35,6 +38,8 @@ class Settings(BaseSettings):
     # start unless this says that is meant (docs/security.md).
     feishu_allow_unsigned: bool = False
     feishu_api_url: str = "https://open.feishu.cn"
+    feishu_mode: Literal["http", "ws"] = "http"  # ws: events over Feishu's long connection (no public address)
+    feishu_app_type: Literal["custom", "store"] = "custom"  # store: a tenant access token per tenant (app_ticket)
     admins: str = ""
     timezone: str = "Asia/Shanghai"
     lang: Literal["en", "zh"] | None = None
@@ -131,8 +136,13 @@ class Settings(BaseSettings):
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     @property
+    def slack_oauth(self) -> bool:
+        """Many teams install MEMS through Slack's OAuth v2; each team's bot token comes from its installation."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
     def slack_enabled(self) -> bool:
-        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+        return bool((self.slack_bot_token or self.slack_oauth) and (self.slack_signing_secret or self.slack_app_token))
 
     @property
     def feishu_enabled(self) -> bool:

@@ -415,3 +415,9 @@ class ShowRetro(Command):
 class AddRetroNote(Command):
     campaign: int
     text: str
+# --- installations (Slack OAuth, Feishu store apps) -------------------------------------------------------------
+@dataclass(frozen=True)
+class RecordInstall(Command):
+    """Someone installed MEMS in their workspace: the first to do so is its admin."""
+
+    workspace_name: str = ""

@@ -485,3 +485,46 @@ class InboxRow(Base, table=True):
     lease_until: datetime = Field(sa_type=UtcDateTime, nullable=False)
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     done_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+# --- installations: Slack OAuth, Feishu store apps -----------------------------------------------------------------
+class InstallationRow(Base, table=True):
+    """One team's (tenant's) installation of MEMS; revoked rows stay, so the workspace's data and why it stopped do."""
+
+    __tablename__ = "installations"
+    __table_args__ = (UniqueConstraint("platform", "workspace"), NO_REUSE)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(sa_type=String(16))
+    workspace: str = Field(sa_type=String(255))
+    name: str = Field(default="", sa_type=String(200))
+    enterprise: str | None = Field(default=None, sa_type=String(255))
+    app_id: str = Field(default="", sa_type=String(64))
+    bot_token: str = Field(sa_type=Text)
+    bot_user: str = Field(default="", sa_type=String(64))
+    bot_id: str = Field(default="", sa_type=String(64))
+    installer: str = Field(default="", sa_type=String(128))
+    scopes: str = Field(default="", sa_type=Text)
+    refresh_token: str | None = Field(default=None, sa_type=Text)
+    expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    installed_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    revoked: str | None = Field(default=None, sa_type=String(64))
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class OAuthStateRow(Base, table=True):
+    """An OAuth `state` handed to an installer's browser, used up once by the redirect."""
+
+    __tablename__ = "oauth_states"
+
+    state: str = Field(sa_type=String(128), primary_key=True)
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class PlatformValueRow(Base, table=True):
+    """A value a platform pushes and every replica needs (Feishu's app_ticket for a store app)."""
+
+    __tablename__ = "platform_values"
+
+    platform: str = Field(sa_type=String(16), primary_key=True)
+    name: str = Field(sa_type=String(64), primary_key=True)
+    value: str = Field(sa_type=Text)
+    updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from contextvars import ContextVar
+from typing import Any
 
 import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler, AsyncServerErrorRetryHandler
@@ -12,6 +14,22 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.settings import Settings
 
 TIMEOUT = 10  # seconds; a slow Slack must not hold a delivery batch for long
+# With OAuth the process has no one bot token: while a team's request is served, the token bolt found for that team
+# (routes set it from bolt's context), so every call a listener makes speaks for that team.
+TEAM_TOKEN: ContextVar[str | None] = ContextVar("slack_team_token", default=None)
+
+
+class TeamClient(AsyncWebClient):
+    """A client without a token of its own calls with the token of the team being served (TEAM_TOKEN)."""
+
+    async def api_call(self, api_method: str, *, http_verb: str = "POST", files: dict[str, Any] | None = None,
+                       data: Any = None, params: dict[str, Any] | None = None, json: dict[str, Any] | None = None,
+                       headers: dict[str, Any] | None = None, auth: dict[str, Any] | None = None) -> Any:
+        token = TEAM_TOKEN.get()
+        if self.token is None and token and auth is None and "token" not in (json or params or {}):
+            headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
+        return await super().api_call(api_method, http_verb=http_verb, files=files, data=data, params=params,
+                                      json=json, headers=headers, auth=auth)
 
 
 def web_client(settings: Settings) -> AsyncWebClient:
@@ -21,6 +39,8 @@ def web_client(settings: Settings) -> AsyncWebClient:
     Only the connection errors are retried (slack-sdk's default).
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    if settings.slack_oauth:  # each team's token comes from its installation
+        return TeamClient(token=None, base_url=settings.slack_api_url, timeout=TIMEOUT)
     return AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=TIMEOUT)
 
 

@@ -16,7 +16,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack import verify
+from adapters.slack import oauth, verify
 from adapters.slack.listeners import Listeners
 from adapters.slack.runtime import SlackRuntime
 from bot.i18n import tr
@@ -30,11 +30,15 @@ def bolt_app(parts: ChatParts, slack: SlackRuntime) -> AsyncApp:
     lang = parts.settings.lang_for(slack.gateway.platform)
     # The route below verifies signature and age before bolt sees a request (bolt would log a bad body), so
     # bolt does not check the same HMAC a second time on every request.
+    installs = oauth.settings_for(parts, slack)  # OAuth: many teams, each with its own token (oauth.py)
     app = AsyncApp(client=slack.client, signing_secret=secret, request_verification_enabled=False,
-                   logger=logging.getLogger("slack_bolt"),
+                   logger=logging.getLogger("slack_bolt"), oauth_settings=installs,
                    # bolt checks the token with auth.test before any listener runs; a dead token is told here
-                   user_facing_authorize_error_message=tr(lang, "slack.hint.auth", error="auth.test"))
+                   user_facing_authorize_error_message=tr(lang, "slack.hint.not_installed", reason="not_installed")
+                   if installs else tr(lang, "slack.hint.auth", error="auth.test"))
     app.middleware(_skip_retries)
+    if installs is not None:
+        oauth.register(app, slack)
     Listeners(parts, slack).register(app)
     return app
 
@@ -61,6 +65,8 @@ def router(parts: ChatParts, slack: SlackRuntime) -> APIRouter:
         return routes
     verifier = SignatureVerifier(secret)
     handler = AsyncSlackRequestHandler(app)
+    if slack.tokens is not None:
+        oauth.routes(routes, handler)
 
     @routes.post("/slack/events", include_in_schema=False)
     async def events(request: Request) -> Response:

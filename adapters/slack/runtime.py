@@ -10,7 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.client import Sessions, answers_client, web_client
 from adapters.slack.gateway import SlackGateway
 from adapters.slack.identity import Users
-from bot.ports import ChartLinks
+from adapters.slack.installs import Tokens
+from bot.ports import ChartLinks, Installations
 from bot.settings import Settings
 
 
@@ -22,6 +23,8 @@ class SlackRuntime:
     users: Users
     sessions: Sessions = field(default_factory=Sessions)
     links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: chart images Slack fetches from us
+    installations: Installations | None = None  # with OAuth: each team's installation (oauth.py)
+    tokens: Tokens | None = None  # with OAuth: each team's bot token, for the gateway
 
     @property
     def signing_secret(self) -> str | None:
@@ -34,7 +37,14 @@ class SlackRuntime:
         return token.get_secret_value() if token else None
 
 
-def build(settings: Settings, links: ChartLinks | None = None) -> SlackRuntime:
-    """Called by the composition root only when Slack is set up (bot token and signing secret or app token)."""
+def build(settings: Settings, links: ChartLinks | None = None,
+          installations: Installations | None = None) -> SlackRuntime:
+    """Called by the composition root only when Slack is set up (a bot token, or OAuth's client id and secret, and
+    the signing secret or an app token)."""
     client = answers_client(settings)
-    return SlackRuntime(settings, client, SlackGateway(web_client(settings), links), Users(client), links=links)
+    tokens = None
+    if settings.slack_oauth and installations is not None and settings.slack_client_secret is not None:
+        tokens = Tokens(installations, web_client(settings), str(settings.slack_client_id),
+                        settings.slack_client_secret.get_secret_value())
+    return SlackRuntime(settings, client, SlackGateway(web_client(settings), links, tokens), Users(client),
+                        links=links, installations=installations, tokens=tokens)

@@ -17,6 +17,12 @@ WORDS: dict[str, tuple[str, str]] = {
                                 "消息已被删除或太旧，无法更新；无需处理。"),
     "slack.hint.user_gone": ("Slack user {channel} cannot get direct messages (deactivated or not found); remove or replace them in MEMS.",
                              "Slack 用户 {channel} 无法接收私信（已停用或不存在）；请在 MEMS 中移除或替换该用户。"),
+    "slack.hint.not_installed": ("MEMS is no longer installed in this Slack workspace ({reason}); its alerts stopped. A workspace admin installs it again from the server's /slack/install page.",
+                                 "MEMS 已不再安装于该 Slack 工作区（{reason}），其提醒已停止。工作区管理员可在服务器的 /slack/install 页面重新安装。"),
+    "slack.installed": ("MEMS is installed in {team}. Type `{command} help` in any channel to begin.",
+                        "MEMS 已安装到 {team}。在任意频道输入 `{command} help` 即可开始。"),
+    "slack.install_failed": ("MEMS could not be installed ({reason}). Go back and try again from the install page.",
+                             "MEMS 安装失败（{reason}）。请返回安装页面重试。"),
     # answers to clicks
     "slack.already_handled": ("Already handled: this click reached MEMS before, so nothing was done again.",
                               "已处理过：这次点击之前已收到，不会重复执行。"),

@@ -19,6 +19,7 @@ from adapters.db.bulk import SqlBulkLoader
 from adapters.db.dedupe import SqlDeduper
 from adapters.db.engine import make_engine, session_factory
 from adapters.db.inbox_store import SqlInboxStore, finish
+from adapters.db.installations import SqlInstallations
 from adapters.db.migrate import ensure_current
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.uow import SqlUnitOfWork
@@ -30,6 +31,7 @@ from bot.env import Deps
 from bot.inbox import Inbox
 from bot.inprocess.dedupe import MemoryDeduper
 from bot.inprocess.inbox import MemoryInboxStore
+from bot.inprocess.installations import MemoryInstallations
 from bot.inprocess.ratelimit import LocalScanLock, MemoryRateLimiter
 from bot.offload import Offload
 from bot.ports import (
@@ -39,6 +41,7 @@ from bot.ports import (
     ChatGateway,
     Deduper,
     InboxStore,
+    Installations,
     OutboxStore,
     RateLimiter,
     ScanLock,
@@ -121,6 +124,7 @@ class Storage:
     closers: list[Callable[[], None]]
     bulk: BulkLoader
     inbox: InboxStore
+    installations: Installations
 
 
 def _storage(settings: Settings) -> Storage:
@@ -130,7 +134,7 @@ def _storage(settings: Settings) -> Storage:
     sessions = session_factory(engine)
     return Storage(lambda: SqlUnitOfWork(sessions), SqlOutboxStore(sessions), SqlDeduper(sessions),
                    {"database": lambda: database.probe(engine)}, [engine.dispose], SqlBulkLoader(sessions),
-                   SqlInboxStore(sessions))
+                   SqlInboxStore(sessions), SqlInstallations(sessions))
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
@@ -143,10 +147,12 @@ def build(settings: Settings, *, clock: Clock | None = None,
     deduper: Deduper = MemoryDeduper()  # tests with fakes: one process
     bulk: BulkLoader | None = None
     inbox_store: InboxStore = MemoryInboxStore()
+    installations: Installations = MemoryInstallations()  # tests with fakes: one process
     if uow_factory is None or outbox is None:
         storage = _storage(settings)
         uow_factory, outbox, deduper = storage.uow_factory, storage.outbox, storage.deduper
         probes, closers, bulk, inbox_store = storage.probes, storage.closers, storage.bulk, storage.inbox
+        installations = storage.installations
     deps = Deps(settings=settings, templates=catalog.load(settings.templates_dir),
                 policy=policy.load(settings.approval_policy))
     kicker = Kicker()
@@ -157,7 +163,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     gateways = dict(gateways)
     warnings: dict[str, str] = {}
     feishu = _feishu(settings, gateways, charts, warnings)
-    slack = _slack(settings, gateways, chart_links)
+    slack = _slack(settings, gateways, chart_links, installations)
     limiter, scan_lock, deduper = _shared(settings, clock, probes, closers, deduper)
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
                         batch=settings.delivery_batch,
@@ -203,14 +209,15 @@ def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe], closers:
 # pay for its SDK). Each builds its runtime from the settings; its gateway delivers unless a test brought its own.
 
 
-def _slack(settings: Settings, gateways: dict[Platform, ChatGateway],
-           chart_links: ChartLinks | None = None) -> SlackRuntime | None:
-    """Slack over HTTP (bot token + signing secret) or Socket Mode (bot token + app token); off otherwise."""
+def _slack(settings: Settings, gateways: dict[Platform, ChatGateway], chart_links: ChartLinks | None = None,
+           installations: Installations | None = None) -> SlackRuntime | None:
+    """Slack over HTTP (bot token + signing secret) or Socket Mode (bot token + app token); with OAuth (client id
+    and secret) each installed team's token instead of the one bot token; off otherwise."""
     if not settings.slack_enabled:
         return None
     from adapters.slack import runtime  # only when set up: slack_sdk and aiohttp take ~0.2 s to import
 
-    slack = runtime.build(settings, chart_links)
+    slack = runtime.build(settings, chart_links, installations)
     gateways.setdefault(Platform.SLACK, slack.gateway)
     return slack
 
@@ -237,7 +244,8 @@ def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway], charts: C
 def _charts(settings: Settings, clock: Clock) -> tuple[ChartImages, ChartLinks | None]:
     """Report charts as images: drawn here for Feishu to upload; and, with MEMS_PUBLIC_URL and Slack on, links that
     Slack fetches them by. The links' key is derived from the Slack bot token, a secret every replica shares."""
-    if not (settings.public_url and settings.slack_enabled and settings.slack_bot_token):
+    secret = settings.slack_bot_token or settings.slack_client_secret  # OAuth: no one bot token, the app's secret
+    if not (settings.public_url and settings.slack_enabled and secret):
         return PngCharts(), None
-    key = derive_key(settings.slack_bot_token.get_secret_value())
+    key = derive_key(secret.get_secret_value())
     return PngCharts(), SignedLinks(settings.public_url, key, clock)

@@ -21,6 +21,7 @@ from bot.handlers import (
     digest,
     experiments,
     goals,
+    installs,
     metrics,
     reminders,
     retro,
@@ -88,6 +89,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.StopTest: experiments.stop,
     c.ShowRetro: retro.show,
     c.AddRetroNote: retro.note,
+    c.RecordInstall: installs.record,  # Slack OAuth, Feishu store apps
 }
 
 # For a principal that is not a chat member (bus.handle_as): the REST API's tokens, the CSV import.

@@ -15,6 +15,7 @@ from bot.i18n.approvals import APPROVALS
 from bot.i18n.dashboard import DASHBOARD
 from bot.i18n.editing import EDITING
 from bot.i18n.errors import ERRORS
+from bot.i18n.installs import INSTALLS
 from bot.i18n.labels import LABELS
 from bot.i18n.loop import LOOP
 from bot.i18n.metrics import METRICS
@@ -39,6 +40,7 @@ register(DASHBOARD)  # the portfolio and the web dashboard
 register(LOOP)  # goals, A/B tests, retrospectives and forecasts
 register(EDITING)  # editing, corrections, confirmation and undo
 register(REPORT)  # media and all-in spend, both ROIs
+register(INSTALLS)  # Slack OAuth and Feishu store apps
 
 
 class _Params(dict[str, Any]):

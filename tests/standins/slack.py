@@ -65,6 +65,7 @@ class SlackStandIn:
     envelopes: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode: sent to the bot on connect
     acks: list[dict[str, Any]] = field(default_factory=list)
     fetched: list[Fetch] = field(default_factory=list)  # image blocks' images, downloaded as Slack does
+    grants: dict[str, dict[str, Any]] = field(default_factory=dict)  # OAuth: code (or refresh token) → what it gives
     invalid: list[str] = field(default_factory=list)  # Block Kit Slack would have refused, and why
     port: int = 0
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -92,6 +93,17 @@ class SlackStandIn:
         """Answer the next call normally (to script a failure after it)."""
         self.script.setdefault(method, []).append(Scripted(200, {}, {}))
 
+    def grant(self, code: str, team: str, team_name: str, token: str, installer: str,
+              refresh_token: str | None = None, expires_in: int | None = None) -> None:
+        """What oauth.v2.access answers for `code` (a team's installer came back from Slack's consent page), or,
+        with grant_type=refresh_token, for the refresh token `code`."""
+        self.grants[code] = {"team": team, "team_name": team_name, "token": token, "installer": installer,
+                             "refresh_token": refresh_token, "expires_in": expires_in}
+
+    def tokens(self, method: str) -> list[str]:
+        """The bot token each call of `method` carried, in order."""
+        return [c.headers.get("authorization", "").removeprefix("Bearer ") for c in self.calls(method)]
+
     def calls(self, method: str) -> list[Call]:
         return [c for c in self.log if c.method == method]
 
@@ -109,6 +121,7 @@ class SlackStandIn:
         self.envelopes.clear()
         self.acks.clear()
         self.fetched.clear()
+        self.grants.clear()
 
     # -- the API ---------------------------------------------------------------------------------------------
 
@@ -166,6 +179,21 @@ class SlackStandIn:
     def _auth_test(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "mems",
                 "team_id": TEAM, "user_id": BOT_USER, "bot_id": "BBOT"}
+
+    def _oauth_v2_access(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Slack exchanges a code (or a refresh token) for a bot token; an unknown one is invalid_code."""
+        refreshing = body.get("grant_type") == "refresh_token"
+        found = self.grants.get(str(body.get("refresh_token") if refreshing else body.get("code")))
+        if found is None:
+            return {"ok": False, "error": "invalid_refresh_token" if refreshing else "invalid_code"}
+        answer: dict[str, Any] = {
+            "ok": True, "app_id": "A111", "token_type": "bot", "access_token": found["token"],
+            "scope": "app_mentions:read,chat:write,commands,users:read", "bot_user_id": f"UBOT{found['team']}",
+            "team": {"id": found["team"], "name": found["team_name"]}, "enterprise": None,
+            "is_enterprise_install": False, "authed_user": {"id": found["installer"]}}
+        if found["refresh_token"]:
+            answer.update(refresh_token=found["refresh_token"], expires_in=found["expires_in"] or 43200)
+        return answer
 
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
