@@ -230,6 +230,9 @@ class InboxStore(Protocol):
     def purge(self, before: datetime) -> int:
         """Forget items done before `before`; how many."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
 class Installation:
     """MEMS installed in one team or tenant by one of its people (Slack OAuth, a Feishu store app): the bot's token
     for that workspace, and whether it still holds (`revoked` names why not: app_uninstalled, tokens_revoked)."""

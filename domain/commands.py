@@ -415,6 +415,8 @@ class ShowRetro(Command):
 class AddRetroNote(Command):
     campaign: int
     text: str
+
+
 # --- installations (Slack OAuth, Feishu store apps) -------------------------------------------------------------
 @dataclass(frozen=True)
 class RecordInstall(Command):

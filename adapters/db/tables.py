@@ -485,6 +485,8 @@ class InboxRow(Base, table=True):
     lease_until: datetime = Field(sa_type=UtcDateTime, nullable=False)
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     done_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+
+
 # --- installations: Slack OAuth, Feishu store apps -----------------------------------------------------------------
 class InstallationRow(Base, table=True):
     """One team's (tenant's) installation of MEMS; revoked rows stay, so the workspace's data and why it stopped do."""

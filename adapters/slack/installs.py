@@ -9,7 +9,7 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,7 +20,9 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.ports import Installation, Installations
+from adapters.slack.client import TEAM_TOKEN
+from adapters.slack.translate import team_of
+from bot.ports import InboxItem, Installation, Installations
 from domain.people import Platform
 
 log = logging.getLogger(__name__)
@@ -146,6 +148,20 @@ class Tokens:
                 log.info("Slack bot token of team %s rotated", team)
                 return str(rotated.bot_token)
         return found.bot_token
+
+    def serving(self, work: Callable[[InboxItem], Awaitable[None]]) -> Callable[[InboxItem], Awaitable[None]]:
+        """Inbox work runs with its own team's token: set for each item, in the inbox worker's task, never left over
+        from the request that happened to start that worker."""
+
+        async def run(item: InboxItem) -> None:
+            try:
+                token: str | None = await self.bot(team_of(item.payload.get("body") or {}))
+            except NotInstalled:
+                token = None
+            TEAM_TOKEN.set(token)
+            await work(item)
+
+        return run
 
     async def revoke(self, team: str, reason: str) -> bool:
         """The team uninstalled MEMS or revoked its token: its sends stop; its data stays."""

@@ -51,7 +51,8 @@ class Listeners:
         # What runs after the acknowledgement, from the inbox's queue (or in a live process, if this one dies)
         for kind, work in (("command", self._command), ("click", self._click), ("view", self._view),
                            ("mention", self._mention)):
-            self.inbox.register(SLACK, kind, work)
+            tokens = self.slack.tokens  # with OAuth: each item's work speaks with its own team's token
+            self.inbox.register(SLACK, kind, tokens.serving(work) if tokens is not None else work)
 
     # -- the listeners: keep the request, acknowledge; a full queue says "busy" at once ------------------------
 
