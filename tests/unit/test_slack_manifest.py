@@ -65,3 +65,17 @@ def test_a_url_or_command_slack_would_refuse_is_an_error(args: list[str]) -> Non
     result = runner.invoke(cli, ["slack-manifest", *args])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_a_distributed_app_gets_the_oauth_redirect_and_the_uninstall_events() -> None:
+    found = _run("--url", "https://mems.example.com/", "--distribute", "--token-rotation")
+    assert found["oauth_config"]["redirect_urls"] == ["https://mems.example.com/slack/oauth_redirect"]
+    assert found["settings"]["event_subscriptions"]["bot_events"] == ["app_mention", "app_uninstalled",
+                                                                     "tokens_revoked"]
+    assert found["settings"]["token_rotation_enabled"] is True
+    assert "redirect_urls" not in _run("--url", "https://mems.example.com/")["oauth_config"]
+
+
+def test_token_rotation_without_oauth_is_refused() -> None:
+    result = runner.invoke(cli, ["slack-manifest", "--url", "https://h.example", "--token-rotation"])
+    assert result.exit_code == 2 and "--distribute" in result.output

@@ -30,13 +30,18 @@ def slack_manifest(
     command: Annotated[str | None, typer.Option(help="Slash command (default: MEMS_SLACK_COMMAND or /mems).")] = None,
     name: Annotated[str, typer.Option(help="The app's name in Slack.")] = "MEMS",
     yaml_out: Annotated[bool, typer.Option("--yaml", help="YAML instead of JSON.")] = False,
+    distribute: Annotated[bool, typer.Option(
+        "--distribute", help="Installed by many teams through OAuth (MEMS_SLACK_CLIENT_ID/SECRET).")] = False,
+    token_rotation: Annotated[bool, typer.Option(
+        "--token-rotation", help="With --distribute: bot tokens expire and MEMS refreshes them.")] = False,
 ) -> None:
     """Print a Slack app manifest: scopes, the slash command, interactivity and event URLs."""
     if not socket_mode and not url:
         typer.echo("Give --url https://YOUR-HOST (the address Slack can reach), or --socket-mode.", err=True)
         raise typer.Exit(2)
     try:
-        found = manifest(command or _command(), url, name=name, socket_mode=socket_mode)
+        found = manifest(command or _command(), url, name=name, socket_mode=socket_mode, distribute=distribute,
+                         token_rotation=token_rotation)
     except ManifestError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
