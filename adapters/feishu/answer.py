@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.feishu.client import idempotency_key
-from adapters.feishu.errors import BOT_NOT_IN_CHAT, FeishuError
+from adapters.feishu.errors import BOT_NOT_IN_CHAT, THREADS_OFF, FeishuError
 from adapters.feishu.render import callback_response
 from adapters.feishu.runtime import FeishuRuntime
 from bot.cards import Card, Reply, Tone, text_card
@@ -69,14 +69,21 @@ class Answer:
         await self.card(text_card(tr(self.lang, "feishu.private.sent"), Tone.INFO))
 
     async def card(self, card: Card, index: int = 0) -> bool:
-        """One card in the thread of `message_id`; a short rate-limit wait is sat out. False when it failed."""
+        """One card in the thread of `message_id` (a plain reply in a group that does not allow threads); a short
+        rate-limit wait is sat out. False when it failed."""
         body = await self.feishu.gateway.render(card, self.lang)
         key = idempotency_key(f"reply:{self.message_id}:{index}")
-        for attempt in range(1, REPLY_TRIES + 1):
+        attempt = 0
+        while attempt < REPLY_TRIES:
+            attempt += 1
             try:
                 await self.feishu.client.reply(self.message_id, body, key, self.in_thread)
                 return True
             except FeishuError as exc:
+                if exc.code == THREADS_OFF and self.in_thread:
+                    self.in_thread = False  # this and the reply's next cards: at once, not counted as a try
+                    attempt -= 1
+                    continue
                 if exc.code == BOT_NOT_IN_CHAT:
                     await self._tell(exc.hint)
                     return False

@@ -11,6 +11,7 @@ from bot.ports import DeliveryError
 INVALID_TOKEN = frozenset({99991663, 99991664, 99991668})  # drop the cached token and retry once
 RATE_LIMITED = frozenset({99991400, 230020})
 BOT_NOT_IN_CHAT = 230002
+THREADS_OFF = 230071  # a reply_in_thread in a group that does not allow threads: reply without it
 TOO_LONG = 230025  # a card over 30 KB (a text over 150 KB): the client sends its shortest form once instead
 DEFAULT_WAIT = 1.0  # when a rate limit comes without x-ogw-ratelimit-reset
 # A retry cannot help with these; each has a hint for whoever reads the dead letter.

@@ -79,6 +79,7 @@ class OpenApi:
         self.images: dict[str, bytes] = {}  # image key -> the uploaded bytes
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self.threads_off = False  # groups that do not allow threads: reply_in_thread answers 230071
 
     # -- test controls ------------------------------------------------------------------------------------------
     def fail_next(self, method: str, path_part: str, status: int, body: dict[str, Any],
@@ -169,6 +170,8 @@ class OpenApi:
             chat = body["receive_id"] if query.get("receive_id_type") == "chat_id" else f"oc_p2p_{body['receive_id']}"
             return 200, {"code": 0, "msg": "success", "data": self._message(body, chat)}, ok
         if method == "POST" and path.endswith("/reply"):
+            if self.threads_off and (body or {}).get("reply_in_thread"):
+                return 400, {"code": 230071, "msg": "The chat does not support threads."}, ok
             original = path.split("/")[-2]
             return 200, {"code": 0, "msg": "success",
                          "data": self._message(body, self.chat_of.get(original, "oc_unknown"))}, ok

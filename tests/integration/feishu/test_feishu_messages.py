@@ -38,3 +38,13 @@ def test_a_rich_text_command_runs_like_a_text_one(h: Harness) -> None:
     replies = h.api.replies_to(event["event"]["message"]["message_id"])
     assert replies and "已创建 C-1" in text_of(replies[0].card)
     assert owner_of(h, 1) == "ou_wang"
+
+
+def test_a_group_without_threads_gets_a_plain_reply_at_once(h: Harness) -> None:
+    h.api.threads_off = True  # Feishu answers reply_in_thread there with 230071
+    event = h.feishu.message("李", "@MEMS 新建 春节营销", "oc_home_group")
+    assert h.post(event).status_code == 200
+    h.settle()
+    calls = h.api.replies_to(event["event"]["message"]["message_id"])
+    assert [(c.body or {}).get("reply_in_thread") for c in calls] == [True, False]  # one refusal, then plain
+    assert calls[-1].response["code"] == 0 and "已创建 C-1" in text_of(calls[-1].card)
