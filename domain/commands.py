@@ -423,3 +423,35 @@ class RecordInstall(Command):
     """Someone installed MEMS in their workspace: the first to do so is its admin."""
 
     workspace_name: str = ""
+
+
+# --- editing and undo ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EditCampaign(Command):
+    """Only what is given changes; a KPI target of None removes it."""
+
+    campaign: int
+    name: str | None = None
+    budget: Money | None = None
+    owner: str | None = None
+    start: date | None = None
+    end: date | None = None
+    kpis: dict[str, Decimal | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EditTask(Command):
+    task: int
+    title: str | None = None
+    due: datetime | None = None
+    assignee: str | None = None
+
+
+@dataclass(frozen=True)
+class DeleteTask(Command):
+    task: int
+
+
+@dataclass(frozen=True)
+class Undo(Command):
+    """The actor's own last change, if recent and nothing has depended on it since."""

@@ -23,8 +23,14 @@ class SpendEntry(Stored):
     id: int | None = None
 
     def __post_init__(self) -> None:
-        if self.amount.amount <= 0:
+        if self.amount.amount == 0:
             raise InvalidInput("amount", "amount_not_positive", value=self.amount.format())
+        if self.amount.amount < 0 and not self.note.strip():  # a correction says why
+            raise InvalidInput("reason", "correction_needs_reason")
+
+    @property
+    def is_correction(self) -> bool:
+        return self.amount.amount < 0
 
 
 class Pace(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import time
 from collections.abc import Callable, Sequence
@@ -170,6 +171,13 @@ class FakeTasks(_Repo):
         return sorted(found, key=lambda t: (t.due, t.id))
 
 
+    def delete(self, task: Task) -> None:
+        del self.rows[task.pk]
+
+    def restore(self, task: Task) -> None:
+        self.rows[task.pk] = task
+
+
 class FakeApprovals(_Repo):
     name = "approvals"
 
@@ -203,6 +211,10 @@ class FakeLedger(_Repo):
         return [e for e in self.rows.values() if e.campaign_id == campaign_id]
 
 
+    def remove(self, entry_id: int) -> None:
+        del self.rows[entry_id]
+
+
 class FakeMetrics(_Repo):
     name = "metrics"
 
@@ -224,13 +236,19 @@ class FakeAudit(_Repo):
     name = "audit"
 
     def add(self, entry: AuditEntry) -> None:
-        self.rows[len(self.rows) + 1] = entry
+        number = len(self.rows) + 1
+        self.rows[number] = dataclasses.replace(entry, id=number)
 
     def for_entity(self, entity: str) -> Sequence[AuditEntry]:
         return [e for e in self.rows.values() if e.entity == entity]
 
     def for_campaign(self, campaign_id: int, since: datetime | None = None) -> Sequence[AuditEntry]:
         return [e for e in self.rows.values() if e.campaign_id == campaign_id and (since is None or e.at >= since)]
+
+
+    def by_actor(self, workspace_id: int, actor: str, since: datetime) -> Sequence[AuditEntry]:
+        found = [e for e in self.rows.values() if e.workspace_id == workspace_id and e.actor == actor and e.at >= since]
+        return sorted(found, key=lambda e: (e.at, e.id or 0), reverse=True)
 
 
 class FakeOutbox(_Repo):

@@ -19,6 +19,7 @@ from bot.handlers import (
     dashboard,
     deadlines,
     digest,
+    editing,
     experiments,
     goals,
     installs,
@@ -27,6 +28,7 @@ from bot.handlers import (
     retro,
     tasks,
     tokens,
+    undo,
     views,
 )
 from domain import commands as c
@@ -79,6 +81,11 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.DelegateStep: approval_desk.delegate,
     c.CopyRequest: approval_desk.cc,
     c.UrgeRequest: approval_desk.urge,
+    # changing things after the fact
+    c.EditCampaign: editing.edit,
+    c.EditTask: editing.task_edit,
+    c.DeleteTask: editing.task_delete,
+    c.Undo: undo.undo,
     # goals, A/B tests and retrospectives
     c.SetGoal: goals.set_goal,
     c.LinkGoal: goals.link,

@@ -12,6 +12,7 @@ from domain import commands as c
 from domain import events as e
 from domain.audit import AuditAction
 from domain.campaign import OPEN
+from domain.errors import InvalidInput
 from domain.ledger import SpendEntry
 
 
@@ -19,10 +20,16 @@ def spend(cmd: c.RecordSpend, env: Env) -> Reply:
     campaign = common.open_campaign(env, cmd.campaign)
     authz.require("budget spend", env.actor.member, authz.RECORD_SPEND, campaign)
     common.check_currency(env, cmd.amount)
+    if cmd.amount.amount < 0:
+        recorded = common.ledger(env, campaign).spent_entries
+        if recorded.amount + cmd.amount.amount < 0:  # spent never goes below zero
+            raise InvalidInput("amount", "correction_too_large", ref=campaign.ref, recorded=recorded.format(),
+                               value=cmd.amount.format())
     entry = env.uow.ledger.add(SpendEntry(env.workspace_id, campaign.pk, cmd.amount, cmd.note, env.actor.user,
                                           env.now))
-    common.audit(env, campaign.ref, AuditAction.BUDGET_SPENT, campaign.pk, amount=cmd.amount.format(),
-                 comment=cmd.note)
+    action = AuditAction.BUDGET_CORRECTED if entry.is_correction else AuditAction.BUDGET_SPENT
+    common.audit(env, campaign.ref, action, campaign.pk, amount=cmd.amount.format(), comment=cmd.note,
+                 entry=entry.id)
     env.record(e.SpendRecorded(campaign, entry))
     return Reply(view.spend_recorded(campaign, entry, common.ledger(env, campaign), env.lang), public=True)
 

@@ -124,7 +124,8 @@ def move(cmd: c.MoveCampaign, env: Env) -> Reply:
     overdue = [t for t, old in moved if t.is_overdue(env.now) and not (old is not None and old < env.now)]
     common.audit(env, campaign.ref, AuditAction.CAMPAIGN_MOVED, campaign.pk, days=shift.days,
                  launch=campaign.launch.isoformat() if campaign.launch else None,
-                 start=campaign.start.isoformat() if campaign.start else None)
+                 start=campaign.start.isoformat() if campaign.start else None, version=campaign.version,
+                 tasks=",".join(str(t.pk) for t, _ in moved))
     env.record(e.CampaignMoved(campaign, shift, env.actor.user, tuple(moved)))
     return Reply(editing_view.moved_card(campaign, shift.days, moved, overdue, env.now, env.actor.tz, env.lang),
                  public=True)

@@ -55,4 +55,30 @@ EDITING: dict[str, tuple[str, str]] = {
     "audit.task.deleted": ("deleted the task", "删除了任务"),
     "audit.budget.corrected": ("corrected the spend", "更正了支出"),
     "audit.undone": ("undid a change", "撤销了一项更改"),
+    # edits, deletions, corrections, undo
+    "parse.missing_changes": ("Say what to change: {accepted}", "请说明要修改的内容：{accepted}"),
+    "edit.edited_title": ("Edited: {name}", "已修改：{name}"),
+    "edit.nothing_changed": ("Nothing changed: the values given are the ones it had.", "未做更改：给出的值与原值相同。"),
+    "edit.task_edited_title": ("Task edited: {title}", "已修改任务：{title}"),
+    "edit.task_deleted_title": ("Task deleted: {title}", "已删除任务：{title}"),
+    "edit.task_deleted_hint": ("It stays in the audit trail; alerts about it were taken back. `undo` restores it "
+                               "within 10 minutes.", "审计记录中仍保留该任务；相关提醒已撤回。10 分钟内可用 `撤销` 恢复。"),
+    "invalid.budget_below_approved": ("{ref} already has {approved} approved; the planned budget can't be lower "
+                                      "({value}).", "{ref} 已批准 {approved}，计划预算不能低于此数（{value}）。"),
+    "invalid.correction_needs_reason": ("A correction needs a reason: `budget spend C-1 -500 \"entered twice\"`.",
+                                        "更正须说明原因：`预算 支出 C-1 -500 重复录入`。"),
+    "invalid.correction_too_large": ("{ref} has {recorded} of recorded spend; a correction of {value} would take it "
+                                     "below zero.", "{ref} 已记录支出 {recorded}，更正 {value} 会使其小于零。"),
+    "err.nothing_to_undo": ("You have made no change in the past {minutes} minutes that undo can take back.",
+                            "过去 {minutes} 分钟内你没有可撤销的更改。"),
+    "err.undo_blocked": ("Your last change to {what} can't be undone: {why}. Nothing changed.",
+                         "无法撤销你对 {what} 的上一次更改：{why}。本次未做更改。"),
+    "edit.undone_title": ("Undone: {entity}", "已撤销：{entity}"),
+    "edit.undone_line": ("Took back your change to {entity} at {at} ({what}).",
+                         "已撤回你在 {at} 对 {entity} 的更改（{what}）。"),
+    "edit.undo_not_undoable": ("it was not an edit undo can take back ({action})", "该操作无法撤销（{action}）"),
+    "edit.undo_gone": ("it is no longer there", "它已不存在"),
+    "edit.undo_corrected_since": ("a correction since would take spend below zero", "之后的更正会使支出小于零"),
+    "edit.undo_changed_since": ("it has been changed again since", "之后它又被修改过"),
+    "edit.undo_approved_since": ("more budget has been approved since", "之后又批准了更多预算"),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from bot.parsing import builders_approvals as approval_builders
@@ -11,6 +12,7 @@ from bot.parsing.args import Args
 from bot.parsing.errors import ParseError
 from domain import commands as c
 from domain.campaign import KPI_METRICS, Action
+from domain.money import Money
 from domain.notifications import FAMILIES
 from domain.people import LANGS, Role
 from domain.refs import Kind
@@ -52,6 +54,10 @@ def _kpis(a: Args) -> dict[str, Decimal]:
         else:
             kpis[metric] = values.ratio(raw, percent_metric=metric in ("ctr", "cvr"))
     return kpis
+
+
+owner_of = _owner
+kpis_of = _kpis
 
 
 def new(a: Args) -> c.Command:
@@ -173,9 +179,17 @@ def timeline(a: Args) -> c.Command:
 
 
 def budget_spend(a: Args) -> c.Command:
+    """`budget spend C-1 3200 venue`; `budget spend C-1 -500 "wrong invoice"` is a correction, its reason required."""
     number = a.ref(CAMPAIGN, "campaign")
+    token = a.peek()
+    negative = token is not None and not token.quoted and token.text.startswith("-") and len(token.text) > 1
+    if negative and token is not None:
+        a.positional[0] = replace(token, text=token.text[1:])
     money = a.amount()
-    return c.RecordSpend(number, money, a.rest())
+    note = a.rest()
+    if negative and not note:
+        raise ParseError("missing_reason")
+    return c.RecordSpend(number, Money(-money.amount, money.currency) if negative else money, note)
 
 
 def budget(a: Args) -> c.Command:

@@ -140,3 +140,38 @@ def test_subscriptions_one_row_per_channel_and_scope(new_uow: UowFactory) -> Non
     with new_uow() as uow:
         assert list(uow.subscriptions.for_workspace(w.workspace_id)) == [one]
         assert uow.subscriptions.for_workspace(w.workspace_id + 1) == []
+
+
+def test_undo_support_corrections_removal_audit_by_actor_and_a_task_restored_under_its_id(new_uow: UowFactory) -> None:
+    """Issue 11: a negative entry (a correction) is stored; an entry can be taken out again; what a person did
+    lately reads back newest first; a deleted task comes back under its own id."""
+    from domain.audit import AuditAction
+    from domain.task import Task
+
+    w = build.world(new_uow)
+    with new_uow() as uow:
+        kept = uow.ledger.add(spend(w, "3200.00"))
+        wrong = uow.ledger.add(spend(w, "-1200.00"))
+        task = uow.tasks.add(Task(w.workspace_id, w.campaign_id, "Book venue", NOW, due=NOW))
+        for minutes, action in ((0, AuditAction.BUDGET_SPENT), (5, AuditAction.TASK_DELETED)):
+            uow.audit.add(AuditEntry(w.workspace_id, "C-1", action, "U1", NOW + timedelta(minutes=minutes),
+                                     w.campaign_id))
+        uow.audit.add(AuditEntry(w.workspace_id, "C-1", AuditAction.TASK_EDITED, "M1", NOW, w.campaign_id))
+        uow.commit()
+    with new_uow() as uow:
+        assert [e.action for e in uow.audit.by_actor(w.workspace_id, "U1", NOW)] == [
+            AuditAction.TASK_DELETED, AuditAction.BUDGET_SPENT]
+        assert uow.audit.by_actor(w.workspace_id, "U1", NOW + timedelta(minutes=6)) == []
+        uow.ledger.remove(wrong.pk)
+        gone = uow.tasks.get(task.pk, None)
+        assert gone is not None
+        uow.tasks.delete(gone)
+        uow.commit()
+    with new_uow() as uow:
+        assert [e.id for e in uow.ledger.for_campaign(w.campaign_id)] == [kept.id]
+        assert uow.tasks.get(task.pk, None) is None
+        uow.tasks.restore(gone)
+        uow.commit()
+    with new_uow() as uow:
+        back = uow.tasks.get(task.pk, None)
+        assert back is not None and back.title == "Book venue" and back.due == NOW

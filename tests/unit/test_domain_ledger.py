@@ -87,8 +87,15 @@ def test_a_foreign_currency_in_the_ledger_is_refused() -> None:
         _ = book.spent
 
 
-@pytest.mark.parametrize("amount", [0, -1])
-def test_a_spend_entry_must_be_positive(amount: int) -> None:
+def test_a_spend_entry_is_never_zero() -> None:
     with pytest.raises(InvalidInput) as caught:
-        SpendEntry(1, 1, cny(amount), "venue", "olive", NOW)
+        SpendEntry(1, 1, cny(0), "venue", "olive", NOW)
     assert caught.value.params["reason"] == "amount_not_positive"
+
+
+def test_a_negative_entry_is_a_correction_and_needs_a_reason() -> None:
+    """Issue 11: `budget spend C-1 -500 <reason>` corrects a wrong entry (was: refused as not positive)."""
+    with pytest.raises(InvalidInput) as caught:
+        SpendEntry(1, 1, cny(-1), "  ", "olive", NOW)
+    assert caught.value.params["reason"] == "correction_needs_reason"
+    assert SpendEntry(1, 1, cny(-1), "wrong invoice", "olive", NOW).is_correction

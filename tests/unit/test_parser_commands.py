@@ -268,6 +268,24 @@ GRAMMAR = [
 ]
 
 
+# editing and undo (issue 11)
+BOTH_LANGUAGES += [
+    ("edit C-1 budget=150k", "修改 C-1 预算=15万", c.EditCampaign(1, budget=cny("150000"))),
+    ("edit C-1 kpi.roi=3.5 kpi.ctr=none", "修改 C-1 kpi.roi=3.5 kpi.ctr=无",
+     c.EditCampaign(1, kpis={"roi": Decimal("3.5"), "ctr": None})),
+    ("edit C-1 name=Renamed owner=@li", "修改 C-1 名称=Renamed 负责人=@li",
+     c.EditCampaign(1, name="Renamed", owner="li")),
+    ('task edit T-3 title="Book venue" @li', "任务 修改 T-3 标题=“Book venue” @li",
+     c.EditTask(3, title="Book venue", assignee="li")),
+    ("task delete T-3", "任务 删除 T-3", c.DeleteTask(3)),
+    ('budget spend C-1 -500 "entered twice"', "预算 支出 C-1 -500 “entered twice”",
+     c.RecordSpend(1, cny("-500"), "entered twice")),
+    ("cancel C-1 confirm", "取消 C-1 确认", c.ChangeStatus(1, Action.CANCEL, confirmed=True)),
+    ("reopen C-1", "重开 C-1", c.ChangeStatus(1, Action.REOPEN)),
+    ("undo", "撤销", c.Undo()),
+]
+
+
 @pytest.mark.parametrize(("text", "expected"), SPEC_EXAMPLES, ids=[t for t, _ in SPEC_EXAMPLES])
 def test_spec_examples_parse_verbatim(text: str, expected: c.Command) -> None:
     assert parse(text, CTX) == expected

@@ -30,7 +30,7 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     ("budget=5k", "unknown_command", None, {"word": "budget=5k"}),
     # a group word alone
     ("task", "unknown_subcommand", "task *",
-     {"group": "task", "choices": "add, assign, start, done, reopen, block, due"}),
+     {"group": "task", "choices": "add, assign, start, done, reopen, block, due, edit, delete"}),
     ("任务", "unknown_subcommand", "task *", {"group": "task"}),
     ("task finish T-3", "unknown_subcommand", "task *", {"group": "task"}),
     ("role", "unknown_subcommand", "role *", {"group": "role", "choices": "add, remove"}),
@@ -43,6 +43,7 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     ("move C-1 due=+3d", "unknown_option", "move", {"key": "due", "accepted": "launch=, start=, by="}),
     ("move C-1 by=2027-03-01", "bad_shift", "move", {"value": "2027-03-01"}),
     ("move C-1 launch=+3d by=+3d", "move_one_key", "move", {}),
+    ("edit C-1", "missing_changes", "edit", {}),
     ("task block T-3 reason=late", "unknown_option", "task block", {"key": "reason"}),
     ("new X budget=1 budget=2", "duplicate_option", "new", {"key": "budget"}),
     ("new X budget=1 预算=2", "duplicate_option", "new", {"key": "budget"}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, text
+from sqlalchemy import ColumnElement, delete, text
 from sqlmodel import Session, col, select
 
 from adapters.db import mappers
@@ -61,6 +61,12 @@ class SqlTaskRepository:
         row = TaskRow(**mappers.task_values(task), version=task.version)
         task.id = insert(self.session, row, task.ref)
         return task
+
+    def delete(self, task: Task) -> None:
+        self.session.exec(delete(TaskRow).where(col(TaskRow.id) == task.pk))
+
+    def restore(self, task: Task) -> None:
+        insert(self.session, TaskRow(**mappers.task_values(task), id=task.pk, version=task.version), task.ref)
 
     def get(self, task_id: int, workspace_id: int | None) -> Task | None:
         """workspace_id None: any workspace (operator tools); otherwise another workspace's row is not found."""

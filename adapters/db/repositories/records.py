@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from adapters.db import mappers
@@ -26,6 +27,9 @@ class SqlLedgerRepository:
     def for_campaign(self, campaign_id: int) -> Sequence[SpendEntry]:
         stmt = select(SpendRow).where(SpendRow.campaign_id == campaign_id).order_by(col(SpendRow.id))
         return [mappers.spend(r) for r in fetch(self.session, stmt)]
+
+    def remove(self, entry_id: int) -> None:
+        self.session.exec(delete(SpendRow).where(col(SpendRow.id) == entry_id))
 
 
 CHUNK = 1000  # rows per INSERT: 9 parameters each stays under SQLite's 32,766 and PostgreSQL's 65,535
@@ -84,3 +88,10 @@ class SqlAuditRepository:
             stmt = stmt.where(col(AuditRow.at) >= since)
         rows = fetch(self.session, stmt.order_by(col(AuditRow.at), col(AuditRow.id)))
         return [mappers.audit(r) for r in rows]
+
+    def by_actor(self, workspace_id: int, actor: str, since: datetime) -> Sequence[AuditEntry]:
+        self.session.flush()  # entries added in this unit of work count too
+        stmt = (select(AuditRow).where(AuditRow.workspace_id == workspace_id, AuditRow.actor == actor,
+                                       col(AuditRow.at) >= since)
+                .order_by(col(AuditRow.at).desc(), col(AuditRow.id).desc()))
+        return [mappers.audit(r) for r in fetch(self.session, stmt)]
