@@ -99,6 +99,9 @@ class MetricsRepository(Protocol):
     def put_many(self, metrics: Sequence[DailyMetric]) -> None:
         """Upsert a batch in a few statements; later rows for the same campaign, day and channel win."""
         ...
+    def remove(self, campaign_id: int, day: date, channel: str) -> None:
+        """Take a day's figures out again (undo of a day that had none before)."""
+        ...
 
 
 class AuditRepository(Protocol):

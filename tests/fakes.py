@@ -231,6 +231,9 @@ class FakeMetrics(_Repo):
         for metric in metrics:
             self.put(metric)
 
+    def remove(self, campaign_id: int, day: date, channel: str) -> None:
+        self.rows.pop((campaign_id, day, channel), None)
+
 
 class FakeAudit(_Repo):
     name = "audit"

@@ -4,6 +4,7 @@ check the budget."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from bot.cards import Reply
@@ -18,10 +19,17 @@ from domain.abtest import Experiment, VariantMetric
 from domain.audit import AuditAction, AuditEntry
 from domain.campaign import Campaign
 from domain.errors import InvalidInput
-from domain.metrics import DailyMetric, Ingested, MetricInput, RowError
+from domain.metrics import FIGURES, DailyMetric, Ingested, MetricInput, RowError
 from domain.people import Workspace
 
 Places = dict[int, tuple[Campaign, Workspace]]
+
+
+def figures_of(row: DailyMetric | None) -> dict[str, str | None] | None:
+    """A day's figures as text, for the audit trail (what `undo` puts back)."""
+    if row is None:
+        return None
+    return {name: None if getattr(row, name) is None else str(getattr(row, name)) for name in FIGURES}
 
 
 def record(cmd: c.RecordMetrics, env: Env) -> Reply:
@@ -37,7 +45,7 @@ def record(cmd: c.RecordMetrics, env: Env) -> Reply:
     row = base.merged(cmd.figures)
     env.uow.metrics.put(row)
     common.audit(env, campaign.ref, AuditAction.METRICS_RECORDED, campaign.pk, day=day.isoformat(),
-                 channel=cmd.channel)
+                 channel=cmd.channel, undo=json.dumps({"before": figures_of(existing), "after": figures_of(row)}))
     env.record(e.MetricsRecorded(campaign, frozenset({day})))
     return Reply(view.metrics_recorded(campaign, row, env.lang), public=False)
 

@@ -11,6 +11,7 @@ from typing import Any
 from bot.cards import Card, Reply, Section
 from bot.env import Env
 from bot.handlers import common
+from bot.handlers.metrics import figures_of
 from bot.i18n import tr
 from bot.presenters import fmt
 from domain import commands as c
@@ -18,12 +19,14 @@ from domain import events as e
 from domain import refs
 from domain.audit import AuditAction, AuditEntry
 from domain.errors import NothingToUndo, UndoBlocked
+from domain.metrics import COUNTS, DailyMetric
 from domain.money import Money
 from domain.task import Task, TaskStatus
 
 WINDOW = timedelta(minutes=10)
-UNDOABLE = frozenset({AuditAction.BUDGET_SPENT, AuditAction.BUDGET_CORRECTED, AuditAction.TASK_EDITED,
-                      AuditAction.TASK_DELETED, AuditAction.CAMPAIGN_MOVED, AuditAction.CAMPAIGN_EDITED})
+UNDOABLE = frozenset({AuditAction.METRICS_RECORDED, AuditAction.BUDGET_SPENT, AuditAction.BUDGET_CORRECTED,
+                      AuditAction.TASK_EDITED, AuditAction.TASK_DELETED, AuditAction.CAMPAIGN_MOVED,
+                      AuditAction.CAMPAIGN_EDITED})
 UNDONE_SKIPPED = frozenset({AuditAction.UNDONE})  # a second undo takes back the change before
 
 
@@ -138,7 +141,29 @@ def _task_delete(env: Env, entry: AuditEntry) -> None:
     env.uow.tasks.restore(task)
 
 
+def _metrics_day(env: Env, entry: AuditEntry) -> None:
+    campaign = common.campaign(env, entry.campaign_id or 0)
+    day, channel = date.fromisoformat(entry.detail["day"]), entry.detail.get("channel", "")
+    state = _state(entry)
+    now = env.uow.metrics.get(campaign.pk, day, channel)
+    if figures_of(now) != state["after"]:
+        raise _blocked(env, entry, "changed_since")
+    if state["before"] is None:
+        env.uow.metrics.remove(campaign.pk, day, channel)
+    else:
+        env.uow.metrics.put(DailyMetric(campaign.workspace_id, campaign.pk, day, channel, **{
+            name: _figure(name, value) for name, value in state["before"].items()}))
+    env.record(e.MetricsRecorded(campaign, frozenset({day})))
+
+
+def _figure(name: str, value: str | None) -> Any:
+    if value is None:
+        return None
+    return int(value) if name in COUNTS else Decimal(value)
+
+
 REVERT = {
+    AuditAction.METRICS_RECORDED: _metrics_day,
     AuditAction.BUDGET_SPENT: _spend, AuditAction.BUDGET_CORRECTED: _spend,
     AuditAction.CAMPAIGN_EDITED: _campaign_edit, AuditAction.CAMPAIGN_MOVED: _campaign_move,
     AuditAction.TASK_EDITED: _task_edit, AuditAction.TASK_DELETED: _task_delete,

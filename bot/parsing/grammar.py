@@ -239,9 +239,9 @@ TABLE: tuple[Spec, ...] = (
          "删除任务（保留在审计记录中；尚未发送的提醒一并取消）", editing.task_delete,
          examples=("task delete T-3", "任务 删除 T-3")),
     Spec("undo", ("撤销",), "undo", "anyone (own)",
-         "Revert your own last change of the past 10 minutes (spend entry, task edit or deletion, re-dating, "
-         "campaign edit) unless something has depended on it since",
-         "撤销你自己 10 分钟内的上一次更改（支出、任务修改或删除、改期、活动修改），除非之后已有依赖它的更改",
+         "Revert your own last change of the past 10 minutes (metrics day, spend entry, task edit or deletion, "
+         "re-dating, campaign edit) unless something has depended on it since",
+         "撤销你自己 10 分钟内的上一次更改（投放数据、支出、任务修改或删除、改期、活动修改），除非之后已有依赖它的更改",
          editing.undo,
          examples=("undo", "撤销")),
 )

@@ -175,3 +175,10 @@ def test_undo_support_corrections_removal_audit_by_actor_and_a_task_restored_und
     with new_uow() as uow:
         back = uow.tasks.get(task.pk, None)
         assert back is not None and back.title == "Book venue" and back.due == NOW
+        uow.metrics.put(DailyMetric(w.workspace_id, w.campaign_id, NOW.date(), "douyin", clicks=5))
+        uow.commit()
+    with new_uow() as uow:
+        uow.metrics.remove(w.campaign_id, NOW.date(), "douyin")
+        uow.commit()
+    with new_uow() as uow:
+        assert uow.metrics.get(w.campaign_id, NOW.date(), "douyin") is None

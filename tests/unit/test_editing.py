@@ -124,3 +124,13 @@ def test_undo_names_a_change_it_cannot_take_back(bot: TestBot) -> None:
     refused = bot.say("olive", "undo")
     assert refused.is_error and "can't be undone" in refused.text and "Nothing changed" in refused.text
     assert 2 in bot.store.table("tasks") or 1 in bot.store.table("tasks")
+
+
+def test_undo_puts_a_metrics_day_back_as_it_was(bot: TestBot) -> None:
+    bot.ok("olive", "metrics C-1 date=2026-11-20 channel=douyin spend=3200 impressions=120000 clicks=2400")
+    bot.ok("olive", "metrics C-1 date=2026-11-20 channel=douyin clicks=24000")  # a typo
+    bot.ok("olive", "undo")
+    [day] = bot.store.table("metrics").values()
+    assert (day.spend, day.impressions, day.clicks) == (Decimal("3200.00"), 120000, 2400)
+    bot.ok("olive", "undo")  # the first recording: the day had no figures before
+    assert not bot.store.table("metrics")

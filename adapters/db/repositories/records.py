@@ -52,6 +52,10 @@ class SqlMetricsRepository:
                                           set_={name: stmt.excluded[name] for name in FIGURES})
         self.session.exec(stmt)
 
+    def remove(self, campaign_id: int, day: date, channel: str) -> None:
+        self.session.exec(delete(MetricRow).where(col(MetricRow.campaign_id) == campaign_id,
+                                                  col(MetricRow.day) == day, col(MetricRow.channel) == channel))
+
     def put_many(self, metrics: Sequence[DailyMetric]) -> None:
         """One multi-row upsert per chunk, not one statement per row; the last row of a key wins (PostgreSQL
         refuses to touch one row twice in a statement, so duplicates are folded first)."""
