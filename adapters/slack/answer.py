@@ -32,6 +32,7 @@ class Answer:
     sessions: Sessions | None = None
     links: ChartLinks | None = None  # with MEMS_PUBLIC_URL: charts as images
     hook_uses: int = 0  # answers sent on the response_url so far
+    direct: bool = False  # a message in the bot's direct chat: every answer is a message there (only they see it)
 
     async def reply(self, reply: Reply, replace: bool = False) -> None:
         """A public card goes to the channel; errors and private views to the asker. `replace` swaps the
@@ -41,7 +42,7 @@ class Answer:
             await self._hook(cards[0], {"replace_original": True})
             cards = cards[1:]
         for card in cards:
-            if reply.public and not reply.is_error and not reply.secret and self.channel:
+            if (self.direct or (reply.public and not reply.is_error and not reply.secret)) and self.channel:
                 await self.public(card)
             else:
                 await self.private(card)

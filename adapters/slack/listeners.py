@@ -48,6 +48,7 @@ class Listeners:
         app.view(forms.REASON)(self.reason_form)
         app.view(forms.PERSON)(self.person_form)
         app.event("app_mention")(self.mention)
+        app.event("message")(self.direct_message)
         # What runs after the acknowledgement, from the inbox's queue (or in a live process, if this one dies)
         for kind, work in (("command", self._command), ("click", self._click), ("view", self._view),
                            ("mention", self._mention)):
@@ -126,6 +127,14 @@ class Listeners:
                 answer = dataclasses.replace(self._answer(ctx, None), thread=event.get("thread_ts") or event.get("ts"))
                 await self._quietly(answer, Reply(text_card(tr(answer.lang, "err.busy"), Tone.WARNING)))
 
+    async def direct_message(self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext) -> None:
+        """A message in the bot's direct chat (message.im) is a command, as a mention is: not a bot's message (ours
+        included), an edit, a deletion or any other subtype, nor a message in a channel."""
+        if (event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id")
+                or not event.get("user") or event.get("user") == context.bot_user_id):
+            return
+        await self.mention(body, event, context)
+
     # -- the work, from the inbox -------------------------------------------------------------------------------
 
     async def _command(self, item: InboxItem) -> None:
@@ -173,7 +182,9 @@ class Listeners:
         ctx = translate.event_context(body, await self.slack.users.get(translate.team_of(body),
                                                                       str(event.get("user", ""))))
         ctx = self._request(ctx, item)
-        answer = dataclasses.replace(self._answer(ctx, None), thread=event.get("thread_ts") or event.get("ts"))
+        direct = event.get("channel_type") == "im"  # the bot's direct chat: answered there, not in a thread
+        answer = dataclasses.replace(self._answer(ctx, None), direct=direct,
+                                     thread=event.get("thread_ts") or (None if direct else event.get("ts")))
         await self._run(ctx, text, answer)
 
     # -- shared steps ----------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ SCOPES = {
     "chat:write": "chat.postMessage (cards, direct messages), chat.update (card copies), chat.postEphemeral",
     "users:read": "users.info: a person's name, time zone and locale",
     "app_mentions:read": "the app_mention event: @MEMS <command> in a channel",
+    "im:history": "the message.im event: a command sent in the bot's direct messages (its Messages tab)",
 }
-EVENTS = ("app_mention",)
+EVENTS = ("app_mention", "message.im")
 # Distributed (OAuth) apps also hear when a team removes MEMS or revokes its token: that team's sends stop.
 INSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
 PATH = "/slack/events"

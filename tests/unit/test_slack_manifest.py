@@ -33,8 +33,9 @@ def test_one_request_url_for_commands_interactivity_and_events() -> None:
     assert command["should_escape"] is True  # mentions arrive as <@U…|name>, channels as <#C…|name>
     assert found["settings"]["interactivity"] == {"is_enabled": True, "request_url": url}
     assert found["settings"]["event_subscriptions"]["request_url"] == url
-    assert found["settings"]["event_subscriptions"]["bot_events"] == ["app_mention"]
-    assert found["oauth_config"]["scopes"]["bot"] == ["app_mentions:read", "chat:write", "commands", "users:read"]
+    assert found["settings"]["event_subscriptions"]["bot_events"] == ["app_mention", "message.im"]
+    assert found["oauth_config"]["scopes"]["bot"] == ["app_mentions:read", "chat:write", "commands", "im:history",
+                                                      "users:read"]
     assert found["features"]["app_home"]["messages_tab_enabled"] is True  # direct messages with the bot
 
 
@@ -70,8 +71,8 @@ def test_a_url_or_command_slack_would_refuse_is_an_error(args: list[str]) -> Non
 def test_a_distributed_app_gets_the_oauth_redirect_and_the_uninstall_events() -> None:
     found = _run("--url", "https://mems.example.com/", "--distribute", "--token-rotation")
     assert found["oauth_config"]["redirect_urls"] == ["https://mems.example.com/slack/oauth_redirect"]
-    assert found["settings"]["event_subscriptions"]["bot_events"] == ["app_mention", "app_uninstalled",
-                                                                     "tokens_revoked"]
+    assert found["settings"]["event_subscriptions"]["bot_events"] == ["app_mention", "message.im",
+                                                                     "app_uninstalled", "tokens_revoked"]
     assert found["settings"]["token_rotation_enabled"] is True
     assert "redirect_urls" not in _run("--url", "https://mems.example.com/")["oauth_config"]
 

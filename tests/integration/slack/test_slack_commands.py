@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 
@@ -144,3 +145,33 @@ def test_a_token_slack_refuses_from_the_start_says_how_to_fix_it(slack: SlackWor
     assert response.status_code == 200
     assert "reinstalls the app" in response.text and "MEMS_SLACK_BOT_TOKEN" in response.text
     assert slack.standin.hooks == []
+
+
+def direct_message(text: str, event_id: str, **event: Any) -> str:
+    """message.im as Slack sends it for a message in the bot's direct chat (its Messages tab)."""
+    body = fixture("event_app_mention")["body"]
+    body |= {"team_id": TEAM, "event_id": event_id}
+    body["event"] = {"type": "message", "channel_type": "im", "channel": "DADMIN", "user": "UADMIN", "text": text,
+                     "team": TEAM, "ts": "1764950000.000100", "event_ts": "1764950000.000100", **event}
+    return json.dumps(body)
+
+
+def test_a_command_in_the_bots_direct_messages_is_answered_there_once(slack: SlackWorkspace) -> None:
+    slack.command("UADMIN", 'new "Spring"')
+    for _ in range(2):  # Slack may deliver an event twice
+        assert slack.post(direct_message("show C-1", "EvDM1"), content_type="application/json").status_code == 200
+        slack.idle()
+    answers = [c for c in slack.standin.calls("chat.postMessage") if c.body.get("channel") == "DADMIN"]
+    assert len(answers) == 1 and "Spring" in text_of(answers[0].body)
+    assert not answers[0].body.get("thread_ts")  # a direct chat is answered in the chat itself
+
+
+@pytest.mark.parametrize("event", [{"bot_id": "BBOT", "user": "UBOT"}, {"subtype": "message_changed"},
+                                   {"subtype": "message_deleted"}, {"channel_type": "channel", "channel": "CHOME"}],
+                         ids=["a-bot", "an-edit", "a-deletion", "a-channel-message"])
+def test_bot_messages_edits_and_channel_messages_are_not_commands(slack: SlackWorkspace,
+                                                                  event: dict[str, Any]) -> None:
+    before = len(slack.standin.calls("chat.postMessage")) + len(slack.standin.calls("chat.postEphemeral"))
+    assert slack.post(direct_message("help", "EvDM2", **event), content_type="application/json").status_code == 200
+    slack.idle()
+    assert len(slack.standin.calls("chat.postMessage")) + len(slack.standin.calls("chat.postEphemeral")) == before
