@@ -73,8 +73,9 @@ def evaluate(txn: Txn, workspace: Workspace, campaign: Campaign, day: date,
 
 
 def judge(txn: Txn, campaign: Campaign, days: Iterable[date]) -> list[Evaluation]:
-    """Each recent day among `days`, oldest first."""
+    """Each recent, complete day among `days`, oldest first (today's numbers are partial, never judged)."""
     workspace = txn.workspace_of(campaign.workspace_id)
     rows = txn.uow.metrics.for_campaign(campaign.pk)
     first = first_alert_day(workspace, txn.now, txn.deps.settings)
-    return [evaluate(txn, workspace, campaign, day, rows) for day in sorted(set(days)) if day >= first]
+    today = txn.now.astimezone(workspace.tz).date()  # still partial: judged by the scan once it is over
+    return [evaluate(txn, workspace, campaign, day, rows) for day in sorted(set(days)) if first <= day < today]

@@ -194,6 +194,6 @@ class Generator:
         """Yesterday, the first channel's clicks fell to a tenth: what the anomaly scan is there to catch."""
         last = max(m.day for m in bundle.metrics)
         channel = bundle.metrics[0].channel
-        bundle.metrics = [m.merged({"clicks": m.clicks // 10, "conversions": m.conversions // 10,
-                                    "revenue": (m.revenue / 10).quantize(Decimal("0.01"))})
+        bundle.metrics = [m.merged({"clicks": (m.clicks or 0) // 10, "conversions": (m.conversions or 0) // 10,
+                                    "revenue": ((m.revenue or Decimal(0)) / 10).quantize(Decimal("0.01"))})
                           if m.day == last and m.channel == channel else m for m in bundle.metrics]

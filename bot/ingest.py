@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.context import Principal
 from domain import refs
-from domain.metrics import MetricInput, RowError
+from domain.metrics import MetricInput, RowError, impossible
 
 __all__ = ["FIELDS", "MetricInput", "Principal", "Rejected", "RowError", "parse_row", "parse_rows"]
 
@@ -81,6 +81,9 @@ def parse_row(index: int, raw: Any) -> MetricInput:
         raise Rejected("channel", "must be text of at most 64 characters")
     figures: dict[str, Decimal | int] = {name: _money(name, raw[name]) for name in MONEY}
     figures |= {name: _count(name, raw[name]) for name in COUNTS}
+    pair = impossible(dict(figures))
+    if pair is not None:
+        raise Rejected(pair[0], f"({figures[pair[0]]}) cannot be above {pair[1]} ({figures[pair[1]]})")
     variant = raw.get("variant") or ""
     if not isinstance(variant, str) or len(variant.strip()) > 32:
         raise Rejected("variant", "must be text of at most 32 characters")

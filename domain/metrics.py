@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,29 +13,60 @@ FIGURES = ("spend", "impressions", "clicks", "conversions", "revenue")
 COUNTS = ("impressions", "clicks", "conversions")
 
 
+# Counts that can never exceed another: (the smaller, the larger).
+BOUNDED = (("clicks", "impressions"), ("conversions", "clicks"))
+
+
+def impossible(figures: dict[str, Decimal | int | None]) -> tuple[str, str] | None:
+    """The first pair of recorded counts where the smaller exceeds the larger (clicks above impressions)."""
+    for small, large in BOUNDED:
+        a, b = figures.get(small), figures.get(large)
+        if a is not None and b is not None and a > b:
+            return small, large
+    return None
+
+
+def check_possible(figures: dict[str, Decimal | int | None]) -> None:
+    pair = impossible(figures)
+    if pair is not None:
+        raise InvalidInput(pair[0], "count_above", other=pair[1], value=str(figures[pair[0]]),
+                           limit=str(figures[pair[1]]))
+
+
 @dataclass(frozen=True, slots=True)
 class DailyMetric:
+    """One day of a campaign (on one channel). A figure left out is None: not recorded, never zero."""
+
     workspace_id: int
     campaign_id: int
     day: date
     channel: str = ""
-    spend: Decimal = Decimal("0")
-    impressions: int = 0
-    clicks: int = 0
-    conversions: int = 0
-    revenue: Decimal = Decimal("0")
+    spend: Decimal | None = None
+    impressions: int | None = None
+    clicks: int | None = None
+    conversions: int | None = None
+    revenue: Decimal | None = None
 
     def __post_init__(self) -> None:
         for name in COUNTS:
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise InvalidInput(name, "bad_count", value=str(value))
         for name in ("spend", "revenue"):
             value = getattr(self, name)
-            if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+            if value is not None and (not isinstance(value, Decimal) or not value.is_finite() or value < 0):
                 raise InvalidInput(name, "bad_money", value=str(value))
         if len(self.channel) > 64:
             raise InvalidInput("channel", "too_long", limit=64)
+
+    def check_possible(self) -> None:
+        """Refuse a day whose counts cannot be (clicks above impressions); checked where figures come in, so a
+        row stored before the rule still reads."""
+        check_possible({name: getattr(self, name) for name in COUNTS})
+
+    @property
+    def recorded(self) -> frozenset[str]:
+        return frozenset(name for name in FIGURES if getattr(self, name) is not None)
 
     def merged(self, figures: dict[str, Decimal | int]) -> DailyMetric:
         """This day with some figures replaced (the `metrics` command may give any subset)."""
@@ -84,6 +115,8 @@ class Kpis:
     conversions: int = 0
     revenue: Decimal = Decimal("0")
     fees: Decimal = Decimal("0")
+    # the figures recorded on at least one day; a ratio needing another is n/a
+    recorded: frozenset[str] = field(default=frozenset(FIGURES), compare=False)
 
     def with_fees(self, fees: Decimal) -> Kpis:
         return replace(self, fees=fees)
@@ -92,29 +125,35 @@ class Kpis:
     def all_in(self) -> Decimal:
         return self.spend + self.fees
 
+    def has(self, *names: str) -> bool:
+        return all(name in self.recorded for name in names)
+
+    def _ratio(self, num: str, den: str, top: Decimal, bottom: Decimal) -> Decimal | None:
+        return _div(top, bottom) if self.has(num, den) else None
+
     @property
     def ctr(self) -> Decimal | None:
-        return _div(Decimal(self.clicks), Decimal(self.impressions))
+        return self._ratio("clicks", "impressions", Decimal(self.clicks), Decimal(self.impressions))
 
     @property
     def cvr(self) -> Decimal | None:
-        return _div(Decimal(self.conversions), Decimal(self.clicks))
+        return self._ratio("conversions", "clicks", Decimal(self.conversions), Decimal(self.clicks))
 
     @property
     def cpc(self) -> Decimal | None:
-        return _div(self.spend, Decimal(self.clicks))
+        return self._ratio("spend", "clicks", self.spend, Decimal(self.clicks))
 
     @property
     def cpa(self) -> Decimal | None:
-        return _div(self.spend, Decimal(self.conversions))
+        return self._ratio("spend", "conversions", self.spend, Decimal(self.conversions))
 
     @property
     def roi(self) -> Decimal | None:
-        return _div(self.revenue, self.all_in)
+        return self._ratio("revenue", "spend", self.revenue, self.all_in)
 
     @property
     def roi_media(self) -> Decimal | None:
-        return _div(self.revenue, self.spend)
+        return self._ratio("revenue", "spend", self.revenue, self.spend)
 
     def value(self, metric: str) -> Decimal | None:
         result: Decimal | None = getattr(self, metric)
@@ -124,13 +163,15 @@ class Kpis:
 def totals(rows: Iterable[DailyMetric]) -> Kpis:
     spend, revenue = Decimal("0"), Decimal("0")
     impressions = clicks = conversions = 0
+    recorded: set[str] = set()
     for row in rows:
-        spend += row.spend
-        revenue += row.revenue
-        impressions += row.impressions
-        clicks += row.clicks
-        conversions += row.conversions
-    return Kpis(spend, impressions, clicks, conversions, revenue)
+        spend += row.spend or 0
+        revenue += row.revenue or 0
+        impressions += row.impressions or 0
+        clicks += row.clicks or 0
+        conversions += row.conversions or 0
+        recorded |= row.recorded
+    return Kpis(spend, impressions, clicks, conversions, revenue, recorded=frozenset(recorded))
 
 
 def by_day(rows: Iterable[DailyMetric]) -> dict[date, Kpis]:

@@ -48,7 +48,7 @@ class Figures:
     pending: int  # requests waiting for a decision
     spent_entries: Decimal
     media_spend: Decimal  # from the daily metrics
-    revenue: Decimal
+    revenue: Decimal | None  # None: not recorded on any day
     tasks: int
     open_tasks: int
     overdue: int
@@ -110,7 +110,8 @@ def summarize(f: Figures, today: date) -> Summary:
     ledger = ledger_from(f)
     pacing = ledger.pacing(f.campaign.pacing_days(), today) if f.campaign.is_open else None
     target = f.campaign.kpis.get("roi")
-    roi = f.revenue / ledger.spent.amount if f.media_spend else None  # all-in: fees count with the media spend
+    # all-in: fees count with the media spend; no revenue recorded is n/a, not a miss
+    roi = f.revenue / ledger.spent.amount if f.media_spend and f.revenue is not None else None
     met = meets("roi", roi, target) if target is not None else None
     risks = risks_of(f, ledger, pacing, met)
     score = sum(WEIGHTS[r] for r in risks) + _beyond_one(f.overdue) + _beyond_one(f.anomalies)

@@ -365,7 +365,8 @@ class FakePortfolio(_Repo):
                          and e.acknowledged_by is None and e.day >= anomalies_since]
             found.append(Figures(c, approved, sum((r.amount.amount for r in pending), Decimal(0)), len(pending),
                                  sum((e.amount.amount for e in self._of("ledger", c.pk)), Decimal(0)),
-                                 media.spend, media.revenue, len(tasks), sum(t.is_open for t in tasks),
+                                 media.spend, media.revenue if media.has("revenue") else None, len(tasks),
+                                 sum(t.is_open for t in tasks),
                                  sum(t.is_overdue(now) for t in tasks), len(anomalies)))
         return found
 

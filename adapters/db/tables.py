@@ -220,11 +220,11 @@ class MetricRow(Base, table=True):
     campaign_id: int = Field(foreign_key="campaigns.id")
     day: date
     channel: str = Field(default="", sa_type=String(64))  # '' when none: NULL would defeat the unique key
-    spend: Decimal = Field(sa_type=Amount, nullable=False)
-    impressions: int = Field(sa_type=BigInteger, nullable=False)
-    clicks: int = Field(sa_type=BigInteger, nullable=False)
-    conversions: int = Field(sa_type=BigInteger, nullable=False)
-    revenue: Decimal = Field(sa_type=Amount, nullable=False)
+    spend: Decimal | None = Field(default=None, sa_type=Amount, nullable=True)  # None: not recorded
+    impressions: int | None = Field(default=None, sa_type=BigInteger, nullable=True)  # None: not recorded
+    clicks: int | None = Field(default=None, sa_type=BigInteger, nullable=True)  # None: not recorded
+    conversions: int | None = Field(default=None, sa_type=BigInteger, nullable=True)  # None: not recorded
+    revenue: Decimal | None = Field(default=None, sa_type=Amount, nullable=True)  # None: not recorded
 
 
 class AuditRow(Base, table=True):

@@ -19,7 +19,7 @@ from domain.abtest import Experiment, VariantMetric
 from domain.audit import AuditAction, AuditEntry
 from domain.campaign import Campaign
 from domain.errors import InvalidInput
-from domain.metrics import FIGURES, DailyMetric, Ingested, MetricInput, RowError
+from domain.metrics import FIGURES, DailyMetric, Ingested, MetricInput, RowError, check_possible
 from domain.people import Workspace
 
 Places = dict[int, tuple[Campaign, Workspace]]
@@ -33,6 +33,7 @@ def figures_of(row: DailyMetric | None) -> dict[str, str | None] | None:
 
 
 def record(cmd: c.RecordMetrics, env: Env) -> Reply:
+    check_possible(dict(cmd.figures))  # what was typed; with the day's stored figures below
     if cmd.variant:  # an A/B test's variant (issue 13)
         return experiments.record(cmd, env)
     campaign = common.campaign(env, cmd.campaign)
@@ -43,6 +44,7 @@ def record(cmd: c.RecordMetrics, env: Env) -> Reply:
     existing = env.uow.metrics.get(campaign.pk, day, cmd.channel)
     base = existing or DailyMetric(env.workspace_id, campaign.pk, day, cmd.channel)
     row = base.merged(cmd.figures)
+    row.check_possible()
     env.uow.metrics.put(row)
     common.audit(env, campaign.ref, AuditAction.METRICS_RECORDED, campaign.pk, day=day.isoformat(),
                  channel=cmd.channel, undo=json.dumps({"before": figures_of(existing), "after": figures_of(row)}))

@@ -7,4 +7,6 @@ REPORT = {
     "label.roi_media": ("ROI on media", "ROI（仅媒体）"),
     "label.roi_all_in": ("ROI all-in", "ROI（含费用）"),
     "label.not_recorded": ("not recorded", "未录入"),
+    "invalid.count_above": ("{field} ({value}) cannot be above {other} ({limit}) on the same day.",
+                            "同一天的 {field}（{value}）不能大于 {other}（{limit}）。"),
 }

@@ -22,21 +22,32 @@ def _judged(c: Campaign, metric: str, actual: Decimal | None, lang: str) -> str:
     target = c.kpis.get(metric)
     if target is not None:
         verdict = m.meets(metric, actual, target)
-        mark = "✅" if verdict else ("❌" if verdict is False else "")
-        text += f"  ({tr(lang, 'label.target')} {fmt.kpi(metric, target, c.currency, lang)} {mark})".rstrip()
+        mark = " ✅" if verdict else (" ❌" if verdict is False else "")
+        text += f"  ({tr(lang, 'label.target')} {fmt.kpi(metric, target, c.currency, lang)}{mark})"
     return text
+
+
+def _unrecorded(k: m.Kpis, lang: str) -> str:
+    """"— impressions" says a count was not recorded; the line says so in words once."""
+    return "" if k.has(*m.COUNTS) else f" ({tr(lang, 'label.not_recorded')}: —)"
 
 
 def kpi_fields(c: Campaign, k: m.Kpis, lang: str, all_in: bool = True) -> tuple[Field, ...]:
     """The KPIs against their targets. `all_in`: a whole campaign, whose fees are known, so both spends and both
     ROIs are shown and ROI is judged all-in; otherwise (one day) media spend and ROI on media, not judged."""
-    fields = [Field(tr(lang, "label.media_spend"), fmt.amount(k.spend, c.currency, lang))]
+    def money(name: str, value: Decimal) -> str:
+        return fmt.amount(value, c.currency, lang) if k.has(name) else tr(lang, "label.not_recorded")
+
+    def count(name: str) -> str:
+        return fmt.number(getattr(k, name)) if k.has(name) else "—"
+
+    fields = [Field(tr(lang, "label.media_spend"), money("spend", k.spend))]
     if all_in:
         fields.append(Field(tr(lang, "label.fees"), fmt.amount(k.fees, c.currency, lang)))
-    fields += [Field(tr(lang, "label.revenue"), fmt.amount(k.revenue, c.currency, lang)),
-               Field(tr(lang, "label.volume"), tr(lang, "label.volume_value", impressions=fmt.number(k.impressions),
-                                                   clicks=fmt.number(k.clicks),
-                                                   conversions=fmt.number(k.conversions))),
+    fields += [Field(tr(lang, "label.revenue"), money("revenue", k.revenue)),
+               Field(tr(lang, "label.volume"), tr(lang, "label.volume_value", impressions=count("impressions"),
+                                                   clicks=count("clicks"), conversions=count("conversions"))
+                     + _unrecorded(k, lang)),
                Field(tr(lang, "label.roi_media"), fmt.roi(k.roi_media, lang))]
     if all_in:
         fields.append(Field(tr(lang, "label.roi_all_in"), _judged(c, "roi", k.roi, lang)))

@@ -110,7 +110,8 @@ def test_the_same_row_twice_in_one_batch_keeps_the_last(api: Api) -> None:
 
 
 def test_ten_thousand_rows_in_one_batch_and_a_bounded_number_of_statements(api: Api, engine: Engine) -> None:
-    rows = [row(TODAY - timedelta(days=n % 400), channel=f"ch{n // 400}", spend="1.25", clicks=1)
+    rows = [row(TODAY - timedelta(days=n % 400), channel=f"ch{n // 400}", spend="1.25", clicks=1,
+                conversions=1)
             for n in range(10_000)]
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))

@@ -32,6 +32,12 @@ def bot() -> TestBot:
     return TestBot()
 
 
+def day_over(bot: TestBot) -> None:
+    """Today's numbers are partial and never judged; the scan judges the day once it is over (01:00 next day)."""
+    bot.clock.advance(hours=15)
+    assert bot.container.bus.run_system(c.ScanAnomalies(bot.clock.now())).error is None
+
+
 def anomaly_cards(bot: TestBot) -> list[str]:
     return [text for text in bot.sent_to("local") if "Unusual day" in text]
 
@@ -49,6 +55,9 @@ def test_a_broken_day_alerts_the_home_channel_once_explained(bot: TestBot) -> No
     bot.ok("olive", f"metrics C-1 date={TODAY} spend=1000 impressions=100000 clicks=2000 conversions=12 revenue=600")
     bot.ok("olive", f"metrics C-1 date={TODAY} spend=1000 impressions=100000 clicks=2000 conversions=12 revenue=600")
     bot.deliver()
+    assert anomaly_cards(bot) == []  # today is not over: its numbers are partial
+    day_over(bot)
+    bot.deliver()
     (card,) = anomaly_cards(bot)
     assert "Unusual day for C-1 Spring Launch: 2026-11-25 Wed" in card
     assert "CVR 0.60% against a usual 4.08%: down 85%" in card
@@ -60,6 +69,7 @@ def test_a_broken_day_alerts_the_home_channel_once_explained(bot: TestBot) -> No
 def test_acknowledging_updates_every_copy_and_says_who(bot: TestBot) -> None:
     with_history(bot)
     bot.ok("olive", f"metrics C-1 date={TODAY} spend=3000 impressions=100000 clicks=2000 conversions=80 revenue=4000")
+    day_over(bot)
     bot.deliver()
     text = bot.text("li", "ack anomaly:C-1:2026-11-25")
     assert "Acknowledged by @li" in text
@@ -79,6 +89,7 @@ def test_snooze_holds_the_next_alerts_for_that_campaign(bot: TestBot) -> None:
     with_history(bot)
     assert "snoozed by @olive until 2026-11-26 Thu 10:00" in bot.text("olive", "snooze C-1")
     bot.ok("olive", f"metrics C-1 date={TODAY} spend=3000 impressions=100000 clicks=2000 conversions=80 revenue=4000")
+    day_over(bot)  # 01:00 the next day, within the 24 h snooze
     bot.deliver()
     assert anomaly_cards(bot) == []
     assert "You can't snooze" in bot.text("li", "snooze C-1")
@@ -95,6 +106,7 @@ def test_a_day_outside_the_lookback_is_history_not_news(bot: TestBot) -> None:
 def test_the_scan_judges_days_that_were_never_judged(bot: TestBot) -> None:
     with_history(bot)
     bot.ok("olive", f"metrics C-1 date={TODAY} spend=3000 impressions=100000 clicks=2000 conversions=80 revenue=4000")
+    day_over(bot)
     store = bot.store.table("anomalies")
     store.pop((1, TODAY))  # as if the commit that judged it had been lost
     bot.store.rows["outbox"] = {}

@@ -50,11 +50,12 @@ def cards() -> dict[str, Card]:
     say("ou_li", f"预算 申请 C-1 5万 “{HOSTILE} KOL”")
     say("ou_li", f"预算 支出 C-1 500 “{HOSTILE} 定金”")
     rng = random.Random(5)
-    for n in range(28, 0, -1):
+    for n in range(29, 1, -1):
         say("ou_li", f"数据 C-1 date={TODAY - timedelta(days=n)} channel=“{CHANNEL}” {metrics(rng)}")
     broken = "spend=1000 impressions=100000 clicks=2000 conversions=12 revenue=600"
-    say("ou_li", f"数据 C-1 date={TODAY} channel=“{CHANNEL}” {broken}")
-    say("ou_li", f"数据 C-1 date={TODAY} {broken}")
+    yesterday = TODAY - timedelta(days=1)  # a complete day: today's partial numbers are never judged
+    say("ou_li", f"数据 C-1 date={yesterday} channel=“{CHANNEL}” {broken}")
+    say("ou_li", f"数据 C-1 date={yesterday} {broken}")
     assert not bot.say("ou_mia", "订阅 all alerts=digest", channel="marketing").is_error
     bot.deliver()
     for text in ("查看 C-1", "查看 T-1", "查看 A-1", "看板 C-1", "时间线 C-1", "报告 C-1", "列表 all", "任务列表 C-1",

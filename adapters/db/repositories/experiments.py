@@ -55,7 +55,7 @@ class SqlExperimentRepository:
         row = metric.row
         values = {"workspace_id": row.workspace_id, "campaign_id": row.campaign_id,
                   "experiment_id": metric.experiment_id, "variant": metric.variant, "day": row.day,
-                  "channel": row.channel, **{name: getattr(row, name) for name in FIGURES}}
+                  "channel": row.channel, **{name: getattr(row, name) or 0 for name in FIGURES}}
         stmt = upsert(self.db, VariantMetricRow).values(**values)
         stmt = stmt.on_conflict_do_update(index_elements=["experiment_id", "variant", "day", "channel"],
                                           set_={name: stmt.excluded[name] for name in FIGURES})

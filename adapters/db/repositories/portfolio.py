@@ -58,7 +58,8 @@ class SqlPortfolioRepository:
 
     def _metrics(self, workspace_id: int) -> Subquery:
         m = MetricRow.__table__.c  # type: ignore[attr-defined]
-        return (select(m.campaign_id, _money_sum(m.spend).label("spend"), _money_sum(m.revenue).label("revenue"))
+        revenue = func.sum(m.revenue, type_=Amount())  # NULL where no day recorded revenue: ROI n/a, not a miss
+        return (select(m.campaign_id, _money_sum(m.spend).label("spend"), revenue.label("revenue"))
                 .where(m.workspace_id == workspace_id).group_by(m.campaign_id).subquery("metrics"))
 
     def _tasks(self, workspace_id: int, now: datetime) -> Subquery:
@@ -99,5 +100,5 @@ class SqlPortfolioRepository:
     @staticmethod
     def _figures(row: Any) -> Figures:
         return Figures(mappers.campaign(row), row.approved or ZERO, row.requested or ZERO, int(row.pending or 0),
-                       row.entries or ZERO, row.spend or ZERO, row.revenue or ZERO, int(row.total or 0),
+                       row.entries or ZERO, row.spend or ZERO, row.revenue, int(row.total or 0),
                        int(row.open_tasks or 0), int(row.overdue or 0), int(row.anomalies or 0))
