@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import partial
 
 from bot.env import Txn
-from bot.outbox import Notice, post, post_all
+from bot.outbox import Notice, post, post_all, quiet_until
 from bot.presenters import alerts as alert_view
 from bot.presenters import editing as editing_view
 from bot.presenters import tasks as view
@@ -41,7 +41,8 @@ def warn_assignee(event: e.TaskDueSoon, txn: Txn) -> None:
         return
     member = txn.member(workspace, task.assignee)
     tz = member.tz_in(workspace)
-    notice = Notice(AlertKind.DEADLINE_SOON, lambda lang: alert_view.deadline_soon(task, campaign, txn.now, tz, lang),
+    at = quiet_until(member.quiet, tz, txn.now)  # worded for when it goes out: held through quiet hours, not "in 19 h"
+    notice = Notice(AlertKind.DEADLINE_SOON, lambda lang: alert_view.deadline_soon(task, campaign, at, tz, lang),
                     task.ref, _due_day(task, workspace))
     post(txn, workspace, member, notice)
 
@@ -60,7 +61,8 @@ def escalate(event: e.TaskEscalated, txn: Txn) -> None:
     task, campaign = event.task, event.campaign
     workspace = txn.workspace_of(task.workspace_id)
     for member in people(txn, workspace, [campaign.owner, *txn.managers(workspace.pk)]):
-        card = partial(alert_view.overdue, task, campaign, txn.now, member.tz_in(workspace), escalate=True)
+        tz = member.tz_in(workspace)
+        card = partial(alert_view.overdue, task, campaign, quiet_until(member.quiet, tz, txn.now), tz, escalate=True)
         post(txn, workspace, member, Notice(AlertKind.DEADLINE_ESCALATE, card, task.ref, _due_day(task, workspace)))
 
 
