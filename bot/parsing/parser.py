@@ -91,10 +91,34 @@ def _match(tokens: list[Token]) -> tuple[Spec, int] | None:
     return lookup(words) if words and _is_bare(tokens[0]) else None
 
 
+# What a Chinese keyboard types for these: full-width digits and the marks options, amounts and dates use.
+FULL_WIDTH = str.maketrans({**{chr(0xFF10 + n): str(n) for n in range(10)}, "＝": "=", "：": ":", "＋": "+",
+                            "－": "-", "％": "%", "．": ".", "＠": "@", "＄": "$", "￥": "¥"})
+VERB_WORDS = frozenset(word for key in INDEX for word in key)
+
+
+def normalize(text: str) -> str:
+    """Full-width `＝` `：` digits and signs read as their ASCII forms (`budget＝１０万` is `budget=10万`)."""
+    return text.translate(FULL_WIDTH)
+
+
+def _unglue(tokens: list[Token]) -> list[Token]:
+    """An id glued to a verb (`报告C-5`, `任务 完成T-3`) is two words: the verb and the id."""
+    for n, token in enumerate(tokens[:2]):
+        if not _is_bare(token) or token.text.lower() in VERB_WORDS:
+            continue
+        for cut in range(1, len(token.text)):
+            head, tail = token.text[:cut], token.text[cut:]
+            if head.lower() in VERB_WORDS and refs.match(tail):
+                return [*tokens[:n], Token(head), Token(tail), *tokens[n + 1:]]
+        break
+    return tokens
+
+
 def _tokens(text: str) -> list[Token]:
     """The words after any prefix; an unclosed quote still shows the usage of the verb before it."""
     try:
-        return _strip_prefix(tokenize(text))
+        return _unglue(_strip_prefix(tokenize(text)))
     except ParseError as exc:
         head = text[:min((i for i in map(text.find, QUOTES) if i >= 0), default=len(text))]
         found = _match(_strip_prefix(tokenize(head)))
@@ -106,7 +130,7 @@ def parse(text: str, now: Now | None = None) -> Command:
     ctx = now or Now(datetime.now(ZoneInfo("UTC")), ZoneInfo("Asia/Shanghai"), "CNY")
     if len(text) > MAX_LENGTH:
         raise ParseError("too_long", limit=MAX_LENGTH)
-    tokens = _tokens(text)
+    tokens = _tokens(normalize(text))
     if not tokens:
         return Help()
     found = _match(tokens)

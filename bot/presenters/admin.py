@@ -8,7 +8,7 @@ from bot.cards import Card, Field, Section, Tone
 from bot.catalog import TemplateCatalog
 from bot.i18n import tr
 from bot.parsing.grammar import TABLE, Spec
-from bot.presenters import fmt
+from bot.presenters import fmt, usage
 from domain.notifications import Subscription
 from domain.people import Member, Role, Workspace
 
@@ -25,12 +25,14 @@ def help_card(topic: str | None, lang: str) -> Card:
         if specs:
             sections = []
             for s in specs:
-                lines = [f"`{s.usage}`", s.summary(lang), tr(lang, "label.alias", alias=", ".join(s.aliases)),
+                lines = [f"`{usage.localized(s, s.usage, lang)}`", s.summary(lang),
+                         tr(lang, "label.alias", alias=usage.other_names(s, lang).replace(" / ", ", ")),
                          tr(lang, "label.who_may", who=s.who)]
-                lines += [tr(lang, "example", example=e) for e in s.examples]
+                lines += [tr(lang, "example", example=usage.localized(s, e, lang)) for e in s.examples]
                 sections.append(Section("\n".join(lines)))
             return Card(title=tr(lang, "title.help_topic", topic=fmt.user_text(topic)), sections=tuple(sections))
-    lines = [f"{s.usage}  ({' / '.join(s.aliases)})\n    {s.summary(lang)}" for s in TABLE]
+    lines = [f"{usage.localized(s, s.usage, lang)}  ({usage.other_names(s, lang)})\n    {s.summary(lang)}"
+             for s in TABLE]
     intro = tr(lang, "help.intro") if not topic else tr(lang, "help.unknown_topic", topic=fmt.user_text(topic))
     return Card(title=tr(lang, "title.help"), sections=(Section(intro), Section("\n".join(lines), True)),
                 footer=tr(lang, "help.footer"))

@@ -11,9 +11,15 @@ from bot.i18n import has, tr
 from bot.parsing import ParseError
 from bot.parsing.grammar import TABLE
 from bot.presenters import fmt
+from bot.presenters.usage import BY_USAGE, localized, usage_line
 from domain.errors import MemsError, NotAllowed
 
 USAGE_EXAMPLES = {spec.usage: spec.examples for spec in TABLE}
+
+
+def usage_line_example(usage: str, example: str, lang: str) -> str:
+    spec = BY_USAGE.get(usage)
+    return localized(spec, example, lang) if spec else example
 
 
 def _error(text: str) -> Reply:
@@ -46,10 +52,10 @@ def parse_error(exc: ParseError, lang: str) -> Reply:
     lines = [tr(lang, f"parse.{exc.key}", **params)]
     if exc.usage:
         for usage in exc.usage.splitlines():
-            lines.append(tr(lang, "usage", usage=usage))
+            lines.append(tr(lang, "usage", usage=usage_line(usage, lang)))
         examples = USAGE_EXAMPLES.get(exc.usage, ())
         if examples:
-            lines.append(tr(lang, "example", example=examples[0]))
+            lines.append(tr(lang, "example", example=usage_line_example(exc.usage, examples[0], lang)))
     return _error("\n".join(lines))
 
 

@@ -9,6 +9,7 @@ from bot.parsing import parse
 from bot.parsing.grammar import TABLE, Spec
 from bot.parsing.parser import lookup
 from bot.presenters.admin import help_card
+from bot.presenters.usage import localized
 from domain import commands as c
 from tests.unit.parsing_context import CTX
 
@@ -40,7 +41,7 @@ def test_every_row_has_an_alias_and_an_example() -> None:
 @pytest.mark.parametrize("spec", TABLE, ids=[s.name for s in TABLE])
 def test_every_row_appears_in_help(spec: Spec, lang: str) -> None:
     text = _text(help_card(None, lang))
-    assert spec.usage in text
+    assert localized(spec, spec.usage, lang) in text  # in Chinese, the Chinese verb first
     assert spec.summary(lang) in text
     for alias in spec.aliases:
         assert alias in text
@@ -50,8 +51,8 @@ def test_every_row_appears_in_help(spec: Spec, lang: str) -> None:
 @pytest.mark.parametrize("spec", TABLE, ids=[s.name for s in TABLE])
 def test_help_on_a_command_shows_its_usage_aliases_and_examples(spec: Spec, lang: str) -> None:
     text = _text(help_card(spec.name, lang))
-    assert f"`{spec.usage}`" in text
-    for item in (*spec.aliases, *spec.examples, spec.who):
+    assert f"`{localized(spec, spec.usage, lang)}`" in text
+    for item in (*spec.aliases, *(localized(spec, e, lang) for e in spec.examples), spec.who):
         assert item in text
 
 
@@ -65,18 +66,18 @@ def test_help_on_a_group_shows_every_member(line: str, group: str, lang: str) ->
     members = [spec for spec in TABLE if spec.name.startswith(group) or spec.name == group]
     assert len(members) >= 2
     for spec in members:
-        assert f"`{spec.usage}`" in text
+        assert f"`{localized(spec, spec.usage, lang)}`" in text
         for example in spec.examples:
-            assert example in text
+            assert localized(spec, example, lang) in text
     others = [spec for spec in TABLE if spec not in members]
-    assert not any(f"`{spec.usage}`" in text for spec in others)
+    assert not any(f"`{localized(spec, spec.usage, lang)}`" in text for spec in others)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_help_on_an_unknown_topic_says_so_and_lists_everything(lang: str) -> None:
     text = _text(help_card("frobnicate", lang))
     assert "frobnicate" in text
-    assert all(spec.usage in text for spec in TABLE)
+    assert all(localized(spec, spec.usage, lang) in text for spec in TABLE)
 
 
 @pytest.mark.parametrize(("spec", "example"), EXAMPLES, ids=_ids(EXAMPLES))

@@ -11,6 +11,7 @@ from bot.parsing import ParseError, parse
 from bot.parsing.grammar import TABLE
 from bot.parsing.parser import MAX_LENGTH
 from bot.presenters.errors import parse_error
+from bot.presenters.usage import usage_line
 from tests.unit.parsing_context import CTX
 
 USAGE = {spec.name: spec.usage for spec in TABLE}
@@ -201,7 +202,7 @@ def test_error_renders_with_its_usage_and_no_holes(text: str, key: str, command:
     assert "Traceback" not in message and "Error" not in message
     usage = _expected_usage(command)
     for line in (usage or "").splitlines():
-        assert f"`{line}`" in message
+        assert f"`{usage_line(line, lang)}`" in message  # in Chinese, the Chinese verb first
 
 
 def test_every_parse_error_key_has_words_in_both_languages() -> None:
