@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 from typing import TextIO
 
@@ -18,12 +19,20 @@ class ConsoleGateway:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self._ids = itertools.count(1)
+        # Cards printed lately: every copy of one card (DMs, channel, updates) goes to this one terminal.
+        self._recent: collections.deque[str] = collections.deque(maxlen=16)
 
     def limits(self, workspace: Workspace, target: Target) -> tuple[Limit, ...]:
         return ()  # a terminal takes whatever comes
 
     def _print(self, heading: str, card: Card) -> None:
-        self.out.write(f"── {heading} ──\n{render(card)}\n")
+        # The same card again, to another place: say where, not the card (a copy with buttons to act on differs).
+        text = render(card)
+        if text in self._recent:
+            self.out.write(f"── {heading} ──\n  (as above: {card.title})\n")
+        else:
+            self.out.write(f"── {heading} ──\n{text}\n")
+            self._recent.append(text)
         self.out.flush()
 
     async def send(self, workspace: Workspace, target: Target, card: Card, idempotency_key: str) -> Sent:

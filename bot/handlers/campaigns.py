@@ -66,7 +66,10 @@ def list_(cmd: c.ListCampaigns, env: Env) -> Reply:
     statuses = None if cmd.scope == "all" else OPEN
     owner = env.actor.user if cmd.scope == "mine" else None
     found = env.uow.campaigns.list(env.workspace_id, statuses=statuses if cmd.scope != "mine" else None, owner=owner)
-    return Reply(view.campaign_list(found, cmd.scope, env.lang))
+    # "mine" and none: say whether the workspace has others' campaigns, not "no campaigns yet"
+    others = len(env.uow.campaigns.list(env.workspace_id, statuses=None, owner=None)) if (
+        cmd.scope == "mine" and not found) else 0
+    return Reply(view.campaign_list(found, cmd.scope, env.lang, others))
 
 
 def card(env: Env, campaign: Campaign) -> Card:

@@ -7,6 +7,8 @@ REPORT = {
     "label.roi_media": ("ROI on media", "ROI（仅媒体）"),
     "label.roi_all_in": ("ROI all-in", "ROI（含费用）"),
     "label.not_recorded": ("not recorded", "未录入"),
+    "empty.campaigns_mine": ("You own none of the {n} campaign(s) in this workspace. See them: list all",
+                             "本工作区有 {n} 个活动，但没有由你负责的。查看全部：列表 all"),
     "invalid.count_above": ("{field} ({value}) cannot be above {other} ({limit}) on the same day.",
                             "同一天的 {field}（{value}）不能大于 {other}（{limit}）。"),
 }

@@ -82,10 +82,11 @@ def created_card(c: Campaign, ledger: Ledger, tasks: Sequence[Task], now: dateti
                 sections=sections, entity=c.ref, footer=card.footer)
 
 
-def campaign_list(campaigns: Sequence[Campaign], scope: str, lang: str) -> Card:
+def campaign_list(campaigns: Sequence[Campaign], scope: str, lang: str, others: int = 0) -> Card:
     if not campaigns:
+        empty = tr(lang, "empty.campaigns_mine", n=others) if others else tr(lang, "empty.campaigns")
         return Card(title=tr(lang, "title.campaigns", scope=fmt.enum(lang, "scope", scope)),
-                    sections=(Section(tr(lang, "empty.campaigns")),))
+                    sections=(Section(empty),))
     lines = [f"{c.ref}  {fmt.user_text(c.name)}  [{fmt.enum(lang, 'status', c.status.value)}]  "
              f"{fmt.mention(c.owner, lang)}  {dates(c, lang)}" for c in campaigns]
     return Card(title=tr(lang, "title.campaigns", scope=fmt.enum(lang, "scope", scope)),

@@ -25,7 +25,13 @@ def team(tmp_path: Path) -> Console:
 def blocks(output: str) -> dict[str, list[str]]:
     """What the console printed, by heading: `to @bob (direct message)`, `updated in li`, … → the cards."""
     found: dict[str, list[str]] = {}
-    for heading, body in re.findall(r"── (.+?) ──\n(.*?)(?=\n── |\n\w+> |\Z)", output, flags=re.S):
+    printed: dict[str, str] = {}  # title line -> the card printed in full
+    for heading, text in re.findall(r"── (.+?) ──\n(.*?)(?=\n── |\n\w+> |\Z)", output, flags=re.S):
+        body = text
+        if text.startswith("  (as above: "):  # a copy of a card printed earlier (the console prints it once)
+            body = printed[text.strip().removeprefix("(as above: ").removesuffix(")")]
+        else:
+            printed[text.splitlines()[0].lstrip("!✔✖ ")] = text
         found.setdefault(heading, []).append(body)
     return found
 
