@@ -12,6 +12,13 @@ from domain.errors import TemplateError
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,48}$")
 ANCHORS = ("launch", "start")
+# Who does a template task: the campaign's owner or a team the owner hands it to.
+ROLES = ("owner", "design", "content", "media", "sales", "ops", "finance")
+
+
+def workday_before(day: date) -> date:
+    """A deadline that falls on a weekend moves to the Friday before."""
+    return day - timedelta(days=max(day.weekday() - 4, 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,9 +27,15 @@ class TemplateTask:
     title_zh: str
     offset_days: int
     phase: str = ""
+    role: str = "owner"
+    deliverable: str = ""
+    deliverable_zh: str = ""
 
     def title_in(self, lang: str) -> str:
         return self.title_zh if lang == "zh" and self.title_zh else self.title
+
+    def deliverable_in(self, lang: str) -> str:
+        return self.deliverable_zh if lang == "zh" and self.deliverable_zh else self.deliverable
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +51,10 @@ class Template:
         return self.title_zh if lang == "zh" and self.title_zh else self.title
 
     def schedule(self, anchor: date) -> list[tuple[TemplateTask, date]]:
-        return [(task, anchor + timedelta(days=task.offset_days)) for task in self.tasks]
+        """Each task's deadline: the offset from the anchor, a weekend moved to the Friday before (but not the
+        anchor's own day, which the team chose: a Sunday launch is on Sunday)."""
+        return [(task, workday_before(anchor + timedelta(days=task.offset_days)) if task.offset_days else anchor)
+                for task in self.tasks]
 
 
 _TASKS_HEADER = re.compile(r"^\s*\[\[\s*tasks\s*\]\]")  # TOML allows `[[ tasks ]]`
@@ -61,11 +77,15 @@ def _task(raw: Any, where: tuple[str, int | None]) -> TemplateTask:
     offset = raw.get("offset_days")
     if not isinstance(offset, int) or isinstance(offset, bool) or abs(offset) > 730:
         raise TemplateError(where[0], where[1], "'offset_days' must be a whole number of days (within two years)")
-    unknown = set(raw) - {"title", "title_zh", "offset_days", "phase"}
+    unknown = set(raw) - {"title", "title_zh", "offset_days", "phase", "role", "deliverable", "deliverable_zh"}
     if unknown:
         raise TemplateError(where[0], where[1], f"unknown key(s) {sorted(unknown)} in [[tasks]]")
+    role = raw.get("role", "owner")
+    if role not in ROLES:
+        raise TemplateError(where[0], where[1], f"'role' must be one of {', '.join(ROLES)}")
     return TemplateTask(_text(raw, "title", where), _text(raw, "title_zh", where, False), offset,
-                        _text(raw, "phase", where, False))
+                        _text(raw, "phase", where, False), role, _text(raw, "deliverable", where, False),
+                        _text(raw, "deliverable_zh", where, False))
 
 
 def parse(name: str, text: str) -> Template:

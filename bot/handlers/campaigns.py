@@ -48,7 +48,7 @@ def new(cmd: c.NewCampaign, env: Env) -> Reply:
         workspace_id=env.workspace_id, name=cmd.name, owner=owner.user_ref, home_channel=env.actor.channel or "",
         created_by=env.actor.user, created_at=env.now, currency=env.actor.workspace.currency, budget=cmd.budget,
         start=cmd.start, end=cmd.end, launch=cmd.launch, template=plan[0].name if plan else None, kpis=cmd.kpis))
-    tasks = []
+    tasks, roles = [], []
     if plan:
         template, anchor = plan
         for item, day in template.schedule(anchor):
@@ -56,9 +56,10 @@ def new(cmd: c.NewCampaign, env: Env) -> Reply:
                 workspace_id=env.workspace_id, campaign_id=campaign.pk, title=item.title_in(env.lang),
                 created_at=env.now, assignee=owner.user_ref, due=due_at(day, env.actor.workspace.tz),
                 from_template=True)))
+            roles.append((item.role, item.deliverable_in(env.lang)))  # who does it, and what it delivers
     common.audit(env, campaign.ref, AuditAction.CAMPAIGN_CREATED, campaign.pk, name=campaign.name,
                  template=campaign.template)
-    card = view.created_card(campaign, common.ledger(env, campaign), tasks, env.now, env.actor.tz, env.lang)
+    card = view.created_card(campaign, common.ledger(env, campaign), tasks, env.now, env.actor.tz, env.lang, roles)
     return Reply(card, public=True)
 
 

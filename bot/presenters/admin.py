@@ -58,7 +58,9 @@ def templates_card(catalog: TemplateCatalog, lang: str) -> Card:
     for name in catalog.names():
         t = catalog.templates[name]
         anchor = tr(lang, f"label.anchor_{t.anchor}")
-        lines = [f"{task.offset_days:+d}d  {fmt.user_text(task.title_in(lang))}" for task in t.tasks]
+        lines = [f"{task.offset_days:+d}d  {fmt.user_text(task.title_in(lang))} · "
+                 f"{fmt.enum(lang, 'sop_role', task.role)} → {fmt.user_text(task.deliverable_in(lang))}"
+                 for task in t.tasks]
         heading = f"{fmt.user_text(t.name)} — {fmt.user_text(t.title_in(lang))} ({anchor})"
         sections.append(Section(heading + "\n" + "\n".join(lines)))
     for name, error in sorted(catalog.broken.items()):

@@ -73,9 +73,13 @@ def campaign_card(c: Campaign, ledger: Ledger, tasks: Sequence[Task], kpis: Kpis
 
 
 def created_card(c: Campaign, ledger: Ledger, tasks: Sequence[Task], now: datetime, tz: ZoneInfo,
-                 lang: str) -> Card:
+                 lang: str, roles: Sequence[tuple[str, str]] = ()) -> Card:
+    """`roles`: for a template's tasks, who does each (owner, design, media…) and what it delivers."""
     card = campaign_card(c, ledger, tasks, None, now, lang)
     lines = [f"{t.ref}  {fmt.moment(t.due, tz, lang)}  {fmt.user_text(t.title)}" for t in tasks]
+    if len(roles) == len(lines):
+        lines = [f"{line} · {fmt.enum(lang, 'sop_role', role)} → {fmt.user_text(deliverable)}"
+                 for line, (role, deliverable) in zip(lines, roles, strict=True)]
     sections = (Section(tr(lang, "label.template_tasks", count=len(tasks))), Section("\n".join(lines), True)) \
         if tasks else ()
     return Card(title=tr(lang, "title.created", name=card.title), tone=Tone.SUCCESS, fields=card.fields,

@@ -49,7 +49,8 @@ def test_a_good_template() -> None:
     assert (t.name, t.title, t.title_in("zh"), t.anchor) == ("pop-up", "Pop-up store", "快闪店", "start")
     assert [(x.title, x.title_in("zh"), x.offset_days, x.phase) for x in t.tasks] == [
         ("Find a site", "选址", -14, "prep"), ("Open", "Open", 0, "")]
-    assert [d for _, d in t.schedule(date(2026, 11, 1))] == [date(2026, 10, 18), date(2026, 11, 1)]
+    # -14 d is Sunday 10-18: a weekend deadline moves to the Friday before (issue 11)
+    assert [d for _, d in t.schedule(date(2026, 11, 1))] == [date(2026, 10, 16), date(2026, 11, 1)]
 
 
 def test_the_anchor_defaults_to_launch() -> None:
