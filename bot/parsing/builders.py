@@ -86,6 +86,10 @@ def show(a: Args) -> c.Command:
         if number is not None:
             a.done()
             return c.Show(kind, number)
+    goal, test = a.optional_ref(Kind.GOAL), a.optional_ref(Kind.EXPERIMENT)  # `show G-1`, a bare `X-1` (issue 13)
+    if goal is not None or test is not None:
+        a.done()
+        return c.ShowGoal(goal) if goal is not None else c.ShowTest(test or 0)
     raise ParseError("expected_id", what="campaign, task or request", kind="C", got=token.text if token else "")
 
 

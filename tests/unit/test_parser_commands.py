@@ -181,6 +181,8 @@ BOTH_LANGUAGES += [
     ("goal link G-2 C-1", "目标 关联 G-2 C-1", c.LinkGoal(2, 1)),
     ("goal G-1", "目标 G-1", c.ShowGoal(1)),
     ("goals", "目标列表", c.ListGoals()),
+    ("show G-2", "查看 G-2", c.ShowGoal(2)),
+    ("X-3", "查看 X-3", c.ShowTest(3)),
 ]
 BOTH_LANGUAGES += [
     ('test new C-1 "Headline" variants=A,B metric=ctr min_sample=20000',
