@@ -19,6 +19,7 @@ import httpx
 
 from adapters.feishu.errors import INVALID_TOKEN, TOO_LONG, FeishuError, classify, unreachable
 from adapters.feishu.render import shortest
+from adapters.feishu.store import TENANT, StoreTokens
 
 log = logging.getLogger(__name__)
 TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
@@ -41,8 +42,9 @@ class _LoopState:
 
 class FeishuClient:
     def __init__(self, base_url: str, app_id: str, app_secret: str, lang: str, timeout: float = 10.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, store: StoreTokens | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self.store = store  # a store app: a tenant access token per tenant (TENANT names it)
         self.app_id = app_id
         self._secret = app_secret
         self.lang = lang
@@ -69,12 +71,16 @@ class FeishuClient:
     async def token(self) -> str:
         state = self._state()
         async with state.lock:
+            if self.store is not None:
+                return await self.store.tenant_token(state.http, TENANT.get())
             if self._token is None or self._clock() >= self._expires:
                 await self._fetch_token(state.http)
             assert self._token is not None
             return self._token
 
     def drop_token(self, token: str) -> None:
+        if self.store is not None:
+            self.store.drop(token)
         if self._token == token:
             self._token = None
 

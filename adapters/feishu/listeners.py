@@ -15,6 +15,7 @@ from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTr
 from adapters.feishu import translate
 from adapters.feishu.answer import Answer, clicked, toast
 from adapters.feishu.runtime import FeishuRuntime
+from adapters.feishu.store import TENANT
 from bot.cards import Reply, text_card
 from bot.i18n import tr
 from bot.parts import ChatParts
@@ -40,6 +41,7 @@ class Listeners:
 
     async def message(self, data: P2ImMessageReceiveV1) -> None:
         """Translate → bus → reply in the thread of the command."""
+        TENANT.set(data.header.tenant_key if data.header else None)  # a store app answers with this tenant's token
         event_id = data.header.event_id if data.header else None
         if not await self._first("feishu:event:", event_id):
             return
@@ -52,6 +54,12 @@ class Listeners:
             await answer.card(text_card(tr(self.lang, "feishu.text_only")))
             return
         await answer.reply(await self.offload.run(self.parts.bus.execute, inbound.ctx, inbound.text))
+
+    # -- app_ticket (a store app) --------------------------------------------------------------------------------
+    def on_ticket(self, data: Any) -> None:
+        ticket = (getattr(data, "event", None) or {}).get("app_ticket")
+        if self.feishu.store is not None and ticket:
+            self.feishu.store.keep_ticket(str(ticket))
 
     # -- card.action.trigger ------------------------------------------------------------------------------------
     def on_card(self, data: P2CardActionTrigger) -> P2CardActionTriggerResponse:
@@ -80,6 +88,7 @@ class Listeners:
 
     async def _run(self, click: translate.Click) -> Result:
         """The reply, and the card that replaces the clicked one (rendered here: a chart is uploaded first)."""
+        TENANT.set(click.ctx.workspace)
         reply = await self.offload.run(self.parts.bus.handle, click.ctx, click.command)
         if reply.is_error:  # it changed nothing (not allowed, wrong state...): the button may be tried again
             await self.offload.run(self.parts.deduper.forget, click.key)
@@ -88,6 +97,7 @@ class Listeners:
 
     async def _late(self, click: translate.Click, result: concurrent.futures.Future[Result]) -> None:
         """A slow click: the card is patched when the work is done; an error goes into the card's thread."""
+        TENANT.set(click.ctx.workspace)
         reply, card = await asyncio.wrap_future(result)
         answer = Answer(self.feishu, click.ctx.user, click.message_id, self.lang)
         if reply.is_error or card is None:

@@ -26,7 +26,7 @@ def router(parts: ChatParts, feishu: FeishuRuntime) -> APIRouter:
     """The endpoint for the app in the settings (the composition root mounts it only when they are complete)."""
     listeners = Listeners(parts, feishu)
     dispatcher = Dispatcher.build(feishu.encrypt_key, feishu.verification_token, listeners.on_message,
-                                  listeners.on_card)
+                                  listeners.on_card, on_ticket=listeners.on_ticket if feishu.store else None)
     api = APIRouter(lifespan=_lifespan(parts, feishu))
 
     @api.post("/feishu/events", include_in_schema=False)

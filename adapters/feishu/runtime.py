@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from adapters.feishu.client import FeishuClient
 from adapters.feishu.gateway import FeishuGateway
 from adapters.feishu.identity import BotIdentity
-from bot.ports import ChartImages
+from adapters.feishu.store import StoreTokens
+from bot.ports import ChartImages, Installations
 from bot.settings import Settings
 from domain.people import Platform
 
@@ -19,6 +20,7 @@ class FeishuRuntime:
     client: FeishuClient  # listeners: replies in thread, patches of a clicked card
     gateway: FeishuGateway  # the delivery worker's; listeners render with it too (a chart is uploaded first)
     identity: BotIdentity
+    store: StoreTokens | None = None  # MEMS_FEISHU_APP_TYPE=store: the app_ticket and each tenant's token
 
     @property
     def verification_token(self) -> str:
@@ -32,10 +34,14 @@ class FeishuRuntime:
         return key.get_secret_value() if key else ""
 
 
-def build(settings: Settings, charts: ChartImages | None = None) -> FeishuRuntime:
+def build(settings: Settings, charts: ChartImages | None = None,
+          installations: Installations | None = None) -> FeishuRuntime:
     """Called by the composition root only when the Feishu settings are complete; `charts` draws chart images to
     upload (without it, charts go as text)."""
     assert settings.feishu_app_id and settings.feishu_app_secret
-    client = FeishuClient(settings.feishu_api_url, settings.feishu_app_id,
-                          settings.feishu_app_secret.get_secret_value(), settings.lang_for(Platform.FEISHU))
-    return FeishuRuntime(settings, client, FeishuGateway(client, charts), BotIdentity(client))
+    lang, secret = settings.lang_for(Platform.FEISHU), settings.feishu_app_secret.get_secret_value()
+    store = None
+    if settings.feishu_app_type == "store" and installations is not None:
+        store = StoreTokens(settings.feishu_app_id, secret, installations, lang)
+    client = FeishuClient(settings.feishu_api_url, settings.feishu_app_id, secret, lang, store=store)
+    return FeishuRuntime(settings, client, FeishuGateway(client, charts), BotIdentity(client), store=store)

@@ -52,10 +52,14 @@ class Dispatcher(lark.EventDispatcherHandler):  # type: ignore[misc]
 
     @classmethod
     def build(cls, encrypt_key: str, verification_token: str, on_message: Callable[[Any], None],
-              on_card: Callable[[Any], Any], now: Callable[[], float] = time.time) -> Dispatcher:
-        built = (lark.EventDispatcherHandler.builder(encrypt_key, verification_token)
-                 .register_p2_im_message_receive_v1(on_message)
-                 .register_p2_card_action_trigger(on_card).build())
+              on_card: Callable[[Any], Any], now: Callable[[], float] = time.time,
+              on_ticket: Callable[[Any], None] | None = None) -> Dispatcher:
+        builder = (lark.EventDispatcherHandler.builder(encrypt_key, verification_token)
+                   .register_p2_im_message_receive_v1(on_message)
+                   .register_p2_card_action_trigger(on_card))
+        if on_ticket is not None:  # a store app: Feishu pushes the app_ticket (a v1 event) about every hour
+            builder = builder.register_p1_customized_event("app_ticket", on_ticket)
+        built = builder.build()
         dispatcher = cls(now)
         dispatcher._encrypt_key, dispatcher._verification_token = encrypt_key, verification_token
         dispatcher._processorMap = _IgnoreUnknown(built._processorMap)

@@ -162,7 +162,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     charts, chart_links = _charts(settings, clock)
     gateways = dict(gateways)
     warnings: dict[str, str] = {}
-    feishu = _feishu(settings, gateways, charts, warnings)
+    feishu = _feishu(settings, gateways, charts, warnings, installations)
     slack = _slack(settings, gateways, chart_links, installations)
     limiter, scan_lock, deduper = _shared(settings, clock, probes, closers, deduper)
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
@@ -223,7 +223,8 @@ def _slack(settings: Settings, gateways: dict[Platform, ChatGateway], chart_link
 
 
 def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway], charts: ChartImages | None = None,
-            warnings: dict[str, str] | None = None) -> FeishuRuntime | None:
+            warnings: dict[str, str] | None = None,
+            installations: Installations | None = None) -> FeishuRuntime | None:
     """With the Feishu settings complete (app id and secret, verification token), the Feishu runtime. Without an
     Encrypt Key nothing Feishu sends is signed: that is refused unless MEMS_FEISHU_ALLOW_UNSIGNED says it is meant."""
     if not settings.feishu_enabled:
@@ -236,7 +237,7 @@ def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway], charts: C
             warnings["feishu"] = FEISHU_UNSIGNED
     from adapters.feishu import runtime  # only when set up: httpx takes ~0.1 s to import
 
-    feishu = runtime.build(settings, charts)
+    feishu = runtime.build(settings, charts, installations)  # a store app keeps its app_ticket in them
     gateways.setdefault(Platform.FEISHU, feishu.gateway)
     return feishu
 

@@ -77,6 +77,8 @@ class OpenApi:
         self.by_uuid: dict[str, dict[str, Any]] = {}
         self.chat_of: dict[str, str] = {}  # message id -> chat id
         self.images: dict[str, bytes] = {}  # image key -> the uploaded bytes
+        self.app_ticket: str | None = None  # a store app: the ticket Feishu pushed (tests push it as an event)
+        self.tenant_of: dict[str, str] = {}  # a store app's tenant access token -> its tenant
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.threads_off = False  # groups that do not allow threads: reply_in_thread answers 230071
@@ -149,6 +151,9 @@ class OpenApi:
                 return failure.status, failure.body, failure.headers
         if call.path == "/open-apis/auth/v3/tenant_access_token/internal":
             return self._token(call.body)
+        if call.path in ("/open-apis/auth/v3/app_access_token", "/open-apis/auth/v3/tenant_access_token",
+                         "/open-apis/auth/v3/app_ticket/resend"):
+            return self._store(call.path, call.body or {})
         if call.headers.get("authorization", "").removeprefix("Bearer ") not in self.valid_tokens:
             return 400, {"code": 99991663, "msg": "Invalid access token for authorization."}, {}
         return self._api(call.method, call.path, call.query, call.body)
@@ -159,6 +164,29 @@ class OpenApi:
         token = f"t-{next(self._ids)}"
         self.valid_tokens.add(token)
         return 200, {"code": 0, "msg": "ok", "tenant_access_token": token, "expire": 7200}, {}
+
+    def _store(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """A store app's tokens: the app access token for the app_ticket, then a tenant access token per tenant."""
+        if path.endswith("app_ticket/resend"):
+            return 200, {"code": 0, "msg": "ok"}, {}
+        if path.endswith("app_access_token"):
+            if (body.get("app_id"), body.get("app_secret")) != (self.app_id, self.app_secret) or \
+                    not self.app_ticket or body.get("app_ticket") != self.app_ticket:
+                return 400, {"code": 10012, "msg": "app_ticket invalid"}, {}
+            token = f"a-{next(self._ids)}"
+            self.valid_tokens.add(token)  # only for asking tenant tokens; not accepted by message APIs below
+            return 200, {"code": 0, "msg": "ok", "app_access_token": token, "expire": 7200}, {}
+        tenant = str(body.get("tenant_key") or "")
+        if body.get("app_access_token") not in self.valid_tokens or not tenant:
+            return 400, {"code": 99991664, "msg": "app access token invalid"}, {}
+        token = f"t-{tenant}-{next(self._ids)}"
+        self.valid_tokens.add(token)
+        self.tenant_of[token] = tenant
+        return 200, {"code": 0, "msg": "ok", "tenant_access_token": token, "expire": 7200}, {}
+
+    def tenants_of(self, calls: list[Call]) -> list[str]:
+        """The tenant whose token each call carried."""
+        return [self.tenant_of.get(c.headers.get("authorization", "").removeprefix("Bearer "), "?") for c in calls]
 
     def _api(self, method: str, path: str, query: dict[str, str],
              body: dict[str, Any] | None) -> tuple[int, dict[str, Any], dict[str, str]]:
