@@ -14,7 +14,6 @@ from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack import oauth, verify
 from adapters.slack.listeners import Listeners
@@ -44,8 +43,10 @@ def bolt_app(parts: ChatParts, slack: SlackRuntime) -> AsyncApp:
 
 
 async def _skip_retries(req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse:
-    """Slack retries what it thinks timed out; the first try already acted, so say so and stop the retries."""
-    if req.headers.get("x-slack-retry-num"):
+    """A retried command or click already acted on its first try: say so and stop the retries. A retried event goes
+    on to its listener, which acts once per event_id: the retry may be the first delivery that reached MEMS (the
+    first came while it restarted), and a dropped retry would lose an @MEMS mention."""
+    if req.headers.get("x-slack-retry-num") and req.body.get("type") != "event_callback":
         return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
     response: BoltResponse = await next()
     return response
@@ -63,7 +64,7 @@ def router(parts: ChatParts, slack: SlackRuntime) -> APIRouter:
     secret = slack.signing_secret
     if not secret:
         return routes
-    verifier = SignatureVerifier(secret)
+    signer = verify.Signer(secret)
     handler = AsyncSlackRequestHandler(app)
     if slack.tokens is not None:
         oauth.routes(routes, handler)
@@ -71,7 +72,9 @@ def router(parts: ChatParts, slack: SlackRuntime) -> APIRouter:
     @routes.post("/slack/events", include_in_schema=False)
     async def events(request: Request) -> Response:
         body = await request.body()
-        problem = verify.refused(verifier, request.headers, body)
+        if verify.ssl_check(request.headers, body):  # Slack probing the URL; bolt answers it 200, unsigned too
+            return Response(status_code=200)
+        problem = verify.refused(signer, request.headers, body)
         if problem is not None:
             return _refuse(*problem)
         try:
