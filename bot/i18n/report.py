@@ -7,6 +7,12 @@ REPORT = {
     "label.roi_media": ("ROI on media", "ROI（仅媒体）"),
     "label.roi_all_in": ("ROI all-in", "ROI（含费用）"),
     "label.not_recorded": ("not recorded", "未录入"),
+    # the daily digest's new parts
+    "digest.due_week": ("Due this week ({n})", "本周到期（{n}）"),
+    "digest.figures": ("Budget and results ({n})", "预算与效果（{n}）"),
+    "digest.risk.over_budget": ("over budget by {over}", "超出批准预算 {over}"),
+    "digest.risk.roi_miss": ("ROI {roi} against a target of {target}", "ROI {roi}，未达目标 {target}"),
+    "digest.risk.anomaly": ("{n} anomaly alert(s) not acknowledged", "{n} 条异常提醒未确认"),
     # who does a template task
     "sop_role.owner": ("owner", "负责人"), "sop_role.design": ("design", "设计"), "sop_role.content": ("content", "内容"),
     "sop_role.media": ("media", "媒介"), "sop_role.sales": ("sales", "销售"), "sop_role.ops": ("ops", "执行"),

@@ -15,6 +15,7 @@ from bot.presenters import fmt
 from bot.presenters.tasks import buttons as task_buttons
 from domain.approval import ApprovalRequest
 from domain.campaign import Campaign
+from domain.portfolio import Risk, Summary
 from domain.task import Task
 
 DIGEST_LINES = 20
@@ -77,9 +78,22 @@ def _section(heading: str, lines: list[str], lang: str) -> Section:
     return Section(heading + "\n" + "\n".join(shown))
 
 
+# What the digest tells of a campaign's figures: money over budget, a KPI missed, an anomaly nobody acknowledged.
+DIGEST_RISKS = (Risk.OVER_BUDGET, Risk.ROI_MISS, Risk.ANOMALY)
+
+
+def _risk_line(s: Summary, lang: str) -> str:
+    said = [tr(lang, f"digest.risk.{r.value}", over=fmt.money(s.ledger.spent - s.ledger.approved, lang),
+               roi=fmt.roi(s.roi, lang), target=fmt.roi(s.roi_target, lang), n=s.figures.anomalies)
+            for r in s.risks if r in DIGEST_RISKS]
+    return f"• {fmt.named(s.campaign.ref, s.campaign.name)} · {fmt.mention(s.campaign.owner, lang)}: " + "; ".join(said)
+
+
 def digest(day: date, overdue_tasks: Sequence[Task], due_today: Sequence[Task],
            pending: Sequence[tuple[ApprovalRequest, Campaign, Sequence[str]]], now: datetime, tz: ZoneInfo, lang: str,
-           scope: str = "") -> Card:
+           scope: str = "", week: Sequence[Task] = (), risky: Sequence[Summary] = ()) -> Card:
+    """Overdue (that someone can still act on), due today and this week, approvals waiting, and the campaigns over
+    budget, missing their ROI target or with an open anomaly."""
     def task_line(t: Task) -> str:
         return f"• {fmt.named(t.ref, t.title)} — {fmt.moment(t.due, tz, lang)} · {fmt.mention(t.assignee, lang)}"
 
@@ -90,6 +104,10 @@ def digest(day: date, overdue_tasks: Sequence[Task], due_today: Sequence[Task],
     if due_today:
         sections.append(_section(tr(lang, "digest.due_today", n=len(due_today)), [task_line(t) for t in due_today],
                                  lang))
+    if week:
+        sections.append(_section(tr(lang, "digest.due_week", n=len(week)), [task_line(t) for t in week], lang))
+    if risky:
+        sections.append(_section(tr(lang, "digest.figures", n=len(risky)), [_risk_line(s, lang) for s in risky], lang))
     if pending:
         lines = [f"• {r.ref} {fmt.money(r.amount, lang)} · {fmt.named(c.ref, c.name)} · "
                  + tr(lang, "digest.waiting_for", people=", ".join(fmt.mention(u, lang) for u in asked) or "—",
@@ -97,6 +115,6 @@ def digest(day: date, overdue_tasks: Sequence[Task], due_today: Sequence[Task],
         sections.append(_section(tr(lang, "digest.approvals", n=len(pending)), lines, lang))
     if not sections:
         sections.append(Section(tr(lang, "digest.clear")))
-    tone = Tone.WARNING if overdue_tasks else Tone.INFO
+    tone = Tone.WARNING if overdue_tasks or risky else Tone.INFO
     return Card(title=tr(lang, "digest.title", day=fmt.day(day, lang)), tone=tone, sections=tuple(sections),
                 footer=tr(lang, "digest.scope", scope=fmt.user_text(scope)) if scope else "")

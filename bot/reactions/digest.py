@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from bot.env import Txn
 from bot.i18n import tr
 from bot.outbox import Channel, Notice, post, same_card
+from bot.portfolio import Scope, summaries
 from bot.presenters import alerts as view
 from bot.reactions.approvals import asked
 from domain import events as e
@@ -29,17 +30,23 @@ def send_digest(event: e.DigestDue, txn: Txn) -> None:
         return
     tz, lang = workspace.tz, workspace.lang
     end_of_day = datetime.combine(day + timedelta(days=1), time(0), tz)
-    overdue = txn.uow.tasks.open_due_before(workspace.pk, txn.now)
+    # A template's step already past when the campaign was created with past dates: no one can still meet it.
+    overdue = [t for t in txn.uow.tasks.open_due_before(workspace.pk, txn.now)
+               if not (t.from_template and t.due and t.due < t.created_at)]
     today = txn.uow.tasks.open_due_between(workspace.pk, txn.now, end_of_day)
+    week = txn.uow.tasks.open_due_between(workspace.pk, end_of_day, end_of_day + timedelta(days=6))
     pending = txn.uow.approvals.list(workspace.pk, ApprovalStatus.PENDING)
-    ids = [t.campaign_id for t in (*overdue, *today)] + [r.campaign_id for r in pending]
+    risky = [s for s in summaries(txn.uow, workspace.pk, "", Scope.ACTIVE, txn.now, day)
+             if set(s.risks) & set(view.DIGEST_RISKS)]
+    ids = [t.campaign_id for t in (*overdue, *today, *week)] + [r.campaign_id for r in pending]
     campaigns = {camp.pk: camp for camp in txn.uow.campaigns.many(ids) if camp.is_open}
     for channel, scope in scopes.items():
         def keep(campaign_id: int, scope: set[int] | None = scope) -> bool:
             return campaign_id in campaigns and (scope is None or campaign_id in scope)
 
         card = view.digest(day, _tasks(overdue, keep), _tasks(today, keep), _requests(txn, pending, campaigns, keep),
-                           txn.now, tz, lang, _label(scope, lang))
+                           txn.now, tz, lang, _label(scope, lang), week=_tasks(week, keep),
+                           risky=[s for s in risky if scope is None or s.campaign.pk in scope])
         notice = Notice(AlertKind.DIGEST, same_card(card), f"W-{workspace.pk}", day.isoformat())
         post(txn, workspace, Channel(channel), notice)
 

@@ -118,3 +118,23 @@ def test_reminders_with_buttons_are_never_folded(approval_bot: TestBot) -> None:
     tick(bot, bot.clock.at + timedelta(hours=25))
     cards = sent(bot, "bob")
     assert len(cards) == 2 and all("[Approve]" in card for card in cards)
+
+
+def test_the_digest_carries_the_week_and_the_figures_but_not_steps_past_before_the_campaign_began() -> None:
+    bot = digest_bot("Asia/Shanghai")
+    bot.ok("alice", "role add @fay finance")
+    bot.ok("olive", 'task add C-1 "Print flyers" @bob due=2026-11-28')
+    # created with past dates: its template's early steps were overdue the moment it was made
+    bot.ok("olive", "new Old launch=2026-11-26 template=product-launch")
+    bot.ok("olive", "new Spendy budget=1000 kpi.roi=3")
+    bot.ok("olive", "budget request C-3 1000 media")
+    bot.ok("mia", "approve A-1")  # one step for this amount
+    bot.ok("olive", "metrics C-3 date=2026-11-24 spend=1500 revenue=1500")
+    bot.deliver()
+    bot.gateway.sent.clear()
+    tick(bot, datetime(2026, 11, 25, 1, 0, tzinfo=UTC))  # 09:00 in Shanghai
+    [card] = sent(bot, "marketing")
+    assert "Due this week" in card and "T-2 Print flyers" in card
+    assert "Guest list" not in card and "Press release" not in card  # C-2's steps before its creation
+    assert "Budget and results (1)" in card
+    assert "C-3 Spendy · @olive: over budget by ¥500.00; ROI 1:1.00 against a target of 1:3.00" in card
