@@ -16,7 +16,9 @@ class Kind(StrEnum):
     EXPERIMENT = "X"
 
 
-_REF = re.compile(r"^([CTAGXctagx])-?(\d{1,12})$")
+_REF = re.compile(r"^([CTAGXctagx])-?([0-9]{1,12})$")
+# Ids are 32-bit in the database: a larger number names nothing (it must not reach a query and overflow there).
+MAX_NUMBER = 2**31 - 1
 
 
 def fmt(kind: Kind, number: int) -> str:
@@ -45,7 +47,7 @@ def experiment(number: int) -> str:
 
 def match(text: str) -> tuple[Kind, int] | None:
     found = _REF.match(text)
-    if not found:
+    if not found or int(found.group(2)) > MAX_NUMBER:
         return None
     return Kind(found.group(1).upper()), int(found.group(2))
 

@@ -33,3 +33,9 @@ def test_parse_checks_the_kind() -> None:
     with pytest.raises(InvalidInput) as caught:
         refs.parse("nope")
     assert caught.value.params["expected"] == "C/T/A"
+
+
+@pytest.mark.parametrize("text", ["C-2147483648", "T-99999999999", "A-4294967296", "C-١٢"])
+def test_an_id_beyond_what_the_database_stores_or_in_other_digits_names_nothing(text: str) -> None:
+    assert refs.match(text) is None
+    assert refs.match("C-2147483647") == (Kind.CAMPAIGN, 2**31 - 1)

@@ -1,0 +1,32 @@
+"""The REST API never answers 500 to a caller with a valid token: ids beyond 32 bits are 404, in a path or a
+metrics row (a per-row 422); in a chat command they are a user error, not "Something went wrong"."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_api_metrics import Api, api, row
+
+__all__ = ["api"]  # the fixture, shared with the metrics tests
+
+
+@pytest.mark.parametrize("path", ["/campaigns/C-2147483648", "/campaigns/C-99999999999/tasks", "/tasks/T-2147483648",
+                                  "/approvals/A-4294967296"])
+def test_an_id_beyond_32_bits_is_404(api: Api, path: str) -> None:
+    assert api.get(path).status_code == 404
+
+
+def test_an_id_beyond_32_bits_in_a_metrics_row_is_a_row_error(api: Api) -> None:
+    response = api.post([row(), row(campaign="C-2147483648")])
+    assert response.status_code == 422
+    assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [(1, "campaign")]
+
+
+@pytest.mark.parametrize("text", ["show C-2147483648", "done T-99999999999", "approve A-4294967296"])
+def test_an_id_beyond_32_bits_in_chat_is_a_user_error(api: Api, text: str) -> None:
+    from bot.context import Context
+    from domain.people import Platform
+
+    reply = api.container.bus.execute(Context(Platform.CONSOLE, "local", "alice", "local"), text)
+    shown = "\n".join([reply.card.title or "", *(s.text for s in reply.card.sections)])
+    assert reply.is_error and "went wrong" not in shown.lower()
