@@ -44,7 +44,7 @@ def _money(name: str, raw: Any) -> Decimal:
 
 
 def _count(name: str, raw: Any) -> int:
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():  # "²".isdigit(), yet no int
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0 or raw >= MAX_COUNT:
         raise Rejected(name, "must be a whole number of zero or more")

@@ -30,3 +30,10 @@ def test_an_id_beyond_32_bits_in_chat_is_a_user_error(api: Api, text: str) -> No
     reply = api.container.bus.execute(Context(Platform.CONSOLE, "local", "alice", "local"), text)
     shown = "\n".join([reply.card.title or "", *(s.text for s in reply.card.sections)])
     assert reply.is_error and "went wrong" not in shown.lower()
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "1²"])
+def test_a_count_in_unicode_digits_is_a_row_error(api: Api, value: str) -> None:
+    response = api.post([row(impressions=value)])
+    assert response.status_code == 422
+    assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [(0, "impressions")]
