@@ -7,6 +7,7 @@ REPORT = {
     "label.roi_media": ("ROI on media", "ROI（仅媒体）"),
     "label.roi_all_in": ("ROI all-in", "ROI（含费用）"),
     "label.not_recorded": ("not recorded", "未录入"),
+    "label.counts_not_recorded": (" (not recorded: —)", "（未录入：—）"),
     # the daily digest's new parts
     "digest.due_week": ("Due this week ({n})", "本周到期（{n}）"),
     "digest.figures": ("Budget and results ({n})", "预算与效果（{n}）"),

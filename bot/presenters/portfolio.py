@@ -26,7 +26,9 @@ def roi_text(s: Summary, lang: str) -> str:
     if s.roi_target is None:
         return tr(lang, "portfolio.roi", roi=fmt.roi(s.roi, lang))
     mark = {True: "✓", False: "✗", None: ""}[s.roi_met]
-    return tr(lang, "portfolio.roi_against", roi=fmt.roi(s.roi, lang), target=fmt.roi(s.roi_target, lang), mark=mark)
+    # With no verdict (ROI not known yet) the mark is empty; no trailing space is left where it would stand.
+    return tr(lang, "portfolio.roi_against", roi=fmt.roi(s.roi, lang), target=fmt.roi(s.roi_target, lang),
+              mark=mark).rstrip()
 
 
 def counts_text(s: Summary, lang: str) -> list[str]:

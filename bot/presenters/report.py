@@ -29,7 +29,7 @@ def _judged(c: Campaign, metric: str, actual: Decimal | None, lang: str) -> str:
 
 def _unrecorded(k: m.Kpis, lang: str) -> str:
     """"— impressions" says a count was not recorded; the line says so in words once."""
-    return "" if k.has(*m.COUNTS) else f" ({tr(lang, 'label.not_recorded')}: —)"
+    return "" if k.has(*m.COUNTS) else tr(lang, "label.counts_not_recorded")
 
 
 def kpi_fields(c: Campaign, k: m.Kpis, lang: str, all_in: bool = True) -> tuple[Field, ...]:

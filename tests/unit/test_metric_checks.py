@@ -55,7 +55,9 @@ def test_revenue_left_out_is_not_recorded_and_roi_is_not_a_miss(bot: TestBot) ->
     report = bot.text("olive", "report C-1")
     assert "1:0.00" not in report and "❌" not in report
     assert "ROI all-in                    n/a  (target 1:3.00)" in report
-    assert "ROI n/a vs 1:3.00" in bot.text("olive", "overview")
+    overview = bot.text("olive", "overview")
+    assert "ROI n/a vs 1:3.00" in overview
+    assert "ROI n/a vs 1:3.00 " not in overview  # no verdict, no mark, and no stray space where it would be
     bot.ok("olive", "metrics C-1 date=2026-11-24 revenue=4000")  # recorded later, the same day is completed
     assert "ROI all-in                    1:4.00  (target 1:3.00 ✅)" in bot.text("olive", "report C-1")
 

@@ -81,3 +81,17 @@ def test_slack_and_chinese_show_both_labels() -> None:
     zh = launched("zh").text("olive", "报告 C-1")
     assert field(zh, "ROI（含费用）") == "1:2.90  (目标 1:3.00 ❌)"
     assert field(zh, "ROI（仅媒体）") == "1:3.82"
+
+
+def test_counts_not_recorded_read_as_chinese_in_a_chinese_report() -> None:
+    """Spend recorded without counts: the volume line says so in each language's own punctuation, not an English
+    half-width "(未录入: —)" inside Chinese text."""
+    bot = TestBot(lang="zh")
+    bot.ok("olive", "new Launch budget=20000 launch=2026-12-20")
+    bot.ok("olive", "metrics C-1 date=2026-11-24 spend=100")
+    zh = bot.text("olive", "报告 C-1")
+    assert "（未录入：—）" in zh and "(未录入: —)" not in zh
+    en = TestBot()
+    en.ok("olive", "new Launch budget=20000 launch=2026-12-20")
+    en.ok("olive", "metrics C-1 date=2026-11-24 spend=100")
+    assert "(not recorded: —)" in en.text("olive", "report C-1")
