@@ -12,6 +12,7 @@ from typing import Any
 from bot.context import Principal
 from domain import refs
 from domain.metrics import MetricInput, RowError, impossible
+from domain.text import shown, storable
 
 __all__ = ["FIELDS", "MetricInput", "Principal", "Rejected", "RowError", "parse_row", "parse_rows"]
 
@@ -35,7 +36,7 @@ def _money(name: str, raw: Any) -> Decimal:
     try:
         value = Decimal(raw.strip() if isinstance(raw, str) else raw)
     except InvalidOperation:
-        raise Rejected(name, f"{raw!r} is not an amount") from None
+        raise Rejected(name, f"'{shown(str(raw), 40)}' is not an amount") from None
     if not value.is_finite() or value < 0 or value >= MAX_MONEY:
         raise Rejected(name, "must be an amount of zero or more")
     if value != value.quantize(Decimal("0.01")):
@@ -62,23 +63,31 @@ def _bad_day() -> date:
     raise Rejected("date", "must be a date like 2026-12-01")
 
 
+def _text(name: str, value: str) -> None:
+    if not storable(value):
+        raise Rejected(name, "holds a NUL or an unpaired surrogate (\\ud800-\\udfff), which cannot be stored")
+
+
 def parse_row(index: int, raw: Any) -> MetricInput:
     """One row of the batch; raises Rejected naming the first field that is wrong."""
     if not isinstance(raw, Mapping):
         raise Rejected("row", "must be an object with campaign, date and the figures")
     unknown = sorted(set(raw) - set(FIELDS))
     if unknown:
-        raise Rejected(str(unknown[0]), f"is not a field; the fields are {', '.join(FIELDS)}")
+        raise Rejected(shown(str(unknown[0]), 64), f"is not a field; the fields are {', '.join(FIELDS)}")
     for name in ("campaign", "date", *MONEY, *COUNTS):
         if raw.get(name) is None or raw.get(name) == "":
             raise Rejected(name, "is required")
+    if not isinstance(raw["campaign"], str | int) or isinstance(raw["campaign"], bool):
+        raise Rejected("campaign", "must be a campaign id like C-1")
     found = refs.match(str(raw["campaign"]).strip())
     if found is None or found[0] is not refs.Kind.CAMPAIGN:
-        raise Rejected("campaign", f"{raw['campaign']!r} is not a campaign id like C-1")
+        raise Rejected("campaign", f"'{shown(str(raw['campaign']), 40)}' is not a campaign id like C-1")
     day = _day(raw["date"])
     channel = raw.get("channel") or ""
     if not isinstance(channel, str) or len(channel.strip()) > 64:
         raise Rejected("channel", "must be text of at most 64 characters")
+    _text("channel", channel)
     figures: dict[str, Decimal | int] = {name: _money(name, raw[name]) for name in MONEY}
     figures |= {name: _count(name, raw[name]) for name in COUNTS}
     pair = impossible(dict(figures))
@@ -87,6 +96,7 @@ def parse_row(index: int, raw: Any) -> MetricInput:
     variant = raw.get("variant") or ""
     if not isinstance(variant, str) or len(variant.strip()) > 32:
         raise Rejected("variant", "must be text of at most 32 characters")
+    _text("variant", variant)
     return MetricInput(index, found[1], day, channel.strip(), figures, variant.strip())
 
 

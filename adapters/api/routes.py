@@ -116,6 +116,8 @@ async def post_metrics(request: Request, who: Caller, service: Service) -> Any:
         body = json.loads(await request.body(), parse_float=Decimal)  # money stays exact as written
     except (ValueError, UnicodeDecodeError):
         return JSONResponse({"error": "the body is not JSON"}, status_code=400)
+    except RecursionError:  # json.loads recurses once per level: a body nested ~1,000 deep is not a batch
+        return JSONResponse({"error": "the body's JSON is nested too deep"}, status_code=400)
     rows = body.get("rows") if isinstance(body, dict) else None
     if not isinstance(rows, list) or len(rows) > MAX_ROWS:
         return _rejected([out.RowErrorOut(index=None, field="rows",

@@ -1,13 +1,17 @@
 """The REST API never answers 500 to a caller with a valid token: ids beyond 32 bits are 404, in a path or a
-metrics row (a per-row 422); in a chat command they are a user error, not "Something went wrong"."""
+metrics row (a per-row 422); in a chat command they are a user error, not "Something went wrong". NUL and lone
+surrogates in text are a per-row 422 naming the field, JSON nested too deep a 400."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.integration.test_api_metrics import Api, api, row
+from tests.integration.test_api_metrics import OPERATOR, Api, api, row
 
 __all__ = ["api"]  # the fixture, shared with the metrics tests
+HEADERS = {"Authorization": f"Bearer {OPERATOR}", "Content-Type": "application/json"}
 
 
 @pytest.mark.parametrize("path", ["/campaigns/C-2147483648", "/campaigns/C-99999999999/tasks", "/tasks/T-2147483648",
@@ -37,3 +41,28 @@ def test_a_count_in_unicode_digits_is_a_row_error(api: Api, value: str) -> None:
     response = api.post([row(impressions=value)])
     assert response.status_code == 422
     assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [(0, "impressions")]
+
+
+@pytest.mark.parametrize("field", ["channel", "variant"])
+@pytest.mark.parametrize("text", ["dou\x00yin", "dou\ud800yin", "\udfff"])
+def test_a_nul_or_a_lone_surrogate_in_text_is_a_row_error(api: Api, field: str, text: str) -> None:
+    body = json.dumps({"rows": [row(), row(**{field: text})]})  # json.dumps writes "\u0000" and "\ud800" as JSON does
+    response = api.client.post("/api/v1/metrics", content=body, headers=HEADERS)
+    assert response.status_code == 422
+    assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [(1, field)]
+    assert api.get("/campaigns/C-1").json()["spend"] == "0.00"
+
+
+@pytest.mark.parametrize("key", ["\x00", "\ud800", "a\r\nb"])
+def test_a_field_name_that_cannot_be_shown_is_echoed_escaped(api: Api, key: str) -> None:
+    response = api.client.post("/api/v1/metrics", content=json.dumps({"rows": [row() | {key: 1}]}), headers=HEADERS)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == key.encode("unicode_escape", "backslashreplace").decode()
+
+
+@pytest.mark.parametrize("body", ["[" * 2000 + "]" * 2000, '{"rows": [' + "{\"a\":" * 2000 + "1" + "}" * 2000 + "]}",
+                                  '{"rows": [{"campaign": ' + "[" * 990 + "]" * 990 + "}]}"])
+def test_json_nested_2000_deep_is_400_or_a_row_error(api: Api, body: str) -> None:
+    response = api.client.post("/api/v1/metrics", content=body, headers=HEADERS)
+    assert response.status_code in (400, 422)
+    assert api.get("/campaigns/C-1").json()["spend"] == "0.00"
