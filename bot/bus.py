@@ -1,6 +1,7 @@
 """The message bus: one command in, one reply out. Resolves the actor, parses, runs the handler inside a
 unit of work, runs the reactions to the events it recorded, commits, and turns every error into a message for the
-user (never a traceback)."""
+user (never a traceback). At the end, the two tables that say where everything goes: each command to its handler
+(by who sends it), each domain event to the reactions that tell people of it."""
 
 from __future__ import annotations
 
@@ -14,19 +15,54 @@ from zoneinfo import ZoneInfo
 from bot.cards import Reply
 from bot.context import Context, Principal
 from bot.env import Deps, Env, Txn
-from bot.handlers import HANDLERS, SERVICE_HANDLERS, SYSTEM_HANDLERS, Handler
+from bot.handlers import (
+    admin,
+    anomalies,
+    approval_desk,
+    approvals,
+    budget,
+    campaigns,
+    dashboard,
+    deadlines,
+    digest,
+    editing,
+    experiments,
+    goals,
+    installs,
+    metrics,
+    reminders,
+    retro,
+    tasks,
+    tokens,
+    undo,
+    views,
+)
 from bot.identity import WorkspaceCache, resolve
 from bot.parsing import ParseError, parse
 from bot.parsing.values import Now
 from bot.ports import StorageUnavailable
 from bot.presenters.errors import domain_error, internal_error, parse_error
-from bot.reactions import settle
+from bot.reactions import anomalies as anomaly_alerts
+from bot.reactions import approval_desk as desk_alerts
+from bot.reactions import budget as budget_alerts
+from bot.reactions import corrections
+from bot.reactions import digest as digest_alerts
+from bot.reactions import experiments as experiment_alerts
+from bot.reactions import goals as goal_alerts
+from bot.reactions import retro as retro_alerts
+from bot.reactions import tasks as task_alerts
+from domain import commands as c
+from domain import events as e
 from domain.commands import Command, ServiceCommand, SystemCommand
 from domain.errors import ConcurrencyConflict, MemsError
 from domain.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
+Handler = Callable[[Any, Env], Reply]
+ServiceHandler = Callable[[Any, Txn, Principal], Any]
+SystemHandler = Callable[[Any, Txn], None]
+Reaction = Callable[[Any, Txn], None]
 
 
 @dataclass(frozen=True)
@@ -171,3 +207,126 @@ class Bus:
             self.before_commit(uow, ctx)
             uow.commit()
             return reply
+
+# Where each command goes: a handler loads, asks the domain, saves, audits and records what happened.
+# One entry per command, in three tables by who sends it: a chat member, a principal that is not one, or the scheduler.
+HANDLERS: dict[type[c.Command], Handler] = {
+    c.Help: admin.help_,
+    c.NewCampaign: campaigns.new,
+    c.ListCampaigns: campaigns.list_,
+    c.Show: views.show,
+    c.ChangeStatus: campaigns.change_status,
+    c.MoveCampaign: campaigns.move,
+    c.AddTask: tasks.add,
+    c.AssignTask: tasks.assign,
+    c.MoveTask: tasks.move,
+    c.BlockTask: tasks.block,
+    c.SetTaskDue: tasks.due,
+    c.ListTasks: tasks.list_,
+    c.Board: tasks.board,
+    c.Timeline: tasks.timeline,
+    c.RequestBudget: approvals.request,
+    c.RecordSpend: budget.spend,
+    c.ShowBudget: budget.show,
+    c.ListApprovals: approvals.list_,
+    c.Approve: approvals.approve,
+    c.Reject: approvals.reject,
+    c.Withdraw: approvals.withdraw,
+    c.RecordMetrics: metrics.record,
+    c.Report: metrics.report,
+    c.ListTemplates: admin.templates,
+    c.Subscribe: admin.subscribe,
+    c.Unsubscribe: admin.unsubscribe,
+    c.ChangeRole: admin.change_role,
+    c.ListRoles: admin.roles,
+    c.UpdateSettings: admin.settings,
+    c.Acknowledge: anomalies.ack,
+    c.SnoozeAlerts: anomalies.snooze,
+    c.CreateToken: tokens.create,
+    c.RevokeToken: tokens.revoke,
+    c.ListTokens: tokens.list_,
+    # The portfolio and the web dashboard.
+    c.Overview: dashboard.overview,
+    c.OpenDashboard: dashboard.open_dashboard,
+    # the approval desk
+    c.ReturnRequest: approvals.return_,
+    c.ReviseRequest: approval_desk.revise,
+    c.DelegateStep: approval_desk.delegate,
+    c.CopyRequest: approval_desk.cc,
+    c.UrgeRequest: approval_desk.urge,
+    # changing things after the fact
+    c.EditCampaign: editing.edit,
+    c.EditTask: editing.task_edit,
+    c.DeleteTask: editing.task_delete,
+    c.Undo: undo.undo,
+    # goals, A/B tests and retrospectives
+    c.SetGoal: goals.set_goal,
+    c.LinkGoal: goals.link,
+    c.ShowGoal: goals.show,
+    c.ListGoals: goals.list_,
+    c.NewTest: experiments.new,
+    c.ShowTest: experiments.show,
+    c.StopTest: experiments.stop,
+    c.ShowRetro: retro.show,
+    c.AddRetroNote: retro.note,
+    c.RecordInstall: installs.record,  # Slack OAuth, Feishu store apps
+}
+
+# For a principal that is not a chat member (bus.handle_as): the REST API's tokens, the CSV import.
+SERVICE_HANDLERS: dict[type[c.Command], ServiceHandler] = {
+    c.IngestMetrics: metrics.ingest,
+}
+
+# Scans the scheduler sends (bus.run_system): no user, one unit of work each.
+SYSTEM_HANDLERS: dict[type[c.SystemCommand], SystemHandler] = {
+    c.ScanDeadlines: deadlines.scan,
+    c.ScanApprovals: reminders.scan,
+    c.SendDigests: digest.scan,
+    c.ScanBudgets: budget.scan,
+    c.ScanAnomalies: anomalies.scan,
+    c.ScanGoals: goals.scan,  # goal.off_track, weekly (issue 13)
+}
+
+# Who is told of what: each domain event to its reactions, run in order by the bus inside the transaction that
+# recorded the event (so every outbox row commits with the change that caused it). A reaction may record further
+# events (new metrics → an anomaly found → the alert posted); those run in turn, before the commit. A new alert kind
+# is one event (domain/events.py), one line here and one reaction that posts it (bot/outbox.post).
+REACTIONS: dict[type[e.Event], tuple[Reaction, ...]] = {
+    e.ApprovalRequested: (approvals.ask_approvers, approvals.post_summary),
+    e.ApprovalDecided: (approvals.show_outcome, approvals.tell_requester, approvals.ask_approvers),
+    e.ApprovalWithdrawn: (approvals.show_outcome,),
+    e.ApprovalOverdue: (approvals.remind_approvers,),
+    e.ApprovalRevised: (approvals.show_outcome, approvals.ask_approvers),
+    e.StepDelegated: (approvals.show_outcome, approvals.ask_approvers),
+    e.ApprovalCopied: (approvals.show_outcome, desk_alerts.send_copies),
+    e.ApprovalUrged: (approvals.show_outcome, desk_alerts.urge_approvers),
+    e.AwayDelegated: (desk_alerts.tell_delegate,),
+    e.AwayEnded: (desk_alerts.tell_former_delegate,),
+    e.CampaignMoved: (task_alerts.tell_redated, corrections.retract_moved),
+    e.TaskRedated: (corrections.retract_redated,),
+    e.CampaignClosed: (corrections.retract_closed,),
+    e.TaskDeleted: (corrections.retract_deleted,),
+    e.TaskAssigned: (task_alerts.tell_assignee,),
+    e.TaskMoved: (),
+    e.TaskDueSoon: (task_alerts.warn_assignee,),
+    e.TaskOverdue: (task_alerts.post_overdue,),
+    e.TaskEscalated: (task_alerts.escalate,),
+    e.SpendRecorded: (budget_alerts.check_budget,),
+    e.MetricsRecorded: (anomaly_alerts.judge_days, budget_alerts.check_budget),
+    e.BudgetThresholdReached: (budget_alerts.post_threshold,),
+    e.AnomalyFound: (anomaly_alerts.post_alert,),
+    e.AnomalyAcknowledged: (anomaly_alerts.show_acknowledged,),
+    e.AnomalyAlertsSnoozed: (anomaly_alerts.show_snoozed,),
+    e.DigestDue: (digest_alerts.send_digest,),
+    e.TestDecided: (experiment_alerts.announce,),
+    e.CampaignCompleted: (retro_alerts.post_retro,),
+    e.GoalOffTrack: (goal_alerts.tell_owner,),
+}
+
+
+def settle(txn: Txn) -> None:
+    """Run the reactions to every event recorded so far, and to the events they record, oldest first."""
+    while txn.events:
+        event = txn.events.popleft()
+        for react in REACTIONS[type(event)]:
+            react(event, txn)

@@ -9,10 +9,10 @@ from dataclasses import replace
 from bot import approvals as desk
 from bot.cards import Card, Section, Tone
 from bot.env import Txn
+from bot.handlers.approvals import asked, card_for
 from bot.i18n import tr
 from bot.outbox import Notice, post, post_all
 from bot.presenters import fmt
-from bot.reactions.approvals import asked, card
 from bot.reactions.audience import people
 from domain import events as e
 from domain.approval import ApprovalStatus
@@ -22,7 +22,7 @@ from domain.notifications import AlertKind
 def send_copies(event: e.ApprovalCopied, txn: Txn) -> None:
     r = event.request
     workspace = txn.workspace_of(r.workspace_id)
-    notice = Notice(AlertKind.APPROVAL_COPY, card(txn, r, event.campaign, False), r.ref, "cc")
+    notice = Notice(AlertKind.APPROVAL_COPY, card_for(txn, r, event.campaign, False), r.ref, "cc")
     post_all(txn, workspace, people(txn, workspace, event.people, but=event.by), notice)
 
 
@@ -30,7 +30,7 @@ def urge_approvers(event: e.ApprovalUrged, txn: Txn) -> None:
     """The card with its buttons, under a title that says who urges; once per urge."""
     r = event.request
     workspace = txn.workspace_of(r.workspace_id)
-    shown = card(txn, r, event.campaign, True)
+    shown = card_for(txn, r, event.campaign, True)
 
     def urged(lang: str) -> Card:
         found = shown(lang)
@@ -54,7 +54,7 @@ def tell_delegate(event: e.AwayDelegated, txn: Txn) -> None:
         if member.user_ref in desk.named(txn.uow, r) and away.delegate in asked(txn, r):
             campaign = txn.uow.campaigns.get(r.campaign_id, workspace.pk)
             if campaign is not None:
-                notice = Notice(AlertKind.APPROVAL_PENDING, card(txn, r, campaign, True), r.ref, desk.stage(r))
+                notice = Notice(AlertKind.APPROVAL_PENDING, card_for(txn, r, campaign, True), r.ref, desk.stage(r))
                 post(txn, workspace, target, notice)
 
 

@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 
 from bot.env import Txn
+from bot.handlers.approvals import asked
 from bot.i18n import tr
 from bot.outbox import Channel, Notice, post, same_card
 from bot.portfolio import Scope, summaries
 from bot.presenters import alerts as view
-from bot.reactions.approvals import asked
 from domain import events as e
 from domain import refs
 from domain.approval import ApprovalRequest, ApprovalStatus

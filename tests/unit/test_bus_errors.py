@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.handlers import HANDLERS
+from bot.bus import HANDLERS
 from domain import commands as c
 from tests.builders import TestBot
 

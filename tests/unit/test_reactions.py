@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
+from bot.bus import REACTIONS
 from bot.cards import Card
 from bot.env import Deps, Txn
 from bot.outbox import EVERY_COPY, Channel, Notice, post
-from bot.reactions import REACTIONS
 from domain import events as e
 from domain.notifications import AlertKind
 from domain.people import Member, Platform, QuietHours, Workspace
