@@ -50,7 +50,8 @@ class Runner:
             self.scheduler.add_job(self.run, job.trigger(self.settings), args=[job], id=job.name,
                                    next_run_time=now)
         self.scheduler.start()
-        log.info("scheduler started: %s", ", ".join(job.name for job in self.jobs))
+        log.info("scheduler started: %s (they run while this process holds the scanner lease)",
+                 ", ".join(job.name for job in self.jobs))
         return self
 
     def heartbeat(self) -> bool:

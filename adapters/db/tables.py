@@ -367,6 +367,17 @@ class WorkerRow(Base, table=True):
     seen_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
 
 
+class LeaseRow(Base, table=True):
+    """Work that must run in one process at a time (the scanner, Slack's Socket Mode): held by `owner` until
+    `expires_at`, renewed while it lives; past that, any process may take it."""
+
+    __tablename__ = "leases"
+
+    name: str = Field(sa_type=String(64), primary_key=True)
+    owner: str = Field(sa_type=String(128))
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
 # --- the web dashboard's sign-in ------------------------------------------------------------------------------
 class LoginLinkRow(Base, table=True):
     __tablename__ = "login_links"

@@ -3,6 +3,7 @@ MEMS_SLACK_APP_TOKEN is set. Every request is verified first (verify.py), then b
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -87,23 +88,52 @@ def router(parts: ChatParts, slack: SlackRuntime) -> APIRouter:
     return routes
 
 
+SOCKET_LEASE = "slack-socket"
+SOCKET_LEASE_EVERY = 10.0  # seconds between renewals of the Socket Mode lease (its TTL is 30 s)
+
+
 def _lifespan(app: AsyncApp, parts: ChatParts, slack: SlackRuntime) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        socket = None
-        if slack.app_token:
-            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-            socket = AsyncSocketModeHandler(app, slack.app_token)
-            await socket.connect_async()  # type: ignore[no-untyped-call]
-            log.info("Slack Socket Mode connected")
+        socket = asyncio.create_task(_socket_mode(app, slack.app_token, parts)) if slack.app_token else None
         try:
             yield
         finally:
             if socket is not None:
-                await socket.close_async()  # type: ignore[no-untyped-call]
+                socket.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await socket
             if not await parts.offload.idle(timeout=10.0):
                 log.warning("Slack: %d answer(s) still running at shutdown", parts.offload.running)
             await slack.sessions.close()
 
     return lifespan
+
+
+async def _socket_mode(app: AsyncApp, token: str, parts: ChatParts, every: float = SOCKET_LEASE_EVERY) -> None:
+    """One Socket Mode connection per deployment: only the process that holds the lease dials Slack (the workers of
+    `mems serve --workers N`, replicas); when it dies, another takes the lease over within its TTL and connects."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    lease = parts.lease(SOCKET_LEASE)
+    handler: AsyncSocketModeHandler | None = None
+    try:
+        while True:
+            held = await asyncio.to_thread(lease.hold)
+            if held and handler is None:
+                handler = AsyncSocketModeHandler(app, token)
+                try:
+                    await handler.connect_async()  # type: ignore[no-untyped-call]
+                    log.info("Slack Socket Mode connected (this process holds the Socket Mode lease)")
+                except Exception as exc:  # Slack unreachable, a bad app token: try again at the next renewal
+                    log.warning("Slack Socket Mode could not connect (%s); retrying", type(exc).__name__)
+                    handler = None
+            elif not held and handler is not None:
+                await handler.close_async()  # type: ignore[no-untyped-call]
+                handler = None
+                log.info("Slack Socket Mode closed: another process holds the Socket Mode lease")
+            await asyncio.sleep(every)
+    finally:
+        if handler is not None:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+        await asyncio.to_thread(lease.release)

@@ -20,6 +20,7 @@ from adapters.db.dedupe import SqlDeduper
 from adapters.db.engine import make_engine, session_factory
 from adapters.db.inbox_store import SqlInboxStore, finish
 from adapters.db.installations import SqlInstallations
+from adapters.db.leases import SqlLease
 from adapters.db.migrate import ensure_current
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.uow import SqlUnitOfWork
@@ -57,6 +58,7 @@ if TYPE_CHECKING:  # for the annotations only: a chat platform's adapter is impo
 
 log = logging.getLogger(__name__)
 Probe = Callable[[], str | None]  # returns None when healthy, else the reason
+Leases = Callable[[str], ScanLock]  # a named lease: work one process runs at a time (the scanner, Socket Mode)
 FEISHU_UNSIGNED = ("events are not signed (no MEMS_FEISHU_ENCRYPT_KEY, MEMS_FEISHU_ALLOW_UNSIGNED=1): anyone who "
                    "learns the verification token can act as any Feishu user; set an Encrypt Key")
 FEISHU_UNSIGNED_REFUSED = (
@@ -109,6 +111,7 @@ class Container:
     bulk: BulkLoader | None = None  # many rows per statement (`mems demo`, benchmarks); None over test fakes
     warnings: dict[str, str] = field(default_factory=dict)  # a setting that works but is unsafe; /readyz shows it
     inbox: Inbox = field(default_factory=lambda: Inbox(MemoryInboxStore(), SystemClock(), Offload()))
+    leases: Leases = field(default=lambda _name: LocalScanLock())  # over test fakes: one process, every lease
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -125,6 +128,7 @@ class Storage:
     bulk: BulkLoader
     inbox: InboxStore
     installations: Installations
+    leases: Leases
 
 
 def _storage(settings: Settings) -> Storage:
@@ -134,7 +138,7 @@ def _storage(settings: Settings) -> Storage:
     sessions = session_factory(engine)
     return Storage(lambda: SqlUnitOfWork(sessions), SqlOutboxStore(sessions), SqlDeduper(sessions),
                    {"database": lambda: database.probe(engine)}, [engine.dispose], SqlBulkLoader(sessions),
-                   SqlInboxStore(sessions), SqlInstallations(sessions))
+                   SqlInboxStore(sessions), SqlInstallations(sessions), lambda name: SqlLease(sessions, name))
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
@@ -148,11 +152,12 @@ def build(settings: Settings, *, clock: Clock | None = None,
     bulk: BulkLoader | None = None
     inbox_store: InboxStore = MemoryInboxStore()
     installations: Installations = MemoryInstallations()  # tests with fakes: one process
+    leases: Leases = lambda _name: LocalScanLock()  # noqa: E731 (one process, every lease)
     if uow_factory is None or outbox is None:
         storage = _storage(settings)
         uow_factory, outbox, deduper = storage.uow_factory, storage.outbox, storage.deduper
         probes, closers, bulk, inbox_store = storage.probes, storage.closers, storage.bulk, storage.inbox
-        installations = storage.installations
+        installations, leases = storage.installations, storage.leases
     deps = Deps(settings=settings, templates=catalog.load(settings.templates_dir),
                 policy=policy.load(settings.approval_policy))
     kicker = Kicker()
@@ -164,7 +169,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     warnings: dict[str, str] = {}
     feishu = _feishu(settings, gateways, charts, warnings, installations)
     slack = _slack(settings, gateways, chart_links, installations)
-    limiter, scan_lock, deduper = _shared(settings, clock, probes, closers, deduper)
+    limiter, leases, deduper = _shared(settings, clock, probes, closers, deduper, leases)
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
                         batch=settings.delivery_batch,
                         concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
@@ -173,9 +178,10 @@ def build(settings: Settings, *, clock: Clock | None = None,
     closers.append(offload.close)
     inbox = Inbox(inbox_store, clock, offload, settings.inbox_capacity, settings.inbox_lease_seconds)
     closers.append(inbox.close)
+    scan_lock = leases("scanner")
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
                      closers, scan_lock, offload, slack=slack, feishu=feishu, chart_links=chart_links, bulk=bulk,
-                     warnings=warnings, inbox=inbox)
+                     warnings=warnings, inbox=inbox, leases=leases)
 
 
 def _finish_request(uow: UnitOfWork, ctx: Context) -> None:
@@ -188,13 +194,13 @@ def _finish_request(uow: UnitOfWork, ctx: Context) -> None:
 
 
 def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe], closers: list[Callable[[], None]],
-            deduper: Deduper) -> tuple[RateLimiter, ScanLock, Deduper]:
-    """Rate buckets, the scanner lock and de-duplication: in Redis when configured (shared by replicas; behind one
-    circuit breaker, so a hung Redis costs one short timeout now and then; readiness reports it), else, and while
-    Redis is away, this worker's share of each bucket in memory and de-duplication in the database."""
+            deduper: Deduper, leases: Leases) -> tuple[RateLimiter, Leases, Deduper]:
+    """Rate buckets, leases (the scanner, Socket Mode) and de-duplication: in Redis when configured (shared by
+    replicas; behind one circuit breaker, so a hung Redis costs one short timeout now and then; readiness reports
+    it), else this worker's share of each bucket in memory, leases and de-duplication in the database."""
     local = MemoryRateLimiter(clock=lambda: clock.now().timestamp())  # the same clock as the outbox's times
     if not settings.redis_url:
-        return local, LocalScanLock(), deduper
+        return local, leases, deduper
     from adapters.redis import client, dedupe, lock, ratelimit  # only when configured: ~0.08 s to import
 
     redis = client.connect(settings.redis_url)
@@ -202,7 +208,8 @@ def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe], closers:
     probes["redis"] = lambda: client.probe(redis)
     closers.append(redis.close)
     return (ratelimit.RedisRateLimiter(redis, fallback=local, breaker=breaker),
-            lock.RedisScanLock(redis, breaker=breaker), dedupe.RedisDeduper(redis, deduper, breaker))
+            lambda name: lock.RedisScanLock(redis, key=f"mems:lock:{name}", breaker=breaker),
+            dedupe.RedisDeduper(redis, deduper, breaker))
 
 
 # A chat platform's adapter is imported only when that platform is set up (a test or a server without it should not

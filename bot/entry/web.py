@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -70,7 +71,9 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-def create_app(container: Container, run_workers: bool | None = None) -> FastAPI:
+def create_app(container: Container, run_workers: bool | None = None, close: bool = False) -> FastAPI:
+    """The app over `container`; `close`: the container is closed when the app stops (a worker of `mems serve
+    --workers N` owns its container)."""
     workers_on = container.settings.scheduler == "on" if run_workers is None else run_workers
 
     @contextlib.asynccontextmanager
@@ -87,6 +90,8 @@ def create_app(container: Container, run_workers: bool | None = None) -> FastAPI
             if delivery is not None:
                 await workers.stop_delivery(container, delivery)
             await container.inbox.stop()
+            if close:
+                container.close()
 
     app = FastAPI(title="MEMS", version="0.1.0", lifespan=lifespan)
     app.include_router(health(container.probes, container.warnings))
@@ -112,7 +117,8 @@ def health(probes: dict[str, Probe], warnings: dict[str, str] | None = None) -> 
     routes = APIRouter()
 
     @routes.get("/healthz")
-    async def healthz() -> dict[str, str]:
+    async def healthz(response: Response) -> dict[str, str]:
+        response.headers["X-MEMS-Worker"] = str(os.getpid())  # which worker of `mems serve --workers N` answered
         return {"status": "ok"}
 
     @routes.get("/readyz")
@@ -135,7 +141,7 @@ def health(probes: dict[str, Probe], warnings: dict[str, str] | None = None) -> 
 
 def chat_parts(container: Container) -> ChatParts:
     return ChatParts(container.settings, container.clock, container.deps, container.bus, container.deduper,
-                     container.offload, container.inbox)
+                     container.offload, container.inbox, container.leases)
 
 
 def slack_router(container: Container) -> APIRouter | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -49,7 +49,9 @@ def banner(settings: Settings, host: str, port: int) -> str:
 
 
 def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on (default: MEMS_HOST).")] = None,
-          port: Annotated[int | None, typer.Option(help="Port to listen on (default: MEMS_PORT).")] = None) -> None:
+          port: Annotated[int | None, typer.Option(help="Port to listen on (default: MEMS_PORT).")] = None,
+          workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (uvicorn workers), one per "
+                                               "core; the scanner and Socket Mode run in one of them.")] = 1) -> None:
     """The web server: Slack and Feishu endpoints, the REST API, the dashboard, health; runs delivery in-process."""
     # The web stack (FastAPI, uvicorn: ~0.3 s to import) loads for the server only, not for every `mems` command.
     import uvicorn
@@ -60,8 +62,12 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on 
     if host is not None or port is not None:  # the dashboard's links point where this server listens
         settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     log_to_stderr(settings.log_level)
-    container = container_or_exit(settings)
+    container = container_or_exit(settings)  # also checks the settings and brings SQLite up to date, once
     typer.echo(banner(settings, settings.host, settings.port))
+    if workers > 1:
+        container.close()
+        serve_workers(settings, workers)
+        return
     # uvicorn stops gracefully on SIGTERM / Ctrl-C (requests in flight answered, then the delivery worker finishes
     # or gives back what it claimed) and then raises the signal again for whatever handler was there before. With
     # ours there, a stop that went well ends with exit status 0 rather than death by signal.
@@ -76,6 +82,33 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on 
         container.close()
     if stopped:
         typer.echo("MEMS stopped.")
+
+
+WORKER_APP = "bot.entry.cli.core:worker_app"
+
+
+def serve_workers(settings: Settings, workers: int) -> None:
+    """Several uvicorn worker processes on one socket, each with its own parts (connections, delivery loop,
+    inbox). The scanner and Slack's Socket Mode run where their lease is held (in Redis, else in the database);
+    delivery and the inbox run in every worker, kept safe by their own leases. uvicorn's supervisor restarts a
+    worker that dies and stops them all gracefully on SIGTERM / Ctrl-C."""
+    import os
+
+    import uvicorn
+
+    os.environ.update(MEMS_HOST=settings.host, MEMS_PORT=str(settings.port))  # what each worker reads its settings from
+    uvicorn.run(WORKER_APP, factory=True, workers=workers, host=settings.host, port=settings.port,
+                log_level=settings.log_level.lower(), proxy_headers=False)
+    typer.echo("MEMS stopped.")
+
+
+def worker_app() -> Any:
+    """One worker's app (uvicorn calls this in each worker process): its own settings, logging and parts."""
+    from bot.entry.web import create_app
+
+    settings = settings_or_exit()
+    log_to_stderr(settings.log_level)
+    return create_app(container_or_exit(settings), close=True)
 
 
 def chat(user: Annotated[str, typer.Option("--as", help="Who you are in the console workspace.")],

@@ -1,0 +1,58 @@
+"""`mems serve --workers 2`: two processes answer on one port, and what must run once (the scanner) runs in one of
+them, the one holding its lease in the database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+from tests.standins.server import free_port
+
+
+def _worker(port: int) -> str:
+    with httpx.Client(timeout=5) as client:  # a connection of its own: any worker may accept it
+        answer = client.get(f"http://127.0.0.1:{port}/healthz")
+    assert answer.status_code == 200
+    return answer.headers["x-mems-worker"]
+
+
+def _scanner(database: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT name, owner FROM leases").fetchall()
+
+
+def test_two_workers_answer_and_one_of_them_scans(tmp_path: Path) -> None:
+    port = free_port()
+    database = tmp_path / "mems.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEMS_")}
+    env.update({"MEMS_DATABASE_URL": f"sqlite:///{database}", "MEMS_SCAN_INTERVAL_SECONDS": "10"})
+    server = subprocess.Popen([sys.executable, "-m", "bot.entry.cli", "serve", "--port", str(port), "--workers", "2"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        seen: set[str] = set()
+        while len(seen) < 2 or not _scanner(database):
+            assert server.poll() is None, server.communicate()[1]
+            assert time.monotonic() < deadline, f"workers seen: {seen}"
+            try:
+                with ThreadPoolExecutor(8) as pool:
+                    seen.update(pool.map(lambda _: _worker(port), range(16)))
+            except httpx.TransportError:
+                time.sleep(0.3)
+        time.sleep(3)  # each worker has tried the scanner's lease at start-up (and every scan tries it again)
+        [(name, owner)] = _scanner(database)
+        assert name == "scanner" and owner.split(":")[1] in seen
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=60)
+    assert err.count("scheduler started") == 2, err  # each worker runs the scheduler's clock...
+    assert err.count("this process is now the scanner") == 1, err  # ...one of them scans
+    assert server.returncode == 0 and "MEMS stopped." in out
+    assert _scanner(database) == []  # released on the way out: a new process scans at once
