@@ -15,7 +15,7 @@ from domain.approval import ApprovalRequest, ApprovalStatus
 from domain.campaign import OPEN, Campaign
 from domain.commands import IngestMetrics
 from domain.ledger import Ledger
-from domain.metrics import Kpis, MetricInput, RowError, totals
+from domain.metrics import Kpis, MetricInput, RowError
 from domain.ports import UnitOfWork
 from domain.task import Task
 from domain.tokens import digest
@@ -62,7 +62,7 @@ class ApiService:
             if found is None:
                 return None
             ledger = ledger_of(uow, found)
-            kpis = totals(uow.metrics.for_campaign(number)).with_fees(ledger.spent_entries.amount)
+            kpis = uow.metrics.totals(number).with_fees(ledger.spent_entries.amount)
             return CampaignView(found, ledger, kpis)
 
     def tasks(self, who: Principal, campaign: int) -> list[Task] | None:

@@ -25,7 +25,9 @@ NAMES = ("Spring Launch", "双十一大促", "Summer Webinar Series", "KOL 种�
 TASKS = ("Brief signed off", "Budget plan", "Creative concepts", "KOL shortlist", "Landing page", "Media plan",
          "Copy review", "Legal review", "Video shoot", "Launch email", "Social calendar", "Paid search set-up",
          "Retargeting audiences", "Press release", "Event logistics", "Sales enablement", "Post-launch report")
-CHANNELS = ("douyin", "wechat", "xiaohongshu", "search")
+# The first four are the demo's; a benchmark's company (bench/org_scale.py) runs up to twenty.
+CHANNELS = ("douyin", "wechat", "xiaohongshu", "search", "weibo", "bilibili", "kuaishou", "baidu", "toutiao", "zhihu",
+            "display", "email", "sms", "affiliate", "kol", "ooh", "tv", "radio", "podcast", "events")
 FIRST_PEOPLE: tuple[tuple[str, str, set[Role]], ...] = (
     ("alice", "Alice", {Role.ADMIN, Role.MANAGER}), ("bob", "Bob", {Role.MANAGER}), ("fay", "Fay", {Role.FINANCE}),
     ("olive", "Olive", set()), ("li.na", "Li Na", set()), ("wang.wei", "王伟", set()), ("chen.jie", "陈杰", set()),

@@ -9,7 +9,6 @@ from domain.approval import ApprovalStatus
 from domain.campaign import Campaign
 from domain.events import BudgetThresholdReached
 from domain.ledger import Ledger
-from domain.metrics import totals
 from domain.money import Money, total
 from domain.ports import UnitOfWork
 
@@ -20,7 +19,7 @@ def ledger_of(uow: UnitOfWork, c: Campaign) -> Ledger:
     pending = [r.amount for r in requests if r.is_open]  # waiting for a decision, or back for changes
     approved = [r.amount for r in requests if r.status is ApprovalStatus.APPROVED]
     entries = [e.amount for e in uow.ledger.for_campaign(c.pk)]
-    media = totals(uow.metrics.for_campaign(c.pk)).spend
+    media = uow.metrics.totals(c.pk).spend
     return Ledger(planned=c.budget, requested=total(pending, currency), approved=total(approved, currency),
                   spent_entries=total(entries, currency), spent_media=Money(media, currency))
 

@@ -14,7 +14,7 @@ from domain.audit import AuditEntry
 from domain.campaign import Campaign, Status
 from domain.goals import Goal
 from domain.ledger import SpendEntry
-from domain.metrics import DailyMetric
+from domain.metrics import DailyMetric, Kpis
 from domain.notifications import AlertKind, OutboxMessage, Subscription
 from domain.people import Member, Platform, Role, Workspace
 from domain.portfolio import Figures
@@ -96,6 +96,9 @@ class MetricsRepository(Protocol):
     def get(self, campaign_id: int, day: date, channel: str) -> DailyMetric | None: ...
     def put(self, metric: DailyMetric) -> None: ...
     def for_campaign(self, campaign_id: int) -> Sequence[DailyMetric]: ...
+    def totals(self, campaign_id: int) -> Kpis:
+        """The campaign's figures summed over every day and channel (`recorded`: those recorded on some day)."""
+        ...
     def put_many(self, metrics: Sequence[DailyMetric]) -> None:
         """Upsert a batch in a few statements; later rows for the same campaign, day and channel win."""
         ...

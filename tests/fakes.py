@@ -23,7 +23,7 @@ from domain.audit import AuditEntry
 from domain.campaign import Campaign, Status
 from domain.goals import Goal
 from domain.ledger import SpendEntry
-from domain.metrics import DailyMetric, totals
+from domain.metrics import DailyMetric, Kpis, totals
 from domain.notifications import AlertKind, DeliveryStatus, OutboxMessage, Subscription, Target
 from domain.people import Member, Platform, Role, Workspace
 from domain.portfolio import Figures
@@ -226,6 +226,9 @@ class FakeMetrics(_Repo):
 
     def for_campaign(self, campaign_id: int) -> Sequence[DailyMetric]:
         return sorted((m for m in self.rows.values() if m.campaign_id == campaign_id), key=lambda m: (m.day, m.channel))
+
+    def totals(self, campaign_id: int) -> Kpis:
+        return totals(self.for_campaign(campaign_id))
 
     def put_many(self, metrics: Sequence[DailyMetric]) -> None:
         for metric in metrics:

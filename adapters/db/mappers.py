@@ -124,12 +124,12 @@ def step_value(s: Step) -> str | dict[str, Any]:
     return {"role": s.role.value if s.role else None, "signer": s.signer, "delegate": s.delegate, "handed": s.handed}
 
 
-def request(row: ApprovalRequestRow, decisions: Iterable[DecisionRow]) -> ApprovalRequest:
+def request(row: ApprovalRequestRow, decisions: Iterable[Decision]) -> ApprovalRequest:
     return ApprovalRequest(workspace_id=row.workspace_id, campaign_id=row.campaign_id, requester=row.requester,
                            amount=Money(row.amount, row.currency), reason=row.reason,
                            steps=tuple(step(s) for s in row.steps), created_at=row.created_at,
                            status=ApprovalStatus(row.status),
-                           decisions=sorted((decision(d) for d in decisions), key=lambda d: (d.round, d.step)),
+                           decisions=sorted(decisions, key=lambda d: (d.round, d.step)),
                            closed_at=row.closed_at, id=row.id, version=row.version, round=row.round,
                            step_since=row.step_since, cc=tuple(row.cc),
                            attachments=tuple(Attachment(a["name"], a["url"]) for a in row.attachments),

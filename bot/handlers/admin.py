@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.cards import Reply
+from functools import lru_cache
+
+from bot.cards import Card, Reply
+from bot.catalog import TemplateCatalog
 from bot.env import Env
 from bot.handlers import approval_desk, common
 from bot.i18n import tr
@@ -16,12 +19,31 @@ from domain.notifications import Subscription
 from domain.people import Role, check_lang, check_timezone
 
 
+# Static answers are rendered once per language (a Card is immutable, so every asker can share one): the help from
+# the command table, the templates from the catalog loaded at start. Bounded: a topic is whatever a user typed.
+@lru_cache(maxsize=512)
+def _help_card(topic: str | None, lang: str) -> Card:
+    return view.help_card(topic, lang)
+
+
+_TEMPLATE_CARDS: dict[tuple[int, str], tuple[TemplateCatalog, Card]] = {}
+
+
+def _templates_card(catalog: TemplateCatalog, lang: str) -> Card:
+    kept = _TEMPLATE_CARDS.get((id(catalog), lang))
+    if kept is None or kept[0] is not catalog:  # the catalog is kept with its card: an id is never mistaken
+        if len(_TEMPLATE_CARDS) >= 64:  # one catalog per process, unless tests build many
+            _TEMPLATE_CARDS.clear()
+        kept = _TEMPLATE_CARDS[(id(catalog), lang)] = (catalog, view.templates_card(catalog, lang))
+    return kept[1]
+
+
 def help_(cmd: c.Help, env: Env) -> Reply:
-    return Reply(view.help_card(cmd.topic, env.lang))
+    return Reply(_help_card(cmd.topic, env.lang))
 
 
 def templates(cmd: c.ListTemplates, env: Env) -> Reply:
-    return Reply(view.templates_card(env.deps.templates, env.lang))
+    return Reply(_templates_card(env.deps.templates, env.lang))
 
 
 def roles(cmd: c.ListRoles, env: Env) -> Reply:

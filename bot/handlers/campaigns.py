@@ -20,7 +20,6 @@ from domain import events as e
 from domain.audit import CAMPAIGN_ACTIONS, AuditAction
 from domain.campaign import OPEN, Action, Campaign, Status, allowed_actions
 from domain.errors import InvalidInput, InvalidTransition
-from domain.metrics import totals
 from domain.task import Task
 from domain.templates import Template
 
@@ -75,7 +74,7 @@ def list_(cmd: c.ListCampaigns, env: Env) -> Reply:
 
 def card(env: Env, campaign: Campaign) -> Card:
     tasks = env.uow.tasks.for_campaign(campaign.pk)
-    kpis = totals(env.uow.metrics.for_campaign(campaign.pk)) if campaign.kpis else None
+    kpis = env.uow.metrics.totals(campaign.pk) if campaign.kpis else None
     return view.campaign_card(campaign, common.ledger(env, campaign), tasks, kpis, env.now, env.lang)
 
 

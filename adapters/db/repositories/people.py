@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from adapters.db import mappers
 from adapters.db.repositories.base import duplicate_is_conflict, fetch, fetch_one, insert
@@ -39,8 +40,15 @@ class SqlWorkspaceRepository:
 
 
 class SqlMemberRepository:
+    """Members with their roles, each read once per transaction: one member object per person (as an identity map
+    keeps), the lists of holders until a member is added or saved (a role change), and the roles as stored, so a
+    save writes the difference without reading them again."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._known: dict[tuple[int, str], Member | None] = {}
+        self._stored: dict[tuple[int, str], frozenset[str]] = {}
+        self._lists: dict[tuple[str, int, str], list[Member]] = {}
 
     def _roles(self, workspace_id: int, user_refs: Sequence[str]) -> dict[str, list[str]]:
         stmt = select(MemberRoleRow).where(MemberRoleRow.workspace_id == workspace_id,
@@ -53,17 +61,36 @@ class SqlMemberRepository:
     def _members(self, rows: Sequence[MemberRow]) -> list[Member]:
         if not rows:
             return []
-        roles = self._roles(rows[0].workspace_id, [r.user_ref for r in rows])
-        return [mappers.member(r, roles[r.user_ref]) for r in rows]
+        workspace_id = rows[0].workspace_id
+        unknown = [r.user_ref for r in rows if self._known.get((workspace_id, r.user_ref)) is None]
+        roles = self._roles(workspace_id, unknown) if unknown else {}
+        members = []
+        for row in rows:
+            key = (workspace_id, row.user_ref)
+            known = self._known.get(key)
+            if known is None:
+                known = self._known[key] = mappers.member(row, roles[row.user_ref])
+                self._stored[key] = frozenset(roles[row.user_ref])
+            members.append(known)
+        return members
+
+    def _list(self, key: tuple[str, int, str], stmt: SelectOfScalar[MemberRow]) -> list[Member]:
+        if key not in self._lists:
+            self._lists[key] = self._members(fetch(self.session, stmt))
+        return list(self._lists[key])
 
     def get(self, workspace_id: int, user_ref: str) -> Member | None:
-        stmt = select(MemberRow).where(MemberRow.workspace_id == workspace_id, MemberRow.user_ref == user_ref)
-        row = fetch_one(self.session, stmt)
-        return self._members([row])[0] if row else None
+        key = (workspace_id, user_ref)
+        if key not in self._known:
+            stmt = select(MemberRow).where(MemberRow.workspace_id == workspace_id, MemberRow.user_ref == user_ref)
+            row = fetch_one(self.session, stmt)
+            self._known[key] = self._members([row])[0] if row else None
+        return self._known[key]
 
     def add(self, member: Member) -> Member:
         insert(self.session, MemberRow(**mappers.member_values(member)), f"@{member.user_ref}")
         self._grant(member, member.roles)
+        self._remember(member)
         return member
 
     def save(self, member: Member) -> None:
@@ -72,7 +99,10 @@ class SqlMemberRepository:
                           .where(col(MemberRow.workspace_id) == member.workspace_id,
                                  col(MemberRow.user_ref) == member.user_ref)
                           .values(**values))
-        stored = set(self._roles(member.workspace_id, [member.user_ref])[member.user_ref])
+        key = (member.workspace_id, member.user_ref)
+        stored = self._stored.get(key)
+        if stored is None:
+            stored = frozenset(self._roles(member.workspace_id, [member.user_ref])[member.user_ref])
         self._grant(member, {r for r in member.roles if r.value not in stored})
         revoked = stored - {r.value for r in member.roles}
         if revoked:
@@ -80,6 +110,14 @@ class SqlMemberRepository:
                               .where(col(MemberRoleRow.workspace_id) == member.workspace_id,
                                      col(MemberRoleRow.user_ref) == member.user_ref,
                                      col(MemberRoleRow.role).in_(revoked)))
+        self._remember(member)
+
+    def _remember(self, member: Member) -> None:
+        """What this transaction wrote is what it reads back; every list may have changed (a role, a delegate)."""
+        key = (member.workspace_id, member.user_ref)
+        self._known[key] = member
+        self._stored[key] = frozenset(r.value for r in member.roles)
+        self._lists.clear()
 
     def _grant(self, member: Member, roles: set[Role]) -> None:
         for role in sorted(roles):
@@ -94,15 +132,15 @@ class SqlMemberRepository:
         stmt = (select(MemberRow)
                 .where(MemberRow.workspace_id == workspace_id, col(MemberRow.user_ref).in_(holding))
                 .order_by(col(MemberRow.user_ref)))
-        return self._members(fetch(self.session, stmt))
+        return self._list(("holders", workspace_id, role.value), stmt)
 
     def all(self, workspace_id: int) -> Sequence[Member]:
         stmt = select(MemberRow).where(MemberRow.workspace_id == workspace_id).order_by(col(MemberRow.user_ref))
-        return self._members(fetch(self.session, stmt))
+        return self._list(("all", workspace_id, ""), stmt)
 
     def covered_by(self, workspace_id: int, delegate: str) -> Sequence[Member]:
         """Members who named `delegate` to cover them while away (whether or not the time has come or gone)."""
         stmt = (select(MemberRow)
                 .where(MemberRow.workspace_id == workspace_id, MemberRow.away_delegate == delegate)
                 .order_by(col(MemberRow.user_ref)))
-        return self._members(fetch(self.session, stmt))
+        return self._list(("covered_by", workspace_id, delegate), stmt)

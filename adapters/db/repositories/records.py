@@ -4,31 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import delete
+from sqlalchemy import BigInteger, delete, func
 from sqlmodel import Session, col, select
 
 from adapters.db import mappers
 from adapters.db.repositories.base import fetch, fetch_one, insert, upsert
 from adapters.db.tables import AuditRow, MetricRow, SpendRow
+from adapters.db.types import Amount
 from domain.audit import AuditEntry
 from domain.ledger import SpendEntry
-from domain.metrics import FIGURES, DailyMetric
+from domain.metrics import FIGURES, DailyMetric, Kpis
 
 
 class SqlLedgerRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._read: dict[int, list[SpendEntry]] = {}  # this transaction's reads, until it writes
 
     def add(self, entry: SpendEntry) -> SpendEntry:
+        self._read.clear()
         entry.id = insert(self.session, SpendRow(**mappers.spend_values(entry)), f"spend:{entry.campaign_id}")
         return entry
 
     def for_campaign(self, campaign_id: int) -> Sequence[SpendEntry]:
-        stmt = select(SpendRow).where(SpendRow.campaign_id == campaign_id).order_by(col(SpendRow.id))
-        return [mappers.spend(r) for r in fetch(self.session, stmt)]
+        if campaign_id not in self._read:
+            stmt = select(SpendRow).where(SpendRow.campaign_id == campaign_id).order_by(col(SpendRow.id))
+            self._read[campaign_id] = [mappers.spend(r) for r in fetch(self.session, stmt)]
+        return list(self._read[campaign_id])
 
     def remove(self, entry_id: int) -> None:
+        self._read.clear()
         self.session.exec(delete(SpendRow).where(col(SpendRow.id) == entry_id))
 
 
@@ -38,6 +45,7 @@ CHUNK = 1000  # rows per INSERT: 9 parameters each stays under SQLite's 32,766 a
 class SqlMetricsRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._totals: dict[int, Kpis] = {}  # this transaction's sums, until it writes metrics
 
     def get(self, campaign_id: int, day: date, channel: str) -> DailyMetric | None:
         stmt = select(MetricRow).where(MetricRow.campaign_id == campaign_id, MetricRow.day == day,
@@ -50,9 +58,11 @@ class SqlMetricsRepository:
         stmt = upsert(self.session, MetricRow).values(**mappers.metric_values(metric))
         stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "channel"],
                                           set_={name: stmt.excluded[name] for name in FIGURES})
+        self._totals.clear()
         self.session.exec(stmt)
 
     def remove(self, campaign_id: int, day: date, channel: str) -> None:
+        self._totals.clear()
         self.session.exec(delete(MetricRow).where(col(MetricRow.campaign_id) == campaign_id,
                                                   col(MetricRow.day) == day, col(MetricRow.channel) == channel))
 
@@ -61,6 +71,7 @@ class SqlMetricsRepository:
         refuses to touch one row twice in a statement, so duplicates are folded first)."""
         latest = {(m.campaign_id, m.day, m.channel): m for m in metrics}
         rows = [mappers.metric_values(m) for m in latest.values()]
+        self._totals.clear()
         for start in range(0, len(rows), CHUNK):
             stmt = upsert(self.session, MetricRow).values(rows[start:start + CHUNK])
             stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "channel"],
@@ -72,18 +83,36 @@ class SqlMetricsRepository:
                 .order_by(col(MetricRow.day), col(MetricRow.channel)))
         return [mappers.metric(r) for r in fetch(self.session, stmt)]
 
+    def totals(self, campaign_id: int) -> Kpis:
+        """Summed in the database (a campaign may have thousands of rows), once per transaction until it writes."""
+        if campaign_id not in self._totals:
+            m = MetricRow.__table__.c  # type: ignore[attr-defined]
+            sums = [func.sum(m[name], type_=Amount() if name in ("spend", "revenue") else BigInteger())
+                    for name in FIGURES]
+            row = self.session.execute(select(*sums).where(m.campaign_id == campaign_id)).one()
+            found = dict(zip(FIGURES, row, strict=True))
+            recorded = frozenset(name for name, value in found.items() if value is not None)
+            self._totals[campaign_id] = Kpis(
+                found["spend"] or Decimal(0), int(found["impressions"] or 0), int(found["clicks"] or 0),
+                int(found["conversions"] or 0), found["revenue"] or Decimal(0), recorded=recorded)
+        return self._totals[campaign_id]
+
 
 class SqlAuditRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._read: dict[str, list[AuditEntry]] = {}  # this transaction's reads by entity, until it adds one
 
     def add(self, entry: AuditEntry) -> None:
         # Nobody needs the id back, so the row rides along with the next flush instead of costing a round trip.
+        self._read.pop(entry.entity, None)
         self.session.add(AuditRow(**mappers.audit_values(entry)))
 
     def for_entity(self, entity: str) -> Sequence[AuditEntry]:
-        stmt = select(AuditRow).where(AuditRow.entity == entity).order_by(col(AuditRow.at), col(AuditRow.id))
-        return [mappers.audit(r) for r in fetch(self.session, stmt)]
+        if entity not in self._read:
+            stmt = select(AuditRow).where(AuditRow.entity == entity).order_by(col(AuditRow.at), col(AuditRow.id))
+            self._read[entity] = [mappers.audit(r) for r in fetch(self.session, stmt)]
+        return list(self._read[entity])
 
     def for_campaign(self, campaign_id: int, since: datetime | None = None) -> Sequence[AuditEntry]:
         """Oldest first; `since` is inclusive."""

@@ -1,0 +1,160 @@
+"""Cheaper commands (issue 14): no statement is sent twice with the same parameters within one command, each
+command's statements stay under a bound, the static answers are rendered once per language, and within one
+transaction the members, their roles and a request's decisions are read once, a role change showing at once."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+
+from bot.cards import Reply
+from bot.context import Context
+from bot.entry import bootstrap
+from domain.metrics import DailyMetric
+from domain.people import Member, Platform, Role
+from tests.builders import settings
+from tests.integration import db_builders as build
+from tests.integration.db_builders import NOW, UowFactory
+
+Statements = list[tuple[str, str]]
+
+
+class Counted:
+    """The real bus over a real SQLite file, every statement its engine sends recorded (SQL and parameters)."""
+
+    def __init__(self, url: str) -> None:
+        self.container = bootstrap.build(settings(database_url=url))
+        self.sent: Statements = []
+
+    def record(self, conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        self.sent.append((statement, repr(params)))
+
+    def say(self, user: str, text: str) -> tuple[Reply, Statements]:
+        self.sent = []
+        reply = self.container.bus.execute(Context(Platform.CONSOLE, "local", user, "local", user_name=user), text)
+        assert not reply.is_error, reply.text
+        return reply, self.sent
+
+
+@pytest.fixture
+def counted(sqlite_url: str) -> Iterator[Counted]:
+    bot = Counted(sqlite_url)
+    event.listen(Engine, "before_cursor_execute", bot.record)
+    try:
+        bot.say("alice", "role add @bob manager")
+        bot.say("olive", 'new "Spring Launch" budget=200k launch=2027-03-01')
+        bot.say("olive", "metrics C-1 date=2026-12-01 spend=100 clicks=5 impressions=90 channel=search")
+        bot.say("olive", "budget request C-1 5000 fees")
+        bot.say("bob", "help")  # bob's first word: his name is stored once, as for anyone new
+        yield bot
+    finally:
+        event.remove(Engine, "before_cursor_execute", bot.record)
+        bot.container.close()
+
+
+def repeated(sent: Statements) -> list[tuple[str, str]]:
+    return [key for key, times in Counter(sent).items() if times > 1]
+
+
+# (who, command, at most this many statements): the bounds are today's counts, so a new repeated read fails here.
+COMMANDS = [("olive", "help", 2), ("olive", "help budget", 2), ("olive", "templates", 2), ("olive", "show C-1", 9),
+            ("olive", "report C-1", 9), ("bob", "approve A-1 ok", 20)]
+
+
+@pytest.mark.parametrize(("user", "text", "bound"), COMMANDS, ids=[c[1] for c in COMMANDS])
+def test_no_statement_is_repeated_within_a_command(counted: Counted, user: str, text: str, bound: int) -> None:
+    _, sent = counted.say(user, text)
+    assert repeated(sent) == []
+    assert len(sent) <= bound, "\n".join(s for s, _ in sent)
+
+
+def test_approving_reads_the_approval_and_its_ledger_once(counted: Counted) -> None:
+    _, sent = counted.say("bob", "approve A-1 ok")
+    selects = Counter(re.search(r"\bFROM\s+(\w+)", s).group(1) for s, _ in sent  # type: ignore[union-attr]
+                      if s.startswith("SELECT"))
+    # the request before and after the decision (the card shows it decided); the metrics summed, not read row by row
+    assert selects["approval_requests"] == 2 and selects["spend_entries"] == 1 and selects["daily_metrics"] == 1
+    assert any("sum(daily_metrics.spend)" in s for s, _ in sent)
+
+
+def test_static_answers_are_rendered_once_per_language(counted: Counted) -> None:
+    first, _ = counted.say("olive", "help")
+    again, _ = counted.say("olive", "help")
+    counted.say("olive", "settings lang=zh")
+    chinese, _ = counted.say("olive", "help")
+    assert again.card is first.card  # the same rendered card, not an equal one made again
+    assert chinese.card is not first.card and chinese.card.title != first.card.title
+    shown, _ = counted.say("olive", "templates")
+    assert counted.say("olive", "templates")[0].card is shown.card
+
+
+def test_a_member_is_read_once_and_a_role_change_shows_at_once(new_uow: UowFactory, engine: Engine) -> None:
+    w = build.world(new_uow)
+    sent: Statements = []
+
+    def record(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        sent.append((statement, repr(params)))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with new_uow() as uow:
+            first = uow.members.get(w.workspace_id, "U1")
+            assert first is not None and uow.members.get(w.workspace_id, "U1") is first
+            managers = [m.user_ref for m in uow.members.holders(w.workspace_id, Role.MANAGER)]
+            assert managers == ["M1", "M2"]
+            assert uow.members.holders(w.workspace_id, Role.MANAGER)[0] is uow.members.get(w.workspace_id, "M1")
+            first.grant(Role.MANAGER)
+            uow.members.save(first)  # the roles as read are known: no read before writing the new one
+            assert [m.user_ref for m in uow.members.holders(w.workspace_id, Role.MANAGER)] == ["M1", "M2", "U1"]
+            new = uow.members.add(Member(w.workspace_id, "U9", roles={Role.FINANCE}, joined_at=NOW))
+            assert uow.members.get(w.workspace_id, "U9") is new
+            assert [m.user_ref for m in uow.members.holders(w.workspace_id, Role.FINANCE)] == ["U9"]
+            uow.commit()
+        # the one read made twice: the managers, once before and once after the role change
+        again = [(statement, times) for (statement, _), times in Counter(sent).items() if times > 1]
+        assert len(again) == 1 and again[0][1] == 2 and "member_roles.role =" in again[0][0]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    with new_uow() as uow:  # and it is what was stored
+        assert [m.user_ref for m in uow.members.holders(w.workspace_id, Role.MANAGER)] == ["M1", "M2", "U1"]
+        assert uow.members.holders(w.workspace_id, Role.FINANCE)[0].roles == {Role.FINANCE}
+
+
+def test_metric_totals_are_summed_in_the_database_and_follow_writes(new_uow: UowFactory) -> None:
+    w = build.world(new_uow)
+    day = NOW.date()
+    with new_uow() as uow:
+        assert uow.metrics.totals(w.campaign_id).recorded == frozenset()
+        uow.metrics.put(DailyMetric(w.workspace_id, w.campaign_id, day, "a", spend=Decimal("1.10"), clicks=3))
+        uow.metrics.put(DailyMetric(w.workspace_id, w.campaign_id, day, "b", spend=Decimal("2.25")))
+        kpis = uow.metrics.totals(w.campaign_id)
+        assert (kpis.spend, kpis.clicks, kpis.impressions) == (Decimal("3.35"), 3, 0)
+        assert kpis.recorded == frozenset({"spend", "clicks"})
+        uow.metrics.remove(w.campaign_id, day, "b")
+        assert uow.metrics.totals(w.campaign_id).spend == Decimal("1.10")
+
+
+def test_a_decision_saved_over_a_racing_one_is_still_a_conflict(new_uow: UowFactory) -> None:
+    """The decisions a request had when read are not read again before a save: the version check stands for them."""
+    from domain.errors import ConcurrencyConflict
+
+    w = build.world(new_uow)
+    with new_uow() as uow:
+        request = uow.approvals.add(build.request(w.workspace_id, w.campaign_id))
+        uow.commit()
+    with new_uow() as mine, new_uow() as theirs:
+        slow = mine.approvals.get(request.pk, w.workspace_id)
+        fast = theirs.approvals.get(request.pk, w.workspace_id)
+        assert slow is not None and fast is not None
+        fast.approve("M2", {Role.MANAGER}, "ok", NOW)
+        theirs.approvals.save(fast)
+        theirs.commit()
+        slow.approve("M1", {Role.MANAGER}, "ok", NOW)
+        with pytest.raises(ConcurrencyConflict):
+            mine.approvals.save(slow)
