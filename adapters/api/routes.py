@@ -5,7 +5,6 @@ root.
 
 No `from __future__ import annotations` here: FastAPI reads the routes' annotations at definition time."""
 
-import json
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -14,17 +13,16 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from adapters.api import batches
 from adapters.api import models as out
 from bot.api_service import ApiService, CampaignView
 from bot.context import Principal
-from bot.ingest import parse_rows
 from domain import refs
 from domain.approval import ApprovalRequest
 from domain.campaign import Campaign
 from domain.task import Task
 
 T = TypeVar("T")
-MAX_ROWS = 50_000
 bearer = HTTPBearer(auto_error=False, description="MEMS_API_TOKEN (operator) or a workspace token from `token create`")
 # The body is read by hand (per-row errors, exact decimals), so its schema is given here rather than inferred.
 BATCH_SCHEMA = {"title": "MetricsBatch", "type": "object", "required": ["rows"],
@@ -109,20 +107,29 @@ MISSING: dict[int | str, dict[str, Any]] = {404: {"model": out.Problem}}
 
 @router.post("/metrics", response_model=out.Stored, openapi_extra={"requestBody": {
     "required": True, "content": {"application/json": {"schema": BATCH_SCHEMA}}}},
-    responses={422: {"model": out.Rejected}, 400: {"model": out.Problem}, 413: {"model": out.Problem}})
+    responses={422: {"model": out.Rejected}, 400: {"model": out.Problem}, 413: {"model": out.Problem},
+               503: {"model": out.Problem}})
 async def post_metrics(request: Request, who: Caller, service: Service) -> Any:
-    """Store a batch of daily metrics: all rows or none; a re-posted campaign/date/channel replaces its row."""
+    """Store a batch of daily metrics: all rows or none; a re-posted campaign/date/channel replaces its row. The
+    token is checked before the body is read; while MAX_INGESTS batches are being worked, 503 with Retry-After."""
+    ingests = batches.gate(request)
+    if not ingests.enter():
+        return JSONResponse({"error": "busy with other metrics batches; try again shortly"}, status_code=503,
+                            headers={"Retry-After": batches.RETRY_AFTER})
     try:
-        body = json.loads(await request.body(), parse_float=Decimal)  # money stays exact as written
-    except (ValueError, UnicodeDecodeError):
-        return JSONResponse({"error": "the body is not JSON"}, status_code=400)
-    except RecursionError:  # json.loads recurses once per level: a body nested ~1,000 deep is not a batch
-        return JSONResponse({"error": "the body's JSON is nested too deep"}, status_code=400)
-    rows = body.get("rows") if isinstance(body, dict) else None
-    if not isinstance(rows, list) or len(rows) > MAX_ROWS:
-        return _rejected([out.RowErrorOut(index=None, field="rows",
-                                          message=f"must be a list of at most {MAX_ROWS} rows")])
-    good, bad = parse_rows(rows)
+        return await _ingest(request, who, service)
+    finally:
+        ingests.leave()
+
+
+async def _ingest(request: Request, who: Principal, service: ApiService) -> Any:
+    raw = await batches.body(request)
+    read = raw if isinstance(raw, batches.Refused) else await run_in_threadpool(batches.rows, raw)
+    if isinstance(read, batches.Refused):
+        if read.status == 422:
+            return _rejected([out.RowErrorOut(index=None, field="rows", message=read.message)])
+        return JSONResponse({"error": read.message}, status_code=read.status)
+    good, bad = read
     stored, refused = await run_in_threadpool(service.store_metrics, who, good, bool(bad))
     if not bad and not refused:
         return out.Stored(stored=stored)
