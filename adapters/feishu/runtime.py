@@ -17,8 +17,8 @@ from domain.people import Platform
 @dataclass
 class FeishuRuntime:
     settings: Settings
-    client: FeishuClient  # listeners: replies in thread, patches of a clicked card
-    gateway: FeishuGateway  # the delivery worker's; listeners render with it too (a chart is uploaded first)
+    client: FeishuClient  # the Open API client the gateway and the identity share
+    gateway: FeishuGateway  # the delivery worker's, and the listeners' answers (gateway.Answer: replies, patches)
     identity: BotIdentity
     store: StoreTokens | None = None  # MEMS_FEISHU_APP_TYPE=store: the app_ticket and each tenant's token
 

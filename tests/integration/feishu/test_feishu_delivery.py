@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from adapters.feishu import listeners
+from adapters.feishu import routes
 from tests.fakes import FakeClock
 from tests.integration.feishu.conftest import HOME, Harness
 from tests.standins.feishu_events import Feishu, buttons, text_of, value
@@ -87,7 +87,7 @@ def test_a_redelivered_click_is_acted_on_once(h: Harness) -> None:
 
 def test_a_click_after_the_double_click_window_meets_the_rule_that_a_decision_is_final(
         h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(listeners, "CLICK_TTL", 0)  # as if the second click came long after the first
+    monkeypatch.setattr(routes, "CLICK_TTL", 0)  # as if the second click came long after the first
     card, chat, approve = request_for_wang(h)
     h.click("王", card, approve, chat=chat)
     later = h.click("王", card, approve, chat=chat)
@@ -138,7 +138,7 @@ def test_a_message_is_answered_before_its_slow_work_is_done(h: Harness) -> None:
 def test_a_slow_click_answers_with_a_toast_and_patches_the_card_after(h: Harness,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     card, chat, approve = request_for_wang(h)
-    monkeypatch.setattr(listeners, "CLICK_BUDGET", 0.0)
+    monkeypatch.setattr(routes, "CLICK_BUDGET", 0.0)
     answer = h.click("王", card, approve, chat=chat)
     assert answer == {"toast": {"type": "info", "content": "正在处理，卡片稍后会更新。"}}
     assert "（已批准）" in text_of(h.api.patches_of(card)[-1].card)

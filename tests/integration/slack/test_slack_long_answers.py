@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.answer import Answer
+from adapters.slack.gateway import Answer
 from bot.cards import Card, Section
 from bot.context import Context
 from domain.people import Platform
