@@ -12,7 +12,7 @@ from bot.presenters import anomalies as view
 from bot.settings import Settings
 from domain import metrics as m
 from domain.alerts import Evaluation, Outcome
-from domain.anomaly import Move, detect
+from domain.anomaly import DAILY, Move, detect
 from domain.audit import AuditAction, AuditEntry
 from domain.campaign import Campaign
 from domain.events import AnomalyFound
@@ -75,7 +75,11 @@ def evaluate(txn: Txn, workspace: Workspace, campaign: Campaign, day: date,
 def judge(txn: Txn, campaign: Campaign, days: Iterable[date]) -> list[Evaluation]:
     """Each recent, complete day among `days`, oldest first (today's numbers are partial, never judged)."""
     workspace = txn.workspace_of(campaign.workspace_id)
-    rows = txn.uow.metrics.for_campaign(campaign.pk)
     first = first_alert_day(workspace, txn.now, txn.deps.settings)
+    judged = [day for day in days if day >= first]
+    # Only the window the detector looks at (and the day before each day, for "did it start today"): a campaign
+    # of a year has 7,300 rows, of which the detector reads a month.
+    since = min(judged) - timedelta(days=DAILY.window + 1) if judged else first
+    rows = txn.uow.metrics.for_campaign(campaign.pk, since)
     today = txn.now.astimezone(workspace.tz).date()  # still partial: judged by the scan once it is over
     return [evaluate(txn, workspace, campaign, day, rows) for day in sorted(set(days)) if first <= day < today]

@@ -224,8 +224,9 @@ class FakeMetrics(_Repo):
     def put(self, metric: DailyMetric) -> None:
         self.rows[(metric.campaign_id, metric.day, metric.channel)] = metric
 
-    def for_campaign(self, campaign_id: int) -> Sequence[DailyMetric]:
-        return sorted((m for m in self.rows.values() if m.campaign_id == campaign_id), key=lambda m: (m.day, m.channel))
+    def for_campaign(self, campaign_id: int, since: date | None = None) -> Sequence[DailyMetric]:
+        return sorted((m for m in self.rows.values() if m.campaign_id == campaign_id
+                       and (since is None or m.day >= since)), key=lambda m: (m.day, m.channel))
 
     def totals(self, campaign_id: int) -> Kpis:
         return totals(self.for_campaign(campaign_id))

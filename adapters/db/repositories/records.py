@@ -78,10 +78,14 @@ class SqlMetricsRepository:
                                               set_={name: stmt.excluded[name] for name in FIGURES})
             self.session.exec(stmt)
 
-    def for_campaign(self, campaign_id: int) -> Sequence[DailyMetric]:
-        stmt = (select(MetricRow).where(MetricRow.campaign_id == campaign_id)
-                .order_by(col(MetricRow.day), col(MetricRow.channel)))
-        return [mappers.metric(r) for r in fetch(self.session, stmt)]
+    def for_campaign(self, campaign_id: int, since: date | None = None) -> Sequence[DailyMetric]:
+        """Plain rows, not ORM objects (a campaign of a year on 20 channels has 7,300): a third of the time."""
+        m = MetricRow.__table__.c  # type: ignore[attr-defined]
+        stmt = (select(m.workspace_id, m.campaign_id, m.day, m.channel, *(m[name] for name in FIGURES))
+                .where(m.campaign_id == campaign_id).order_by(m.day, m.channel))
+        if since is not None:
+            stmt = stmt.where(m.day >= since)
+        return [DailyMetric(*row) for row in self.session.execute(stmt)]
 
     def totals(self, campaign_id: int) -> Kpis:
         """Summed in the database (a campaign may have thousands of rows), once per transaction until it writes."""
