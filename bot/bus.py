@@ -6,6 +6,7 @@ user (never a traceback). At the end, the two tables that say where everything g
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from bot.handlers import (
     views,
 )
 from bot.identity import WorkspaceCache, resolve
+from bot.observe import NO_RECORDER, Recorder
 from bot.parsing import ParseError, parse
 from bot.parsing.values import Now
 from bot.ports import StorageUnavailable
@@ -80,6 +82,7 @@ class Reader:
 
     lang: str
     tz: ZoneInfo
+    verb: str = "unparsed"  # the command's type name once parsed (a metric's label)
 
 
 def _why(exc: Exception) -> str:
@@ -89,8 +92,10 @@ def _why(exc: Exception) -> str:
 class Bus:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, deps: Deps,
                  after_commit: Callable[[], None] | None = None,
-                 before_commit: Callable[[UnitOfWork, Context], None] | None = None) -> None:
+                 before_commit: Callable[[UnitOfWork, Context], None] | None = None,
+                 recorder: Recorder = NO_RECORDER) -> None:
         self.uow_factory = uow_factory
+        self.recorder = recorder
         self.clock = clock
         self.deps = deps
         self.after_commit = after_commit or (lambda: None)
@@ -111,6 +116,15 @@ class Bus:
         of work with its reactions, run again once on fresh data if it raced another writer. Its answer is the
         handler's (per-row errors, not a card); any other failure reaches the caller."""
         handler = SERVICE_HANDLERS[type(command)]
+        started, outcome = time.perf_counter(), "error"
+        try:
+            answer = self._service(who, command, handler)
+            outcome = "ok"
+            return answer
+        finally:
+            self.recorder.command("api", type(command).__name__, outcome, time.perf_counter() - started)
+
+    def _service(self, who: Principal, command: ServiceCommand[R], handler: ServiceHandler) -> R:
         for attempt in (1, 2):
             try:
                 with self.uow_factory() as uow:
@@ -130,6 +144,12 @@ class Bus:
     def run_system(self, command: SystemCommand, attempts: int = 3) -> ScanResult:
         """Run a scan without a user, as one unit of work. A scan racing another (a second scheduler, a user
         creating the same member) is run again on fresh data; the natural keys make that safe. Never raises."""
+        started = time.perf_counter()
+        result = self._scan(command, attempts)
+        self.recorder.scan(result.name, "error" if result.error else "ok", time.perf_counter() - started)
+        return result
+
+    def _scan(self, command: SystemCommand, attempts: int) -> ScanResult:
         name = type(command).__name__
         for attempt in range(1, attempts + 1):
             try:
@@ -155,7 +175,14 @@ class Bus:
         return parse(text, Now(env.now, workspace.tz, workspace.currency))
 
     def _run(self, ctx: Context, make: Callable[[Env], Command]) -> Reply:
+        started = time.perf_counter()
         reader = Reader(self.deps.settings.lang_for(ctx.platform), ZoneInfo(self.deps.settings.timezone))
+        reply = self._tries(ctx, make, reader)
+        self.recorder.command(ctx.platform.value, reader.verb, "error" if reply.is_error else "ok",
+                              time.perf_counter() - started)
+        return reply
+
+    def _tries(self, ctx: Context, make: Callable[[Env], Command], reader: Reader) -> Reply:
         for attempt in (1, 2):
             try:
                 reply = self._attempt(ctx, make, reader)
@@ -201,6 +228,7 @@ class Bus:
             reader.lang, reader.tz = actor.lang, actor.tz
             env = Env(txn, actor)
             command = make(env)
+            reader.verb = type(command).__name__
             handler: Handler = HANDLERS[type(command)]
             reply = handler(command, env)
             settle(txn)

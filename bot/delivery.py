@@ -24,6 +24,7 @@ from bot.cards import Card
 from bot.delivery_leases import Leases
 from bot.delivery_pacing import SHORT_WAIT, GiveBack, Pacer
 from bot.inprocess.ratelimit import MemoryRateLimiter
+from bot.observe import NO_RECORDER, Recorder
 from bot.ports import ChatGateway, Copy, DeliveryError, Limit, NewCopy, OutboxStore, RateLimiter, Sent
 from bot.presenters.alerts import folded_card
 from domain.notifications import AlertKind, OutboxMessage
@@ -88,8 +89,9 @@ class Delivery:
                  owner: str | None = None, batch: int = BATCH, lease_seconds: float = LEASE_SECONDS,
                  max_attempts: int = MAX_ATTEMPTS, limiter: RateLimiter | None = None, concurrency: int = 16,
                  base_backoff: float = BASE_BACKOFF, fold_at: int = 2,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, recorder: Recorder = NO_RECORDER) -> None:
         self.store = store
+        self.recorder = recorder
         self.gateways = gateways
         self.clock = clock  # the real time: leases, back-off and rate limits never run on a shifted clock
         # host:pid:random, so an operator (and a test) can tell whose lease a row is under
@@ -216,10 +218,10 @@ class Delivery:
                 error = await self._attempt(group, pacer)
             except GiveBack as back:
                 await self._each(group, self.store.defer, self.clock.now() + timedelta(seconds=back.wait), None)
-                self.stats["deferred"] += count
+                self._count(group, "deferred", count)
                 return 0
             if error is None:
-                self.stats["sent"] += count
+                self._count(group, "sent", count)
                 self.stats["messages"] += 1
                 return count
             if error.retry_after is not None and not isinstance(error, _NoGateway):
@@ -232,30 +234,35 @@ class Delivery:
                 log.warning("outbox %s is dead after %d attempt(s): %s", group.messages[0].key, attempts,
                             error.reason)
                 await self._each(group, self.store.mark_dead, self.clock.now(), error.hint or error.reason)
-                self.stats["dead"] += count
+                self._count(group, "dead", count)
                 return 0
             if not self._may_wait(group, wait):
                 await self._each(group, self.store.mark_retry, self.clock.now() + timedelta(seconds=wait),
                                  error.reason)
-                self.stats["retry"] += count
+                self._count(group, "retry", count)
                 return 0
             await self._each(group, self.store.note_failure, error.reason)
-            self.stats["retried_in_run"] += 1
+            self._count(group, "retried_in_run", 1)
             await self._pause(wait)
 
     async def _throttled(self, group: Group, error: DeliveryError) -> bool:
         """The platform said "wait": the whole channel waits (not the app-wide bucket, so one throttled chat does
         not stop the others), and this is not an attempt. True when the wait is short enough to wait out here."""
         wait = float(error.retry_after or 0.0)
-        self.stats["throttled"] += 1
+        self._count(group, "throttled", 1)
         if group.limits:
             await asyncio.to_thread(self.limiter.hold, group.limits[:1], wait)
         if self._may_wait(group, wait):
             await self._pause(wait)
             return True
         await self._each(group, self.store.defer, self.clock.now() + timedelta(seconds=wait), error.reason)
-        self.stats["deferred"] += len(group.messages)
+        self._count(group, "deferred", len(group.messages))
         return False
+
+    def _count(self, group: Group, outcome: str, count: int) -> None:
+        self.stats[outcome] += count
+        platform = group.workspace.platform if group.workspace else group.gateway.platform if group.gateway else None
+        self.recorder.delivery(platform.value if platform else "unknown", outcome, count)
 
     def _may_wait(self, group: Group, wait: float) -> bool:
         """Wait here rather than give the rows back: the lease is renewed meanwhile, and checked again before

@@ -20,6 +20,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot.observe import NO_RECORDER, Recorder
 from bot.offload import Offload
 from bot.ports import InboxItem, InboxStore
 from domain.ports import Clock
@@ -42,8 +43,10 @@ def request_id() -> str:
 
 class Inbox:
     def __init__(self, store: InboxStore, clock: Clock, offload: Offload, capacity: int = 200,
-                 lease_seconds: float = 10.0, workers: int = WORKERS, owner: str | None = None) -> None:
+                 lease_seconds: float = 10.0, workers: int = WORKERS, owner: str | None = None,
+                 recorder: Recorder = NO_RECORDER) -> None:
         self.store = store
+        self.recorder = recorder
         self.clock = clock
         self.offload = offload
         self.capacity = capacity
@@ -67,6 +70,11 @@ class Inbox:
 
     async def admit(self, platform: str, kind: str, key: str, payload: dict[str, Any]) -> Admission:
         """Keep the request (before the caller acknowledges it) and queue it; or say why not."""
+        admission = await self._admit(platform, kind, key, payload)
+        self.recorder.admission(platform, admission.value)
+        return admission
+
+    async def _admit(self, platform: str, kind: str, key: str, payload: dict[str, Any]) -> Admission:
         if len(self._held) >= self.capacity:
             return Admission.BUSY
         item = InboxItem(request_id(), key, platform, kind, payload)
@@ -185,11 +193,13 @@ class Inbox:
         if item_id not in self._held:
             self._held.add(item_id)
             self.offload.hold()
+            self.recorder.inbox_depth(len(self._held))
 
     def _drop(self, item_id: str) -> None:
         if item_id in self._held:
             self._held.discard(item_id)
             self.offload.release()
+            self.recorder.inbox_depth(len(self._held))
 
     async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._writer, fn, *args)

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     trust_proxy: bool = False
+    # GET /metrics (Prometheus): open unless this is set, then only `Authorization: Bearer <token>` is answered
+    metrics_token: SecretStr | None = None
 
     @field_validator("timezone")
     @classmethod

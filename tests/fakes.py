@@ -619,6 +619,12 @@ class FakeOutboxStore:
     def _list(self, status: DeliveryStatus, limit: int) -> Sequence[OutboxMessage]:
         return sorted((m for m in self._rows().values() if m.status is status), key=lambda m: m.id or 0)[:limit]
 
+    def depth(self, now: datetime) -> dict[str, int]:
+        pending = [m for m in self._rows().values() if m.status is DeliveryStatus.PENDING]
+        leased = sum(1 for m in pending if m.meta.get("lease_until") is not None and m.meta["lease_until"] >= now)
+        due = sum(1 for m in pending if self._due(m, now))
+        return {"due": due, "waiting": len(pending) - due - leased, "leased": leased}
+
     def list_pending(self, limit: int = 100) -> Sequence[OutboxMessage]:
         return self._list(DeliveryStatus.PENDING, limit)
 

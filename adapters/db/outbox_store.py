@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, text, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, text, update
 from sqlmodel import Session, col, select
 
 from adapters.db import mappers
@@ -157,6 +157,17 @@ class SqlOutboxStore:
         with self.session_factory() as session:
             row = session.get(WorkspaceRow, workspace_id)
             return mappers.workspace(row) if row else None
+
+    def depth(self, now: datetime) -> dict[str, int]:
+        """Pending rows by state (the metrics' outbox depth): due now, waiting for their time, leased to a worker.
+        Counted along ix_outbox_due (pending rows only), never over the sent history."""
+        leased = and_(col(OutboxRow.lease_until).is_not(None), col(OutboxRow.lease_until) >= now)
+        with self.session_factory() as session:
+            row = session.exec(select(func.count(), func.sum(case((leased, 1), else_=0)),
+                                      func.sum(case((_due(now), 1), else_=0)))
+                               .where(text(PENDING_DELIVERY))).one()
+        total, in_flight, due = (int(value or 0) for value in row)
+        return {"due": due, "waiting": total - due - in_flight, "leased": in_flight}
 
     # For `mems outbox`: what is waiting, what gave up, and putting a dead message back in line.
 

@@ -24,6 +24,7 @@ from adapters.db.leases import SqlLease
 from adapters.db.migrate import ensure_current
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.uow import SqlUnitOfWork
+from adapters.prometheus.recorder import PrometheusRecorder
 from bot import catalog, policy
 from bot.bus import Bus
 from bot.context import Context
@@ -112,6 +113,7 @@ class Container:
     warnings: dict[str, str] = field(default_factory=dict)  # a setting that works but is unsafe; /readyz shows it
     inbox: Inbox = field(default_factory=lambda: Inbox(MemoryInboxStore(), SystemClock(), Offload()))
     leases: Leases = field(default=lambda _name: LocalScanLock())  # over test fakes: one process, every lease
+    recorder: PrometheusRecorder = field(default_factory=PrometheusRecorder)  # the metrics GET /metrics shows
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -161,7 +163,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     deps = Deps(settings=settings, templates=catalog.load(settings.templates_dir),
                 policy=policy.load(settings.approval_policy))
     kicker = Kicker()
-    bus = Bus(uow_factory, clock, deps, after_commit=kicker.kick, before_commit=_finish_request)
+    recorder = PrometheusRecorder()
+    closers.append(recorder.close)
+    bus = Bus(uow_factory, clock, deps, after_commit=kicker.kick, before_commit=_finish_request, recorder=recorder)
     if gateways is None:
         gateways = {Platform.CONSOLE: ConsoleGateway(console_out or sys.stdout)}
     charts, chart_links = _charts(settings, clock)
@@ -172,16 +176,18 @@ def build(settings: Settings, *, clock: Clock | None = None,
     limiter, leases, deduper = _shared(settings, clock, probes, closers, deduper, leases)
     delivery = Delivery(outbox, gateways, clock, limiter=limiter, lease_seconds=settings.delivery_lease_seconds,
                         batch=settings.delivery_batch,
-                        concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds)
+                        concurrency=settings.delivery_concurrency, base_backoff=settings.delivery_backoff_seconds,
+                        recorder=recorder)
     closers.append(delivery.leave)  # before the engine goes: its heartbeat no longer counts among the workers
     offload = Offload()
     closers.append(offload.close)
-    inbox = Inbox(inbox_store, clock, offload, settings.inbox_capacity, settings.inbox_lease_seconds)
+    inbox = Inbox(inbox_store, clock, offload, settings.inbox_capacity, settings.inbox_lease_seconds,
+                  recorder=recorder)
     closers.append(inbox.close)
     scan_lock = leases("scanner")
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
                      closers, scan_lock, offload, slack=slack, feishu=feishu, chart_links=chart_links, bulk=bulk,
-                     warnings=warnings, inbox=inbox, leases=leases)
+                     warnings=warnings, inbox=inbox, leases=leases, recorder=recorder)
 
 
 def _finish_request(uow: UnitOfWork, ctx: Context) -> None:

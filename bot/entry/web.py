@@ -9,6 +9,7 @@ import contextlib
 import gc
 import logging
 import os
+import time
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, FastAPI, Response
@@ -19,12 +20,14 @@ from adapters.api import batches
 from adapters.api import routes as api
 from adapters.charts import routes as charts
 from adapters.charts.links import SignedLinks
+from adapters.prometheus import routes as prometheus
 from adapters.web import mount as mount_dashboard
 from adapters.web.security import SecurityHeaders, hide_login_tokens
 from bot.api_service import ApiService
 from bot.dashboard import Dashboard
 from bot.entry import workers
 from bot.entry.bootstrap import Container, Probe
+from bot.observe import Recorder
 from bot.parts import ChatParts
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,7 @@ MAX_BODY = 1024 * 1024
 # Bulk metrics ingest may take more, and its route reads the body itself against that limit once it has checked the
 # caller's token: here only a larger declared Content-Length is refused, and the body is not read ahead.
 LARGER_BODIES = {"/api/v1/metrics": batches.MAX_BYTES}
+ACK_PATHS = {"/slack/events": "slack", "/feishu/events": "feishu"}  # the platforms' endpoints, for mems_ack_seconds
 
 
 class BodyLimit:
@@ -123,9 +127,36 @@ def create_app(container: Container, run_workers: bool | None = None, close: boo
     # The web dashboard: its pages read through the same units of work, its buttons go to the same bus.
     mount_dashboard(app, Dashboard(container.uow_factory, container.clock, container.bus),
                     trust_proxy=container.settings.trust_proxy)
+    token = container.settings.metrics_token
+    app.include_router(prometheus.router(container.recorder, lambda: container.outbox.depth(container.clock.now()),
+                                         token.get_secret_value() if token else None))
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit)
+    app.add_middleware(AckTimer, recorder=container.recorder)
     return app
+
+
+class AckTimer:
+    """How long a platform waits for its answer (Slack's acknowledgement, Feishu's 3-second answer): from the
+    request's arrival to the start of the response, on the platforms' endpoints."""
+
+    def __init__(self, app: ASGIApp, recorder: Recorder) -> None:
+        self.app = app
+        self.recorder = recorder
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        platform = ACK_PATHS.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if platform is None:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.recorder.ack(platform, time.perf_counter() - started)
+            await send(message)
+
+        await self.app(scope, receive, timed)
 
 
 def health(probes: dict[str, Probe], warnings: dict[str, str] | None = None) -> APIRouter:

@@ -1,5 +1,5 @@
-"""`mems serve --workers 2`: two processes answer on one port, and what must run once (the scanner) runs in one of
-them, the one holding its lease in the database."""
+"""`mems serve --workers 2`: two processes answer on one port, what must run once (the scanner) runs in one of them,
+the one holding its lease in the database, and a scrape of /metrics from either adds up both workers' metrics."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.standins.server import free_port
 
@@ -23,6 +24,13 @@ def _worker(port: int) -> str:
     return answer.headers["x-mems-worker"]
 
 
+def _scans(port: int) -> float:
+    with httpx.Client(timeout=5) as client:
+        text = client.get(f"http://127.0.0.1:{port}/metrics").text
+    return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
+               if sample.name == "mems_scan_seconds_count" and sample.labels["scan"] == "ScanDeadlines")
+
+
 def _scanner(database: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(database) as db:
         return db.execute("SELECT name, owner FROM leases").fetchall()
@@ -32,7 +40,8 @@ def test_two_workers_answer_and_one_of_them_scans(tmp_path: Path) -> None:
     port = free_port()
     database = tmp_path / "mems.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEMS_")}
-    env.update({"MEMS_DATABASE_URL": f"sqlite:///{database}", "MEMS_SCAN_INTERVAL_SECONDS": "10"})
+    env.update({"MEMS_DATABASE_URL": f"sqlite:///{database}", "MEMS_SCAN_INTERVAL_SECONDS": "60",
+                "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")})
     server = subprocess.Popen([sys.executable, "-m", "bot.entry.cli", "serve", "--port", str(port), "--workers", "2"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -49,6 +58,9 @@ def test_two_workers_answer_and_one_of_them_scans(tmp_path: Path) -> None:
         time.sleep(3)  # each worker has tried the scanner's lease at start-up (and every scan tries it again)
         [(name, owner)] = _scanner(database)
         assert name == "scanner" and owner.split(":")[1] in seen
+        with ThreadPoolExecutor(8) as pool:  # scrapes on connections of their own reach both workers
+            scans = set(pool.map(lambda _: _scans(port), range(16)))
+        assert len(scans) == 1 and next(iter(scans)) >= 1, scans  # the scanner's count, whichever worker answers
     finally:
         server.terminate()
         out, err = server.communicate(timeout=60)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from typing import Annotated, Any
@@ -62,6 +63,8 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on 
     if host is not None or port is not None:  # the dashboard's links point where this server listens
         settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     log_to_stderr(settings.log_level)
+    if workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir()  # before any metric is made: each process writes its own files there
     container = container_or_exit(settings)  # also checks the settings and brings SQLite up to date, once
     typer.echo(banner(settings, settings.host, settings.port))
     if workers > 1:
@@ -92,14 +95,27 @@ def serve_workers(settings: Settings, workers: int) -> None:
     inbox). The scanner and Slack's Socket Mode run where their lease is held (in Redis, else in the database);
     delivery and the inbox run in every worker, kept safe by their own leases. uvicorn's supervisor restarts a
     worker that dies and stops them all gracefully on SIGTERM / Ctrl-C."""
-    import os
-
     import uvicorn
 
     os.environ.update(MEMS_HOST=settings.host, MEMS_PORT=str(settings.port))  # what each worker reads its settings from
     uvicorn.run(WORKER_APP, factory=True, workers=workers, host=settings.host, port=settings.port,
                 log_level=settings.log_level.lower(), proxy_headers=False)
     typer.echo("MEMS stopped.")
+
+
+def metrics_dir() -> str:
+    """Where the workers write their metrics for any of them to add up at a scrape (prometheus-client's multiprocess
+    mode): PROMETHEUS_MULTIPROC_DIR as given (emptied of a previous run's files), else a new temporary directory."""
+    import tempfile
+    from pathlib import Path
+
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not given:
+        given = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="mems-metrics-")
+    Path(given).mkdir(parents=True, exist_ok=True)
+    for stale in Path(given).glob("*.db"):
+        stale.unlink()
+    return given
 
 
 def worker_app() -> Any:

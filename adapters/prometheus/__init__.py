@@ -1,0 +1,1 @@
+"""Prometheus: the metrics MEMS exports (recorder.py) and GET /metrics (routes.py)."""
