@@ -56,8 +56,9 @@ from bot.reactions import tasks as task_alerts
 from domain import commands as c
 from domain import events as e
 from domain.commands import Command, ServiceCommand, SystemCommand
-from domain.errors import ConcurrencyConflict, MemsError
+from domain.errors import ConcurrencyConflict, InvalidInput, MemsError
 from domain.ports import Clock, UnitOfWork
+from domain.text import unstorable_field
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -87,6 +88,15 @@ class Reader:
 
 def _why(exc: Exception) -> str:
     return "raced another writer" if isinstance(exc, ConcurrencyConflict) else f"the database failed ({exc})"
+
+
+def _storable(value: Context | Command) -> None:
+    """Text the database cannot store (a NUL, a lone surrogate), in a command from any surface, is the user's error,
+    naming the field, before anything is written; else PostgreSQL or the encoder fails and the user hears "something
+    went wrong"."""
+    field = unstorable_field(value)
+    if field is not None:
+        raise InvalidInput(field, "unstorable")
 
 
 class Bus:
@@ -221,6 +231,7 @@ class Bus:
             return internal_error(ref, reader.lang)
 
     def _attempt(self, ctx: Context, make: Callable[[Env], Command], reader: Reader) -> Reply:
+        _storable(ctx)  # who and where, as the platform named them: an id with a NUL is nobody
         with self.uow_factory() as uow:
             txn = Txn(uow, self.clock.now(), self.deps)
             actor = resolve(uow, ctx, self.deps.settings, txn.now, self.workspaces)
@@ -229,6 +240,7 @@ class Bus:
             env = Env(txn, actor)
             command = make(env)
             reader.verb = type(command).__name__
+            _storable(command)
             handler: Handler = HANDLERS[type(command)]
             reply = handler(command, env)
             settle(txn)

@@ -36,9 +36,18 @@ def unstorable_field(value: object, name: str = "") -> str | None:
     return None
 
 
+def escaped(text: str) -> str:
+    """NUL and lone surrogates written as escapes (`\\x00`, `\\ud800`); everything else as it is."""
+    return _UNSTORABLE.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    return found.group().encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
 def shown(text: str, limit: int = 80) -> str:
     """Untrusted text made safe to echo: at most `limit` characters, control characters, NUL and lone surrogates
     written as escapes (`\\n`, `\\x00`, `\\ud800`), so a log line stays one line and an answer always encodes."""
     cut = text[:limit]
-    safe = _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), cut)
+    safe = _UNSHOWABLE.sub(_escape, cut)
     return safe + ("…" if len(text) > limit else "")

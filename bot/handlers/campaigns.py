@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cards import Card, Reply
@@ -21,21 +21,28 @@ from domain.audit import CAMPAIGN_ACTIONS, AuditAction
 from domain.campaign import OPEN, Action, Campaign, Status, allowed_actions
 from domain.errors import InvalidInput, InvalidTransition
 from domain.task import Task
-from domain.templates import Template
+from domain.templates import Template, TemplateTask
 
 
 def due_at(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, END_OF_DAY, tzinfo=tz).astimezone(ZoneInfo("UTC"))
 
 
-def _template(env: Env, cmd: c.NewCampaign) -> tuple[Template, date] | None:
+def _template(env: Env, cmd: c.NewCampaign) -> tuple[Template, list[tuple[TemplateTask, datetime]]] | None:
+    """The template and its tasks' due times, counted from the campaign's launch (or start) date."""
     if cmd.template is None:
         return None
     template = env.deps.templates.get(cmd.template)
-    anchor = (cmd.launch or cmd.start) if template.anchor == "launch" else (cmd.start or cmd.launch)
+    first, second = ("launch", "start") if template.anchor == "launch" else ("start", "launch")
+    field = first if getattr(cmd, first) else second
+    anchor: date | None = getattr(cmd, field)
     if anchor is None:
         raise InvalidInput("template", "template_needs_date", value=template.name, anchor=template.anchor)
-    return template, anchor
+    try:
+        return template, [(item, due_at(day, env.actor.workspace.tz)) for item, day in template.schedule(anchor)]
+    except OverflowError:  # launch=0001-01-10 counts back past year 1 (or forward past 9999)
+        raise InvalidInput(field, "template_out_of_calendar", value=anchor.isoformat(),
+                           template=template.name) from None
 
 
 def new(cmd: c.NewCampaign, env: Env) -> Reply:
@@ -49,12 +56,10 @@ def new(cmd: c.NewCampaign, env: Env) -> Reply:
         start=cmd.start, end=cmd.end, launch=cmd.launch, template=plan[0].name if plan else None, kpis=cmd.kpis))
     tasks, roles = [], []
     if plan:
-        template, anchor = plan
-        for item, day in template.schedule(anchor):
+        for item, due in plan[1]:
             tasks.append(env.uow.tasks.add(Task(
                 workspace_id=env.workspace_id, campaign_id=campaign.pk, title=item.title_in(env.lang),
-                created_at=env.now, assignee=owner.user_ref, due=due_at(day, env.actor.workspace.tz),
-                from_template=True)))
+                created_at=env.now, assignee=owner.user_ref, due=due, from_template=True)))
             roles.append((item.role, item.deliverable_in(env.lang)))  # who does it, and what it delivers
     common.audit(env, campaign.ref, AuditAction.CAMPAIGN_CREATED, campaign.pk, name=campaign.name,
                  template=campaign.template)
@@ -112,18 +117,29 @@ def _shift_days(cmd: c.MoveCampaign, campaign: Campaign) -> int:
     return cmd.days if cmd.days is not None else ((cmd.launch or current) - current).days
 
 
-def move(cmd: c.MoveCampaign, env: Env) -> Reply:
-    campaign = common.campaign(env, cmd.campaign)
-    authz.require("move", env.actor.member, authz.RUN_CAMPAIGN, campaign)
-    shift = campaign.shift_by(_shift_days(cmd, campaign))
-    env.uow.campaigns.save(campaign)
+def _move_tasks(env: Env, campaign: Campaign, shift: timedelta) -> list[tuple[Task, datetime | None]]:
+    """The campaign's open template tasks shifted with it (not saved yet), each with its due time before."""
     moved: list[tuple[Task, datetime | None]] = []
     for task in env.uow.tasks.for_campaign(campaign.pk):
         if task.is_open and task.from_template and shift.days:
             old = task.due
             task.shift(shift)
-            env.uow.tasks.save(task)
             moved.append((task, old))
+    return moved
+
+
+def move(cmd: c.MoveCampaign, env: Env) -> Reply:
+    campaign = common.campaign(env, cmd.campaign)
+    authz.require("move", env.actor.member, authz.RUN_CAMPAIGN, campaign)
+    days = _shift_days(cmd, campaign)
+    try:
+        shift = campaign.shift_by(days)
+        moved = _move_tasks(env, campaign, shift)
+    except OverflowError:  # a date, or a task's due time, before year 1 or after 9999; nothing is committed
+        raise InvalidInput(cmd.key, "move_out_of_calendar", ref=campaign.ref, days=days) from None
+    env.uow.campaigns.save(campaign)
+    for task, _ in moved:
+        env.uow.tasks.save(task)
     overdue = [t for t, old in moved if t.is_overdue(env.now) and not (old is not None and old < env.now)]
     common.audit(env, campaign.ref, AuditAction.CAMPAIGN_MOVED, campaign.pk, days=shift.days,
                  launch=campaign.launch.isoformat() if campaign.launch else None,

@@ -28,6 +28,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "parse.unexpected_words": ("I don't know what to do with '{words}'. Quote a phrase to keep it together.",
                                "无法理解“{words}”。含空格的短语请用引号括起来。"),
     "parse.bad_mention": ("'{value}' is not a person. Mention someone with @name.", "“{value}”不是一个人。请用 @名字。"),
+    "parse.long_mention": ("'{value}' is too long to be a person (at most {limit} characters).",
+                           "“{value}”太长，不是一个人（最多 {limit} 个字符）。"),
     "parse.bad_kpi": ("'kpi.{metric}' is not a KPI. Use one of: {allowed}.", "没有“kpi.{metric}”这个指标。可用：{allowed}。"),
     "parse.unexpected_mention": ("A person can't be part of the name. To make <@{user}> the owner, write owner=<@{user}>.",
                                  "名称中不能包含人名。要让 <@{user}> 负责，请写 owner=<@{user}>。"),
@@ -86,6 +88,16 @@ ERRORS: dict[str, tuple[str, str]] = {
     "err.invalid_input": ("That value is not valid: {field}.", "输入无效：{field}。"),
     # invalid_input reasons
     "invalid.empty_name": ("The name can't be empty.", "名称不能为空。"),
+    "invalid.unstorable": ("{field} holds a character that can't be stored (a NUL or an unpaired surrogate); type it "
+                           "again without it. Nothing was changed.",
+                           "{field} 含有无法保存的字符（NUL 或不成对的代理字符），请去掉后重新输入。未做任何更改。"),
+    "invalid.move_out_of_calendar": ("Moving {ref} by {days} days would put a date outside the calendar (before year 1 "
+                                     "or after 9999). Nothing was changed.",
+                                     "将 {ref} 移动 {days} 天会使日期超出日历范围（早于公元 1 年或晚于 9999 年）。未做任何更改。"),
+    "invalid.template_out_of_calendar": ("Template {template} dates its tasks from {field}={value}, and some would fall "
+                                         "outside the calendar (before year 1 or after 9999). Choose another date.",
+                                         "模板 {template} 依据 {field}={value} 安排任务日期，部分任务会超出日历范围"
+                                         "（早于公元 1 年或晚于 9999 年）。请换一个日期。"),
     "invalid.too_long": ("{field} is too long (at most {limit} characters).", "{field} 太长（最多 {limit} 个字符）。"),
     "invalid.end_before_start": ("The end ({end}) is before the start ({start}).", "结束日期（{end}）早于开始日期（{start}）。"),
     "invalid.bad_kpi": ("{field} is not a KPI. Use one of: {allowed}.", "{field} 不是可用指标。可用：{allowed}。"),

@@ -17,6 +17,7 @@ END_OF_DAY = time(18, 0)
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e13")
 MAX_COUNT = Decimal("1e15")
+MAX_PERSON = 128  # Slack's user ids are 11 characters, Feishu's open_ids 35
 MAX_RATIO = Decimal("1e6")  # a KPI target beyond a million (ROI 1:1,000,000) is a typo
 SIGNS = {"¥": "CNY", "￥": "CNY", "$": "USD", "€": "EUR", "£": "GBP"}
 CODES = {"CNY": "CNY", "RMB": "CNY", "USD": "USD", "EUR": "EUR", "GBP": "GBP", "HKD": "HKD", "JPY": "JPY",
@@ -171,8 +172,11 @@ def ref(text: str, kind: refs.Kind) -> int | None:
 
 
 def mention(text: str) -> str | None:
+    """The person a word mentions (`<@U0123>`, `<@ou_x|name>`, `@alice`), or None if it mentions no one."""
     for pattern in (_MENTION, _AT):
         match = pattern.match(text)
+        if match and len(match.group(1)) > MAX_PERSON:  # a person's id is stored in 128 characters
+            raise ParseError("long_mention", value=text[:40] + "…", limit=MAX_PERSON)
         if match:
             return match.group(1)
     return None

@@ -13,6 +13,7 @@ from bot.parsing.grammar import TABLE
 from bot.presenters import fmt
 from bot.presenters.usage import BY_USAGE, localized, usage_line
 from domain.errors import MemsError, NotAllowed
+from domain.text import escaped
 
 USAGE_EXAMPLES = {spec.usage: spec.examples for spec in TABLE}
 
@@ -36,7 +37,7 @@ def _words(lang: str, params: dict[str, Any], tz: ZoneInfo | None = None) -> dic
         elif isinstance(value, datetime):
             out[key] = fmt.moment(value, tz or ZoneInfo("UTC"), lang)
         elif isinstance(value, str):
-            out[key] = fmt.user_text(value)
+            out[key] = fmt.user_text(escaped(value))  # a NUL or a lone surrogate echoed would not encode
     return out
 
 

@@ -66,3 +66,42 @@ def test_json_nested_2000_deep_is_400_or_a_row_error(api: Api, body: str) -> Non
     response = api.client.post("/api/v1/metrics", content=body, headers=HEADERS)
     assert response.status_code in (400, 422)
     assert api.get("/campaigns/C-1").json()["spend"] == "0.00"
+
+
+def _said(api: Api, text: str, user: str = "alice") -> tuple[bool, str]:
+    from bot.context import Context
+    from domain.people import Platform
+
+    reply = api.container.bus.execute(Context(Platform.CONSOLE, "local", user, "local"), text)
+    return reply.is_error, "\n".join([reply.card.title or "", *(s.text for s in reply.card.sections)])
+
+
+def _campaigns(api: Api) -> int:
+    return len(api.get("/campaigns?status=all").json())
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ('new "Spring\x00Sale"', "name"), ('new "Spring\ud800Sale"', "name"), ('task add C-1 "Book\x00venue"', "title"),
+    ('budget request C-1 100 "why\udfff"', "reason"),
+    ('new "Spring" template=product-launch launch=0001-01-10', "launch"),
+    ('new "Spring" template=holiday-promo start=0001-01-01', "start"),
+    ('new "Spring" owner=<@' + "U" * 129 + ">", "too long to be a person"),
+    ('task add C-1 "Book venue" <@' + "U" * 200 + ">", "too long to be a person"),
+    ("role add <@" + "U" * 200 + "> finance", "too long to be a person")])
+def test_text_a_database_cannot_take_is_a_user_error_naming_the_field(api: Api, text: str, field: str) -> None:
+    before = (_campaigns(api), len(api.get("/campaigns/C-1/tasks").json()))
+    error, shown = _said(api, text)
+    assert error and "went wrong" not in shown.lower() and field in shown, shown
+    assert (_campaigns(api), len(api.get("/campaigns/C-1/tasks").json())) == before
+
+
+def test_a_move_out_of_the_calendar_is_a_user_error_and_moves_nothing(api: Api) -> None:
+    api.chat("alice", 'new "Far" template=product-launch launch=9999-12-30')
+    error, shown = _said(api, "move C-2 launch=0001-01-01")
+    assert error and "went wrong" not in shown.lower() and "C-2" in shown, shown
+    assert api.get("/campaigns/C-2").json()["launch"] == "9999-12-30"
+
+
+def test_a_person_id_with_a_nul_is_refused_before_anything_is_written(api: Api) -> None:
+    error, shown = _said(api, "help", user="bo\x00b")
+    assert error and "went wrong" not in shown.lower() and "user" in shown, shown

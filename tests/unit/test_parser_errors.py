@@ -115,6 +115,7 @@ CASES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     ("task assign T-3", "expected_mention", "task assign", {"what": "assignee"}),
     ("role add manager", "expected_mention", "role add", {}),
     ("new X owner=li", "bad_mention", "new", {"value": "li"}),
+    ("task assign T-3 <@" + "U" * 129 + ">", "long_mention", "task assign", {"limit": 128}),
     # roles and settings
     ("role add @li boss", "bad_role", "role add", {"value": "boss", "allowed": "admin, manager, finance"}),
     ("role remove @li", "bad_role", "role remove", {"value": ""}),
