@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.feishu import translate
 from adapters.feishu.gateway import Answer, clicked, toast
+from adapters.feishu.longconn import LongConnection
 from adapters.feishu.runtime import FeishuRuntime
 from adapters.feishu.store import TENANT
 from adapters.feishu.verify import Dispatcher, raw_request
@@ -42,7 +43,9 @@ def router(parts: ChatParts, feishu: FeishuRuntime) -> APIRouter:
     listeners = Listeners(parts, feishu)
     dispatcher = Dispatcher.build(feishu.encrypt_key, feishu.verification_token, listeners.on_message,
                                   listeners.on_card, on_ticket=listeners.on_ticket if feishu.store else None)
-    api = APIRouter(lifespan=_lifespan(parts, feishu))
+    api = APIRouter(lifespan=_lifespan(parts, feishu, dispatcher))
+    if feishu.long_connection:
+        return api  # everything comes over the long connection: no public endpoint to attack
 
     @api.post("/feishu/events", include_in_schema=False)
     async def events(request: Request) -> Response:
@@ -54,15 +57,26 @@ def router(parts: ChatParts, feishu: FeishuRuntime) -> APIRouter:
     return api
 
 
-def _lifespan(parts: ChatParts, feishu: FeishuRuntime) -> Any:
+LONG_CONNECTION_LEASE = "feishu-long-connection"
+
+
+def _lifespan(parts: ChatParts, feishu: FeishuRuntime, dispatcher: Dispatcher) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
-        """At start-up the bot learns its own open_id (retried later on demand if Feishu is not reachable now)."""
+        """At start-up the bot learns its own open_id (retried later on demand if Feishu is not reachable now);
+        in ws mode the long connection opens (in the process that holds its lease)."""
         parts.offload.bind(asyncio.get_running_loop())
         warm_up = asyncio.create_task(feishu.identity.open_id())
+        connection = None
+        if feishu.long_connection:
+            connection = LongConnection(feishu.client.app_id, feishu.app_secret, feishu.client.base_url,
+                                        dispatcher.plain, None)  # TODO lease
+            connection.start()
         try:
             yield
         finally:
+            if connection is not None:
+                await asyncio.to_thread(connection.stop)
             warm_up.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await warm_up

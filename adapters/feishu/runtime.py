@@ -23,10 +23,22 @@ class FeishuRuntime:
     store: StoreTokens | None = None  # MEMS_FEISHU_APP_TYPE=store: the app_ticket and each tenant's token
 
     @property
+    def long_connection(self) -> bool:
+        """MEMS_FEISHU_MODE=ws: events and callbacks come over Feishu's long connection, not to /feishu/events."""
+        return self.settings.feishu_mode == "ws"
+
+    @property
     def verification_token(self) -> str:
+        """Over HTTP, what each event carries; the long connection needs none (its frames are not checked)."""
         token = self.settings.feishu_verification_token
-        assert token is not None
-        return token.get_secret_value()
+        assert token is not None or self.long_connection
+        return token.get_secret_value() if token else ""
+
+    @property
+    def app_secret(self) -> str:
+        secret = self.settings.feishu_app_secret
+        assert secret is not None
+        return secret.get_secret_value()
 
     @property
     def encrypt_key(self) -> str:

@@ -84,6 +84,11 @@ class Dispatcher(lark.EventDispatcherHandler):  # type: ignore[misc]
                     raw.headers.get("X-Request-Id", "-"))
         return status, b'{"error":"%s"}' % reason.encode()
 
+    def plain(self, payload: bytes) -> Any:
+        """A message from the long connection (longconn.py): Feishu authenticated the connection, so it comes as
+        plain JSON without a signature. lark's dispatch alone; the answer of a card callback, or None."""
+        return self._do_without_validation(payload)
+
     def _reject(self, status: int, reason: str) -> Rejected:
         self._local.rejected = Rejected(status, reason)
         return self._local.rejected  # type: ignore[no-any-return]

@@ -67,6 +67,10 @@ FEISHU_UNSIGNED_REFUSED = (
     "would be the only check. Set the Encrypt Key (Feishu developer console: Events & Callbacks > Encryption "
     "Strategy), or set MEMS_FEISHU_ALLOW_UNSIGNED=1 to accept unsigned events anyway.")
 
+FEISHU_STORE_WS_REFUSED = (
+    "Cannot start Feishu: MEMS_FEISHU_MODE=ws with MEMS_FEISHU_APP_TYPE=store. Feishu opens long connections to "
+    "custom apps (企业自建应用) only; a store app receives its events over HTTP (MEMS_FEISHU_MODE=http).")
+
 
 class SystemClock:
     def now(self) -> datetime:
@@ -239,10 +243,13 @@ def _feishu(settings: Settings, gateways: dict[Platform, ChatGateway], charts: C
             warnings: dict[str, str] | None = None,
             installations: Installations | None = None) -> FeishuRuntime | None:
     """With the Feishu settings complete (app id and secret, verification token), the Feishu runtime. Without an
-    Encrypt Key nothing Feishu sends is signed: that is refused unless MEMS_FEISHU_ALLOW_UNSIGNED says it is meant."""
+    Encrypt Key nothing Feishu sends is signed: that is refused unless MEMS_FEISHU_ALLOW_UNSIGNED says it is meant.
+    The long connection (ws) needs neither: Feishu authenticates the connection; it is open to custom apps only."""
     if not settings.feishu_enabled:
         return None
-    if not settings.feishu_encrypt_key:
+    if settings.feishu_mode == "ws" and settings.feishu_app_type == "store":
+        raise SettingsError(FEISHU_STORE_WS_REFUSED)
+    if not settings.feishu_encrypt_key and settings.feishu_mode == "http":
         if not settings.feishu_allow_unsigned:
             raise SettingsError(FEISHU_UNSIGNED_REFUSED)
         log.warning("Feishu: %s", FEISHU_UNSIGNED)

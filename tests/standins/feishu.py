@@ -82,6 +82,7 @@ class OpenApi:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.threads_off = False  # groups that do not allow threads: reply_in_thread answers 230071
+        self.long_connection: Any = None  # a feishu_longconn.LongConnection: answers /callback/ws/endpoint
 
     # -- test controls ------------------------------------------------------------------------------------------
     def fail_next(self, method: str, path_part: str, status: int, body: dict[str, Any],
@@ -151,6 +152,8 @@ class OpenApi:
                 return failure.status, failure.body, failure.headers
         if call.path == "/open-apis/auth/v3/tenant_access_token/internal":
             return self._token(call.body)
+        if call.path == "/callback/ws/endpoint" and self.long_connection is not None:
+            return self.long_connection.endpoint(call.body)  # type: ignore[no-any-return]
         if call.path in ("/open-apis/auth/v3/app_access_token", "/open-apis/auth/v3/tenant_access_token",
                          "/open-apis/auth/v3/app_ticket/resend"):
             return self._store(call.path, call.body or {})

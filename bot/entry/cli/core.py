@@ -41,7 +41,9 @@ def banner(settings: Settings, host: str, port: int) -> str:
         f"  Slack   {slack}: Request URL (slash command, interactivity, events) -> https://<public-host>/slack/events",
         "          create the app in one paste: mems slack-manifest --url https://<public-host>"
         "  (no public host? Socket Mode: set MEMS_SLACK_APP_TOKEN)",
-        f"  Feishu  {feishu}: event and card callback URL -> https://<public-host>/feishu/events",
+        f"  Feishu  {feishu}: " + ("events and card callbacks over Feishu's long connection (no public address)"
+                                   if settings.feishu_mode == "ws" else
+                                   "event and card callback URL -> https://<public-host>/feishu/events"),
         f"  Health  {base}/healthz   Readiness {base}/readyz   API docs {base}/docs",
         f"  Dashboard {base}/  (sign in: type `dashboard` in chat; its links point at {settings.dashboard_url})",
         f"  Try it without any chat account, in another terminal:  {program()} chat --as alice",
