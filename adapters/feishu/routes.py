@@ -70,7 +70,7 @@ def _lifespan(parts: ChatParts, feishu: FeishuRuntime, dispatcher: Dispatcher) -
         connection = None
         if feishu.long_connection:
             connection = LongConnection(feishu.client.app_id, feishu.app_secret, feishu.client.base_url,
-                                        dispatcher.plain, None)  # TODO lease
+                                        dispatcher.plain, parts.lease(LONG_CONNECTION_LEASE))
             connection.start()
         try:
             yield
