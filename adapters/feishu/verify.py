@@ -16,11 +16,27 @@ from typing import Any
 import lark_oapi as lark
 from lark_oapi.event.custom import CustomizedEventProcessor
 
+from domain.text import storable
+
 log = logging.getLogger(__name__)
 REPLAY_WINDOW = 300.0  # seconds either side of now
 # lark reads these case-sensitively from a plain dict; Starlette lower-cases header names.
 CANONICAL = {"x-lark-request-timestamp": "X-Lark-Request-Timestamp", "x-lark-request-nonce": "X-Lark-Request-Nonce",
              "x-lark-signature": "X-Lark-Signature", "x-request-id": "X-Request-Id"}
+
+
+# What MEMS reads from an event or a card callback (schema 2.0): each must be text when present, and an id short
+# enough to store (a person's or a workspace's id is kept in 128 characters).
+TEXTS: tuple[tuple[str, ...], ...] = tuple(tuple(p.split(".")) for p in (
+    "header.event_id", "header.event_type", "header.tenant_key", "header.app_id", "header.token",
+    "event.sender.sender_type", "event.sender.tenant_key", "event.sender.sender_id.open_id",
+    "event.message.message_id", "event.message.root_id", "event.message.parent_id", "event.message.chat_id",
+    "event.message.chat_type", "event.message.message_type", "event.message.content",
+    "event.operator.open_id", "event.operator.tenant_key", "event.context.open_message_id",
+    "event.context.open_chat_id"))
+IDS = frozenset({"event_id", "tenant_key", "app_id", "open_id", "message_id", "root_id", "parent_id", "chat_id",
+                 "open_message_id", "open_chat_id"})
+MAX_ID = 128
 
 
 class Rejected(Exception):
@@ -111,6 +127,9 @@ class Dispatcher(lark.EventDispatcherHandler):  # type: ignore[misc]
             raise self._reject(400, "body does not parse or decrypt") from None
         if not isinstance(event, dict):
             raise self._reject(400, "body is not a JSON object")
+        wrong = malformed(event)
+        if wrong is not None:
+            raise self._reject(400, f"{wrong} is not an id or text of the expected form")
         self._local.event = event
         return plaintext
 
@@ -141,6 +160,41 @@ class Dispatcher(lark.EventDispatcherHandler):  # type: ignore[misc]
         except ValueError:
             return False
         return abs(self._now() - sent) <= REPLAY_WINDOW
+
+
+def malformed(event: dict[str, Any]) -> str | None:
+    """The first field MEMS reads from an event or card callback that is not what Feishu sends (an object where an
+    id goes, an id over 128 characters or holding a NUL), or None. Checked before lark builds the event, so a
+    `tenant_key` given as an object is a 400 naming it, not a workspace keyed by a dict."""
+    for path in TEXTS:
+        node: Any = event
+        for n, key in enumerate(path):
+            if node is None:
+                break
+            if not isinstance(node, dict):
+                return ".".join(path[:n])
+            node = node.get(key)
+        if node is not None and not _fits(path[-1], node):
+            return ".".join(path)
+    inner = event.get("event")
+    message = inner.get("message") if isinstance(inner, dict) else None
+    mentions = message.get("mentions") if isinstance(message, dict) else None
+    if mentions is not None and not (isinstance(mentions, list) and all(_mention(m) for m in mentions)):
+        return "event.message.mentions"
+    return None
+
+
+def _fits(key: str, value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    return key not in IDS or (len(value) <= MAX_ID and storable(value))
+
+
+def _mention(found: Any) -> bool:
+    if not isinstance(found, dict) or not isinstance(found.get("id") or {}, dict):
+        return False
+    return all(v is None or _fits(k, v) for k, v in (("key", found.get("key")), ("name", found.get("name")),
+                                                      ("open_id", (found.get("id") or {}).get("open_id"))))
 
 
 def raw_request(path: str, body: bytes, headers: Any) -> lark.RawRequest:

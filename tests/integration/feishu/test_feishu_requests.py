@@ -194,3 +194,33 @@ def test_the_challenge_is_echoed_as_json(h: Harness, text: str) -> None:
 def test_a_challenge_that_is_not_a_string_is_400(h: Harness, value: Any) -> None:
     body, headers = wire(challenge(h.feishu.token) | {"challenge": value}, signed=False)
     assert h.client.post("/feishu/events", content=body, headers=headers).status_code == 400
+
+
+def _put(event: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    *parents, last = path.split(".")
+    node = event
+    for key in parents:
+        node = node[key]
+    node[last] = value
+    return event
+
+
+@pytest.mark.parametrize(("path", "value"), [
+    ("header.tenant_key", {"a": 1}), ("header.tenant_key", ["t"]), ("header.tenant_key", "t" * 129),
+    ("header.event_id", {"id": 1}), ("event.sender.sender_id.open_id", {"x": 1}),
+    ("event.sender.sender_id.open_id", "ou_\x00x"), ("event.message.chat_id", 5), ("event.message.content", {"text": 1}),
+    ("event.message.mentions", [{"key": "@_user_1", "id": {"open_id": ["ou_x"]}, "name": "x"}]),
+    ("event.sender", "someone")])
+def test_a_signed_message_with_a_field_of_the_wrong_form_is_400_naming_it(
+        h: Harness, caplog: pytest.LogCaptureFixture, path: str, value: Any) -> None:
+    event = _put(h.feishu.message("李", "@MEMS 新建 测试", "oc_1"), path, value)
+    refused(h, *wire(event), 400, caplog)
+    assert path.rsplit(".", 1)[0] in caplog.text
+
+
+@pytest.mark.parametrize(("path", "value"), [("header.tenant_key", {"a": 1}), ("event.operator.open_id", 7),
+                                             ("event.context.open_message_id", {"m": 1})])
+def test_a_signed_click_with_a_field_of_the_wrong_form_is_400(h: Harness, caplog: pytest.LogCaptureFixture, path: str,
+                                                              value: Any) -> None:
+    event = _put(h.feishu.click("李", "om_1", {"action": "show", "ref": "C-1"}, "oc_1"), path, value)
+    refused(h, *wire(event), 400, caplog)
