@@ -208,7 +208,8 @@ def _put(event: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(("path", "value"), [
     ("header.tenant_key", {"a": 1}), ("header.tenant_key", ["t"]), ("header.tenant_key", "t" * 129),
     ("header.event_id", {"id": 1}), ("event.sender.sender_id.open_id", {"x": 1}),
-    ("event.sender.sender_id.open_id", "ou_\x00x"), ("event.message.chat_id", 5), ("event.message.content", {"text": 1}),
+    ("event.sender.sender_id.open_id", "ou_\x00x"), ("event.message.chat_id", 5),
+    ("event.message.content", {"text": 1}),
     ("event.message.mentions", [{"key": "@_user_1", "id": {"open_id": ["ou_x"]}, "name": "x"}]),
     ("event.sender", "someone")])
 def test_a_signed_message_with_a_field_of_the_wrong_form_is_400_naming_it(
