@@ -40,9 +40,21 @@ def ensure_member(uow: UnitOfWork, workspace: Workspace, user: str, settings: Se
     member = uow.members.get(workspace.pk, user)
     if member is None:
         member = uow.members.add(Member(workspace.pk, user, name, joined_at=now))
-    if (workspace.platform.value, user) in settings.admin_set() and member.grant(Role.ADMIN):
+    if Role.ADMIN not in member.roles and _seeded(uow, workspace, user, settings) and member.grant(Role.ADMIN):
         uow.members.save(member)
     return member
+
+
+def _seeded(uow: UnitOfWork, workspace: Workspace, user: str, settings: Settings) -> bool:
+    """MEMS_ADMINS names this person for this workspace: `slack:T123:U0123` for team T123 alone; the two-part
+    `slack:U0123` for the platform's one workspace, which is its first: a team that installs the app later never
+    gets that admin (a Slack user id or a console name is not unique across workspaces)."""
+    platform = workspace.platform.value
+    if (platform, workspace.external_id, user) in settings.admin_seeds():
+        return True
+    if (platform, user) not in settings.admin_set():
+        return False
+    return workspace.pk == min(w.pk for w in uow.workspaces.all() if w.platform is workspace.platform)
 
 
 def resolve(uow: UnitOfWork, ctx: Context, settings: Settings, now: datetime,

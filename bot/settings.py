@@ -101,9 +101,10 @@ class Settings(BaseSettings):
     @classmethod
     def _admins(cls, value: str) -> str:
         for item in filter(None, (part.strip() for part in value.split(","))):
-            platform, sep, user = item.partition(":")
-            if not sep or not user or platform not in {p.value for p in Platform}:
-                raise ValueError(f"{item!r} is not platform:user_id (platforms: slack, feishu, console)")
+            parts = item.split(":")
+            if len(parts) not in (2, 3) or not all(parts) or parts[0] not in {p.value for p in Platform}:
+                raise ValueError(f"{item!r} is not platform:workspace:user_id, or platform:user_id for a platform with "
+                                 "one workspace (platforms: slack, feishu, console)")
         return value
 
     @field_validator("budget_thresholds")
@@ -118,8 +119,15 @@ class Settings(BaseSettings):
         return value
 
     def admin_set(self) -> frozenset[tuple[str, str]]:
-        pairs = (part.strip().partition(":") for part in self.admins.split(",") if part.strip())
-        return frozenset((platform, user) for platform, _, user in pairs)
+        """The two-part seeds, `platform:user_id`: an admin of the platform's one (its first) workspace."""
+        return frozenset((parts[0], parts[1]) for parts in self._admin_parts() if len(parts) == 2)
+
+    def admin_seeds(self) -> frozenset[tuple[str, str, str]]:
+        """The three-part seeds, `platform:workspace:user_id` (`slack:T123:U0123`): an admin of that workspace only."""
+        return frozenset((parts[0], parts[1], parts[2]) for parts in self._admin_parts() if len(parts) == 3)
+
+    def _admin_parts(self) -> list[list[str]]:
+        return [part.strip().split(":") for part in self.admins.split(",") if part.strip()]
 
     def lang_for(self, platform: Platform) -> str:
         if self.lang:
