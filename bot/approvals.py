@@ -66,7 +66,9 @@ def candidates(uow: UnitOfWork, r: ApprovalRequest) -> tuple[str, ...]:
     step = r.current
     if step is None:
         return ()
-    found = [m.user_ref for m in uow.members.all(r.workspace_id)
+    # The first members by id are enough: at most the requester, the deciders and two more are left out.
+    enough = MAX_CANDIDATES + len(r.decisions) + 3
+    found = [m.user_ref for m in uow.members.first(r.workspace_id, enough)
              if r.eligible(m.user_ref) and m.user_ref not in (step.delegate, step.signer)]
     return tuple(sorted(found)[:MAX_CANDIDATES])
 

@@ -54,7 +54,9 @@ class Inbox:
         self.workers = workers
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._work: dict[tuple[str, str], Work] = {}
-        # Its own thread: keeping a request must not wait behind the commands that hold the offload's threads.
+        # Their own threads: keeping a request must not wait behind the commands that hold the offload's threads,
+        # nor behind the bookkeeping of requests already taken (marking them done, leases), which has the other.
+        self._admitter = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mems-inbox-admit")
         self._writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mems-inbox")
         self._queue: asyncio.Queue[InboxItem] | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -81,7 +83,8 @@ class Inbox:
         self._hold(item.id)
         now = self.clock.now()
         try:
-            kept = await self._write(self.store.put, item, self.owner, now + self._lease(), now)
+            kept = await asyncio.get_running_loop().run_in_executor(
+                self._admitter, self.store.put, item, self.owner, now + self._lease(), now)
         except Exception as exc:
             self._drop(item.id)
             log.warning("inbox: could not keep a %s %s request (%s); the asker is told to try again",
@@ -182,6 +185,7 @@ class Inbox:
                 self._drop(item_id)
 
     def close(self) -> None:
+        self._admitter.shutdown(wait=False)
         self._writer.shutdown(wait=False)
 
     # -- helpers ------------------------------------------------------------------------------------------------

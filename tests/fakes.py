@@ -118,6 +118,9 @@ class FakeMembers(_Repo):
     def all(self, workspace_id: int) -> Sequence[Member]:
         return [m for m in self.rows.values() if m.workspace_id == workspace_id]
 
+    def first(self, workspace_id: int, count: int) -> Sequence[Member]:
+        return sorted(self.all(workspace_id), key=lambda m: m.user_ref)[:count]
+
     def covered_by(self, workspace_id: int, delegate: str) -> Sequence[Member]:
         return [m for m in self.all(workspace_id) if m.away is not None and m.away.delegate == delegate]
 
@@ -266,6 +269,9 @@ class FakeOutbox(_Repo):
             return False
         self._add(message)
         return True
+
+    def add_many(self, messages: Sequence[OutboxMessage]) -> Sequence[bool]:
+        return [self.add(m) for m in messages]
 
     def about(self, entity: str, kinds: Sequence[AlertKind]) -> Sequence[OutboxMessage]:
         standing = (DeliveryStatus.PENDING, DeliveryStatus.SENT)

@@ -158,3 +158,31 @@ def test_a_decision_saved_over_a_racing_one_is_still_a_conflict(new_uow: UowFact
         slow.approve("M1", {Role.MANAGER}, "ok", NOW)
         with pytest.raises(ConcurrencyConflict):
             mine.approvals.save(slow)
+
+
+def test_many_outbox_rows_are_written_at_once_each_key_once(new_uow: UowFactory, engine: Engine) -> None:
+    """A role's hundred holders asked at once: one statement, and `add`'s answers (a key stored already, or given
+    twice, is not stored again)."""
+    w = build.world(new_uow)
+    with new_uow() as uow:
+        assert uow.outbox.add(build.message(w.workspace_id, "k:old"))
+        uow.commit()
+    sent: Statements = []
+
+    def record(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        sent.append((statement, repr(params)))
+
+    keys = ["k:old", *(f"k:{n}" for n in range(120)), "k:7"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with new_uow() as uow:
+            messages = [build.message(w.workspace_id, k) for k in keys]
+            stored = uow.outbox.add_many(messages)
+            uow.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert stored == [False, *([True] * 120), False]
+    assert len({m.id for m in messages[1:121]}) == 120 and messages[0].id is None
+    assert len([s for s, _ in sent if s.startswith("INSERT")]) == 1
+    with new_uow() as uow:
+        assert len(uow.outbox.about("A-1", ["notice"])) == 121  # type: ignore[list-item]

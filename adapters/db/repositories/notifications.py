@@ -34,6 +34,25 @@ class SqlOutboxRepository:
         message.id = new_id
         return True
 
+    def add_many(self, messages: Sequence[OutboxMessage]) -> Sequence[bool]:
+        """INSERT ... ON CONFLICT DO NOTHING for all, sent as few multi-row statements (SQLAlchemy's
+        "insertmanyvalues", one compiled statement); the keys it returns are the rows stored."""
+        by_key: dict[str, dict[str, object]] = {}
+        for m in messages:  # a key given twice: the first, as one `add` after another would store
+            by_key.setdefault(m.key, mappers.outbox_values(m))
+        stmt = (upsert(self.session, OutboxRow).on_conflict_do_nothing(index_elements=["key"])
+                .returning(col(OutboxRow.id), col(OutboxRow.key)))
+        stored: dict[str, int] = {}
+        if by_key:
+            stored = {k: i for i, k in self.session.execute(stmt, list(by_key.values())).all()}
+        found = []
+        for message in messages:
+            new_id = stored.pop(message.key, None)  # a key given twice is stored once
+            if new_id is not None:
+                message.id = new_id
+            found.append(new_id is not None)
+        return found
+
     def about(self, entity: str, kinds: Sequence[AlertKind]) -> Sequence[OutboxMessage]:
         stmt = (select(OutboxRow).where(col(OutboxRow.entity) == entity,
                                         col(OutboxRow.kind).in_([str(k) for k in kinds]),

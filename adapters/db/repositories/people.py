@@ -138,6 +138,11 @@ class SqlMemberRepository:
         stmt = select(MemberRow).where(MemberRow.workspace_id == workspace_id).order_by(col(MemberRow.user_ref))
         return self._list(("all", workspace_id, ""), stmt)
 
+    def first(self, workspace_id: int, count: int) -> Sequence[Member]:
+        stmt = (select(MemberRow).where(MemberRow.workspace_id == workspace_id).order_by(col(MemberRow.user_ref))
+                .limit(count))
+        return self._list(("first", workspace_id, str(count)), stmt)
+
     def covered_by(self, workspace_id: int, delegate: str) -> Sequence[Member]:
         """Members who named `delegate` to cover them while away (whether or not the time has come or gone)."""
         stmt = (select(MemberRow)
