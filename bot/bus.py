@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
+from bot import logs
 from bot.cards import Reply
 from bot.context import Context, Principal
 from bot.env import Deps, Env, Txn
@@ -128,7 +129,8 @@ class Bus:
         handler = SERVICE_HANDLERS[type(command)]
         started, outcome = time.perf_counter(), "error"
         try:
-            answer = self._service(who, command, handler)
+            with logs.bound(logs.current()):
+                answer = self._service(who, command, handler)
             outcome = "ok"
             return answer
         finally:
@@ -155,7 +157,8 @@ class Bus:
         """Run a scan without a user, as one unit of work. A scan racing another (a second scheduler, a user
         creating the same member) is run again on fresh data; the natural keys make that safe. Never raises."""
         started = time.perf_counter()
-        result = self._scan(command, attempts)
+        with logs.bound(logs.current()):  # a scan is a request of its own: its alerts carry its id
+            result = self._scan(command, attempts)
         self.recorder.scan(result.name, "error" if result.error else "ok", time.perf_counter() - started)
         return result
 
@@ -187,9 +190,12 @@ class Bus:
     def _run(self, ctx: Context, make: Callable[[Env], Command]) -> Reply:
         started = time.perf_counter()
         reader = Reader(self.deps.settings.lang_for(ctx.platform), ZoneInfo(self.deps.settings.timezone))
-        reply = self._tries(ctx, make, reader)
-        self.recorder.command(ctx.platform.value, reader.verb, "error" if reply.is_error else "ok",
-                              time.perf_counter() - started)
+        with logs.bound(logs.current()):  # the request's id (a console command's own): its lines and outbox rows
+            reply = self._tries(ctx, make, reader)
+            seconds, outcome = time.perf_counter() - started, "error" if reply.is_error else "ok"
+            log.info("%s on %s:%s: %s in %.1f ms", reader.verb, ctx.platform.value, ctx.workspace, outcome,
+                     seconds * 1000)
+        self.recorder.command(ctx.platform.value, reader.verb, outcome, seconds)
         return reply
 
     def _tries(self, ctx: Context, make: Callable[[Env], Command], reader: Reader) -> Reply:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import actions
+from bot import actions, logs
 from bot.cards import Card
 from bot.delivery_leases import Leases
 from bot.delivery_pacing import SHORT_WAIT, GiveBack, Pacer
@@ -205,8 +205,9 @@ class Delivery:
         return self.leases.left(group.claimed_at)
 
     async def _deliver(self, group: Group, pacer: Pacer) -> int:
-        try:
-            return await self._settle(group, pacer)
+        try:  # its own task: the lines it logs carry the id of the request that wrote the (first) row
+            with logs.bound(group.messages[0].request_id):
+                return await self._settle(group, pacer)
         finally:
             self.leases.drop(group.ids)  # settled, or its lease runs out on its own: no longer renewed
 
@@ -262,7 +263,10 @@ class Delivery:
     def _count(self, group: Group, outcome: str, count: int) -> None:
         self.stats[outcome] += count
         platform = group.workspace.platform if group.workspace else group.gateway.platform if group.gateway else None
-        self.recorder.delivery(platform.value if platform else "unknown", outcome, count)
+        name = platform.value if platform else "unknown"
+        self.recorder.delivery(name, outcome, count)
+        if outcome == "sent":
+            log.info("outbox %s sent on %s (%d row(s))", group.messages[0].key, name, count)
 
     def _may_wait(self, group: Group, wait: float) -> bool:
         """Wait here rather than give the rows back: the lease is renewed meanwhile, and checked again before

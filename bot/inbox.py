@@ -20,6 +20,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot import logs
 from bot.observe import NO_RECORDER, Recorder
 from bot.offload import Offload
 from bot.ports import InboxItem, InboxStore
@@ -79,7 +80,8 @@ class Inbox:
     async def _admit(self, platform: str, kind: str, key: str, payload: dict[str, Any]) -> Admission:
         if len(self._held) >= self.capacity:
             return Admission.BUSY
-        item = InboxItem(request_id(), key, platform, kind, payload)
+        # The HTTP request's id (bot.logs), so the acknowledgement's lines and the work's share it
+        item = InboxItem(logs.current() or request_id(), key, platform, kind, payload)
         self._hold(item.id)
         now = self.clock.now()
         try:
@@ -116,10 +118,11 @@ class Inbox:
     async def _run(self, item: InboxItem) -> None:
         work = self._work.get((item.platform, item.kind))
         try:
-            if work is None:
-                log.error("inbox: nothing works a %s %s request (%s)", item.platform, item.kind, item.id)
-            else:
-                await work(item)
+            with logs.bound(item.id):  # the work's lines (and its command's outbox rows) carry the request's id
+                if work is None:
+                    log.error("inbox: nothing works a %s %s request (%s)", item.platform, item.kind, item.id)
+                else:
+                    await work(item)
         except Exception:
             log.exception("inbox: a %s %s request failed (%s)", item.platform, item.kind, item.id)
         try:  # done already when the command committed; this covers refusals and answers without a command

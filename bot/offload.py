@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import contextvars
 import functools
 import logging
 import threading
@@ -44,7 +45,10 @@ class Offload:
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(*args)` in the pool, awaited without blocking the loop."""
         async with self.track():
-            return await asyncio.get_running_loop().run_in_executor(self.pool, functools.partial(fn, *args))
+            # in the caller's context: the request id (bot.logs) goes with the work into the thread
+            context = contextvars.copy_context()
+            return await asyncio.get_running_loop().run_in_executor(self.pool, context.run,
+                                                                    functools.partial(fn, *args))
 
     @contextlib.asynccontextmanager
     async def track(self) -> AsyncIterator[None]:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import logs
 from bot.cards import Card
 from bot.env import Txn
 from domain.notifications import AlertKind, OutboxMessage, Target, TargetKind, key
@@ -91,7 +92,7 @@ def _message(txn: Txn, workspace: Workspace, to: Recipient, notice: Notice,
     kind = AlertKind.CARD_UPDATE if isinstance(to, Copies) else notice.kind
     return OutboxMessage(key=key(kind, notice.keyed_as or notice.entity, notice.period, target), kind=kind,
                          workspace_id=workspace.pk, target=target, payload=payload, created_at=txn.now,
-                         not_before=not_before, entity=notice.entity)
+                         not_before=not_before, entity=notice.entity, request_id=logs.current())
 
 
 def post(txn: Txn, workspace: Workspace, to: Recipient, notice: Notice) -> bool:

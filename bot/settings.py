@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     budget_thresholds: str = "80,100"
     digest_hour: int = Field(default=9, ge=0, le=23)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line, with the request id
     # Alerts: scans, scheduler and delivery (docs/alerts.md).
     alert_lookback_hours: float = Field(default=168, gt=0)  # how far back a deadline scan still catches up
     scan_interval_seconds: int = Field(default=300, ge=10)

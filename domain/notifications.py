@@ -81,6 +81,7 @@ class OutboxMessage:
     sent_at: datetime | None = None
     id: int | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    request_id: str | None = None  # the request (a command, a scan) that wrote it, as its log lines carry it
 
 
 def key(kind: AlertKind, entity: str, period: str, target: Target) -> str:

@@ -187,14 +187,16 @@ def outbox(row: OutboxRow) -> OutboxMessage:
                          target=Target(TargetKind(row.target_kind), row.target_ref), payload=row.payload,
                          created_at=row.created_at, not_before=row.not_before, entity=row.entity,
                          status=DeliveryStatus(row.status), attempts=row.attempts, last_error=row.last_error,
-                         sent_at=row.sent_at, id=row.id, meta={k: v for k, v in extra.items() if v is not None})
+                         sent_at=row.sent_at, id=row.id, meta={k: v for k, v in extra.items() if v is not None},
+                         request_id=row.request_id)
 
 
 def outbox_values(m: OutboxMessage) -> Values:
     return {"key": m.key, "kind": m.kind, "workspace_id": m.workspace_id, "target_kind": m.target.kind.value,
             "target_ref": m.target.ref, "payload": m.payload, "entity": m.entity, "created_at": m.created_at,
             "not_before": m.not_before, "status": m.status.value, "attempts": m.attempts,
-            "next_attempt_at": m.not_before, "last_error": m.last_error, "sent_at": m.sent_at}
+            "next_attempt_at": m.not_before, "last_error": m.last_error, "sent_at": m.sent_at,
+            "request_id": m.request_id}
 
 
 def subscription(row: SubscriptionRow) -> Subscription:

@@ -269,6 +269,7 @@ class OutboxRow(Base, table=True):
     last_error: str | None = Field(default=None, sa_type=Text)
     sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     dead_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    request_id: str | None = Field(default=None, sa_type=String(32))  # the request that wrote it (in its logs too)
 
 
 class CardCopyRow(Base, table=True):

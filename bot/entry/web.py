@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.api import batches
@@ -23,6 +24,7 @@ from adapters.charts.links import SignedLinks
 from adapters.prometheus import routes as prometheus
 from adapters.web import mount as mount_dashboard
 from adapters.web.security import SecurityHeaders, hide_login_tokens
+from bot import logs
 from bot.api_service import ApiService
 from bot.dashboard import Dashboard
 from bot.entry import workers
@@ -133,7 +135,32 @@ def create_app(container: Container, run_workers: bool | None = None, close: boo
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit)
     app.add_middleware(AckTimer, recorder=container.recorder)
+    app.add_middleware(RequestIds)
     return app
+
+
+class RequestIds:
+    """Each HTTP request's id: the X-Request-ID a proxy sent when it is a plain token (unique per request), else a
+    new one. Every line logged while the request is handled carries it, and so do the inbox request and the outbox
+    rows it leads to (bot/logs.py); the answer says it in X-Request-ID."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers") or []).get(b"x-request-id")
+        request_id = logs.accepted(given.decode("latin-1") if given else None)
+
+        async def tagged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            await send(message)
+
+        with logs.bound(request_id):
+            await self.app(scope, receive, tagged)
 
 
 class AckTimer:

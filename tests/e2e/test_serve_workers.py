@@ -3,6 +3,7 @@ the one holding its lease in the database, and a scrape of /metrics from either 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -68,3 +69,31 @@ def test_two_workers_answer_and_one_of_them_scans(tmp_path: Path) -> None:
     assert err.count("this process is now the scanner") == 1, err  # ...one of them scans
     assert server.returncode == 0 and "MEMS stopped." in out
     assert _scanner(database) == []  # released on the way out: a new process scans at once
+
+
+def test_json_logs_are_one_object_per_line_uvicorns_too(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEMS_")}
+    env.update({"MEMS_DATABASE_URL": f"sqlite:///{tmp_path / 'mems.db'}", "MEMS_LOG_FORMAT": "json",
+                "MEMS_API_TOKEN": "api-secret-token-123"})
+    server = subprocess.Popen([sys.executable, "-m", "bot.entry.cli", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "probe-1"}, timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, server.communicate()[1]
+                time.sleep(0.2)
+        assert answer.headers["x-request-id"] == "probe-1"
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=60)
+    lines = [json.loads(line) for line in err.splitlines()]  # every line is one JSON object
+    messages = [str(line["message"]) for line in lines]
+    assert any("Uvicorn running on" in m for m in messages) and any("scheduler started" in m for m in messages)
+    assert any("GET /healthz" in m for m in messages)  # the access log, as JSON too
+    assert all({"time", "level", "logger", "message", "request_id"} <= set(line) for line in lines)
+    assert "api-secret-token-123" not in err

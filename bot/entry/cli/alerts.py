@@ -45,7 +45,7 @@ def tick(at: Annotated[str | None, typer.Option(help="ISO-8601 moment to scan as
     """Run every scheduled scan once as of that moment, then deliver what is due; running it twice sends
     nothing twice."""
     settings = settings_or_exit()
-    log_to_stderr("WARNING")
+    log_to_stderr("WARNING", settings.log_format)
     moment = parse_at(at, settings.timezone)
     # The moment is for the scans only. Delivery runs on the real clock (leases, back-off and rate limits mean
     # real seconds, and other workers read them); alerts held until `moment` (quiet hours) count as due.
@@ -78,7 +78,7 @@ async def _deliver_once(container: Container) -> int:
 def scheduler() -> None:
     """The scheduler and the delivery worker alone (no web server)."""
     settings = settings_or_exit()
-    log_to_stderr(settings.log_level)
+    log_to_stderr(settings.log_level, settings.log_format)
     container = container_or_exit(settings)
 
     async def main() -> None:
@@ -120,7 +120,7 @@ def outbox(dead: Annotated[bool, typer.Option("--dead", help="Only the dead (giv
            ) -> None:
     """Show undelivered and dead notifications; replay one."""
     settings = settings_or_exit()
-    log_to_stderr("WARNING")
+    log_to_stderr("WARNING", settings.log_format)
     container = container_or_exit(settings)
     try:
         if replay is not None:

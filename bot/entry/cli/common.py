@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any
 
 import typer
 
+from bot import logs
 from bot.entry import bootstrap
 from bot.settings import Settings, SettingsError, load
 from domain.errors import PolicyError, TemplateError
@@ -32,6 +32,6 @@ def container_or_exit(settings: Settings, **kwargs: Any) -> bootstrap.Container:
         raise typer.Exit(2) from None
 
 
-def log_to_stderr(level: str) -> None:
-    logging.basicConfig(level=level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def log_to_stderr(level: str, fmt: str = "text") -> None:
+    """Text lines, or one JSON object per line (MEMS_LOG_FORMAT=json), each with the request id it belongs to."""
+    logs.configure(level, fmt, sys.stderr)

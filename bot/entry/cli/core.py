@@ -64,7 +64,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on 
     settings = settings_or_exit()
     if host is not None or port is not None:  # the dashboard's links point where this server listens
         settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
-    log_to_stderr(settings.log_level)
+    log_to_stderr(settings.log_level, settings.log_format)
     if workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         metrics_dir()  # before any metric is made: each process writes its own files there
     container = container_or_exit(settings)  # also checks the settings and brings SQLite up to date, once
@@ -82,7 +82,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on 
     try:
         # X-Forwarded-Proto is read by the dashboard itself, and only when MEMS_TRUST_PROXY says so.
         uvicorn.run(create_app(container), host=settings.host, port=settings.port,
-                    log_level=settings.log_level.lower(), proxy_headers=False)
+                    log_level=settings.log_level.lower(), proxy_headers=False, **uvicorn_logging(settings))
     finally:
         container.close()
     if stopped:
@@ -90,6 +90,11 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on 
 
 
 WORKER_APP = "bot.entry.cli.core:worker_app"
+
+
+def uvicorn_logging(settings: Settings) -> dict[str, Any]:
+    """JSON logs: uvicorn's own lines (start-up, access) go through the root logger's JSON handler too."""
+    return {"log_config": None} if settings.log_format == "json" else {}
 
 
 def serve_workers(settings: Settings, workers: int) -> None:
@@ -101,7 +106,7 @@ def serve_workers(settings: Settings, workers: int) -> None:
 
     os.environ.update(MEMS_HOST=settings.host, MEMS_PORT=str(settings.port))  # what each worker reads its settings from
     uvicorn.run(WORKER_APP, factory=True, workers=workers, host=settings.host, port=settings.port,
-                log_level=settings.log_level.lower(), proxy_headers=False)
+                log_level=settings.log_level.lower(), proxy_headers=False, **uvicorn_logging(settings))
     typer.echo("MEMS stopped.")
 
 
@@ -125,7 +130,7 @@ def worker_app() -> Any:
     from bot.entry.web import create_app
 
     settings = settings_or_exit()
-    log_to_stderr(settings.log_level)
+    log_to_stderr(settings.log_level, settings.log_format)
     return create_app(container_or_exit(settings), close=True)
 
 
@@ -134,7 +139,7 @@ def chat(user: Annotated[str, typer.Option("--as", help="Who you are in the cons
          echo: Annotated[bool, typer.Option(help="Echo each command before its reply.")] = False) -> None:
     """The local console: one command per line; replies and notifications printed as text."""
     settings = settings_or_exit()
-    log_to_stderr("WARNING")
+    log_to_stderr("WARNING", settings.log_format)
     container = container_or_exit(settings, console_out=sys.stdout)
     ctx = Context(platform=Platform.CONSOLE, workspace=workspace, user=user.lstrip("@"), channel=workspace,
                   user_name=user.lstrip("@"))

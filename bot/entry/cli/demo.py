@@ -25,7 +25,7 @@ def demo(workspace: Annotated[str, typer.Option(help="The console workspace to f
          seed: Annotated[int, typer.Option(help="The same seed makes the same workspace.")] = 7) -> None:
     """Fill a fresh workspace with campaigns in every phase, tasks, approvals, metrics by channel and an anomaly."""
     settings = settings_or_exit()
-    log_to_stderr("WARNING")
+    log_to_stderr("WARNING", settings.log_format)
     container = container_or_exit(settings)
     started = time.monotonic()
     try:
