@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -186,3 +187,27 @@ def test_many_outbox_rows_are_written_at_once_each_key_once(new_uow: UowFactory,
     assert len([s for s, _ in sent if s.startswith("INSERT")]) == 1
     with new_uow() as uow:
         assert len(uow.outbox.about("A-1", ["notice"])) == 121  # type: ignore[list-item]
+
+
+def test_a_large_metrics_batch_is_upserted_whole(new_uow: UowFactory) -> None:
+    """From 500 rows PostgreSQL gets a batch by COPY into a temporary table: new rows stored, a day already there
+    replaced, the last of a key given twice winning, as the statement per row does (and SQLite still does)."""
+    w = build.world(new_uow)
+    day = NOW.date()
+    with new_uow() as uow:
+        uow.metrics.put(DailyMetric(w.workspace_id, w.campaign_id, day, "c0", spend=Decimal("1.00"), clicks=1))
+        uow.commit()
+    for attempt in range(2):  # the second on a connection whose temporary table exists already
+        batch = [DailyMetric(w.workspace_id, w.campaign_id, day - timedelta(days=n // 3), f"c{n % 3}",
+                             spend=Decimal(n) + Decimal("0.25"), clicks=n + attempt) for n in range(600)]
+        batch.append(DailyMetric(w.workspace_id, w.campaign_id, day, "c0", spend=Decimal("9.99"), clicks=7))
+        with new_uow() as uow:
+            uow.metrics.put_many(batch)
+            uow.commit()
+        with new_uow() as uow:
+            rows = {(m.day, m.channel): m for m in uow.metrics.for_campaign(w.campaign_id)}
+        assert len(rows) == 600
+        assert (rows[(day, "c0")].spend, rows[(day, "c0")].clicks) == (Decimal("9.99"), 7)
+        assert rows[(day - timedelta(days=10), "c1")].spend == Decimal("31.25")
+        assert rows[(day - timedelta(days=10), "c1")].clicks == 31 + attempt
+        assert rows[(day - timedelta(days=10), "c1")].impressions is None
