@@ -131,7 +131,7 @@ def _lifespan(app: AsyncApp, parts: ChatParts, slack: SlackRuntime) -> Any:
     return lifespan
 
 
-async def _socket_mode(app: AsyncApp, token: str, parts: ChatParts, every: float = SOCKET_LEASE_EVERY) -> None:
+async def _socket_mode(app: AsyncApp, token: str, parts: ChatParts) -> None:
     """One Socket Mode connection per deployment: only the process that holds the lease dials Slack (the workers of
     `mems serve --workers N`, replicas); when it dies, another takes the lease over within its TTL and connects."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -153,7 +153,7 @@ async def _socket_mode(app: AsyncApp, token: str, parts: ChatParts, every: float
                 await handler.close_async()  # type: ignore[no-untyped-call]
                 handler = None
                 log.info("Slack Socket Mode closed: another process holds the Socket Mode lease")
-            await asyncio.sleep(every)
+            await asyncio.sleep(SOCKET_LEASE_EVERY)
     finally:
         if handler is not None:
             await handler.close_async()  # type: ignore[no-untyped-call]

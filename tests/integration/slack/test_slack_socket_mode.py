@@ -3,8 +3,12 @@ over the socket, acknowledges it, and answers exactly as over HTTP."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
+
+from adapters.slack import routes
 from tests.integration.slack.harness import TOKEN, SlackWorkspace, fixture
 from tests.standins.slack import SlackStandIn, wait_for
 
@@ -24,3 +28,27 @@ def test_a_slash_command_over_the_socket(standin: SlackStandIn, sqlite_url: str,
         assert slack.posted("CHOME")[0].headers["authorization"] == f"Bearer {TOKEN}"  # the bot token posts
         # Without a signing secret there is no HTTP endpoint to forge requests against.
         assert slack.http.post("/slack/events", content="x").status_code == 404
+
+
+def test_two_processes_on_one_database_open_one_socket_and_it_moves_when_the_first_stops(
+        standin: SlackStandIn, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(routes, "SOCKET_LEASE_EVERY", 0.2)  # the lease tried every 0.2 s instead of 10 s
+    socket = {"slack_signing_secret": None, "slack_app_token": "xapp-1-A111-1-abc"}
+
+    def opened() -> int:
+        return len(standin.calls("apps.connections.open"))
+
+    first: SlackWorkspace | None = SlackWorkspace(standin, sqlite_url, **socket).__enter__()
+    second = None
+    try:
+        assert wait_for(lambda: opened() == 1, timeout=10)  # the first holds the lease
+        second = SlackWorkspace(standin, sqlite_url, **socket).__enter__()
+        time.sleep(1.0)  # the second has tried the lease a few times
+        assert opened() == 1  # one Socket Mode connection for both processes
+        stopping, first = first, None
+        stopping.__exit__(None, None, None)  # the holder stops and gives the lease back...
+        assert wait_for(lambda: opened() == 2, timeout=10)  # ...and the other one connects
+    finally:
+        for running in (first, second):
+            if running is not None:
+                running.__exit__(None, None, None)
