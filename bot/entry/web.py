@@ -129,9 +129,7 @@ def create_app(container: Container, run_workers: bool | None = None, close: boo
     # The web dashboard: its pages read through the same units of work, its buttons go to the same bus.
     mount_dashboard(app, Dashboard(container.uow_factory, container.clock, container.bus),
                     trust_proxy=container.settings.trust_proxy)
-    token = container.settings.metrics_token
-    app.include_router(prometheus.router(container.recorder, lambda: container.outbox.depth(container.clock.now()),
-                                         token.get_secret_value() if token else None))
+    app.include_router(metrics_router(container))
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit)
     app.add_middleware(AckTimer, recorder=container.recorder)
@@ -161,6 +159,21 @@ class RequestIds:
 
         with logs.bound(request_id):
             await self.app(scope, receive, tagged)
+
+
+def metrics_router(container: Container) -> APIRouter:
+    """GET /metrics: the recorder's metrics and the outbox's depth, behind MEMS_METRICS_TOKEN when it is set."""
+    token = container.settings.metrics_token
+    return prometheus.router(container.recorder, lambda: container.outbox.depth(container.clock.now()),
+                             token.get_secret_value() if token else None)
+
+
+def metrics_app(container: Container) -> FastAPI:
+    """What `mems scheduler --metrics-port` serves: /metrics and /healthz alone (it has no other HTTP)."""
+    app = FastAPI(title="MEMS scheduler", docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(health({}))
+    app.include_router(metrics_router(container))
+    return app
 
 
 class AckTimer:

@@ -97,3 +97,41 @@ def test_json_logs_are_one_object_per_line_uvicorns_too(tmp_path: Path) -> None:
     assert any("GET /healthz" in m for m in messages)  # the access log, as JSON too
     assert all({"time", "level", "logger", "message", "request_id"} <= set(line) for line in lines)
     assert "api-secret-token-123" not in err
+
+
+def test_the_scheduler_alone_serves_its_metrics_and_stops_cleanly(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from tests.e2e.console import mems
+
+    port = free_port()
+    settings = {"MEMS_DATABASE_URL": f"sqlite:///{tmp_path / 'mems.db'}", "MEMS_METRICS_TOKEN": "scrape-me"}
+    yesterday = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=1)).date().isoformat()
+    setup = mems("chat", "--as", "olive", stdin=f'new Launch\ntask add C-1 "Posters" due={yesterday}\n', env=settings)
+    assert setup.returncode == 0, setup.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEMS_")} | settings
+    scheduler = subprocess.Popen([sys.executable, "-m", "bot.entry.cli", "scheduler", "--metrics-port", str(port)],
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def sent() -> float:
+        answer = httpx.get(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": "Bearer scrape-me"}, timeout=5)
+        assert answer.status_code == 200
+        return sum(s.value for f in text_string_to_metric_families(answer.text) for s in f.samples
+                   if s.name == "mems_deliveries_total" and s.labels == {"platform": "console", "outcome": "sent"})
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert scheduler.poll() is None and time.monotonic() < deadline, scheduler.communicate()[1]
+            try:
+                if sent() >= 1:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.3)
+        assert httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).status_code == 401  # the token guards it
+    finally:
+        scheduler.terminate()
+        out, err = scheduler.communicate(timeout=60)
+    assert scheduler.returncode == 0 and "MEMS scheduler stopped." in out, err

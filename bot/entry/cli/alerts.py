@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -75,9 +75,14 @@ async def _deliver_once(container: Container) -> int:
         await asyncio.to_thread(container.delivery.leave)
 
 
-def scheduler() -> None:
+def scheduler(metrics_port: Annotated[int | None, typer.Option(
+                  min=1, max=65535, help="Serve GET /metrics (Prometheus) and /healthz on this port.")] = None,
+              host: Annotated[str | None, typer.Option(help="Interface /metrics listens on (default: MEMS_HOST).")]
+              = None) -> None:
     """The scheduler and the delivery worker alone (no web server)."""
     settings = settings_or_exit()
+    if host is not None:
+        settings = settings.model_copy(update={"host": host})
     log_to_stderr(settings.log_level, settings.log_format)
     container = container_or_exit(settings)
 
@@ -88,16 +93,34 @@ def scheduler() -> None:
             loop.add_signal_handler(sig, stop.set)
         runner = workers.start_scheduler(container)
         worker = workers.start_delivery(container)
+        metrics = _serve_metrics(container, metrics_port) if metrics_port else None
         typer.echo("MEMS scheduler running (scans and delivery); Ctrl-C to stop.")
         await stop.wait()
         runner.shutdown()
         await workers.stop_delivery(container, worker)
+        if metrics is not None:
+            metrics[0].should_exit = True
+            await metrics[1]
         typer.echo("MEMS scheduler stopped.")
 
     try:
         asyncio.run(main())
     finally:
         container.close()
+
+
+def _serve_metrics(container: Container, port: int) -> tuple[Any, asyncio.Task[None]]:
+    """GET /metrics beside the scans, on this loop."""
+    import uvicorn  # only with --metrics-port
+
+    from bot.entry.web import metrics_app
+
+    settings = container.settings
+    config = uvicorn.Config(metrics_app(container), host=settings.host, port=port, access_log=False,
+                            log_level=settings.log_level.lower(),
+                            log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG)
+    server = uvicorn.Server(config)  # on SIGTERM it stops first, then hands the signal on to ours
+    return server, asyncio.create_task(server.serve())
 
 
 def line(message: OutboxMessage) -> str:
