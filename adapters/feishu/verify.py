@@ -16,7 +16,7 @@ from typing import Any
 import lark_oapi as lark
 from lark_oapi.event.custom import CustomizedEventProcessor
 
-from domain.text import storable
+from domain.text import shown, storable
 
 log = logging.getLogger(__name__)
 REPLAY_WINDOW = 300.0  # seconds either side of now
@@ -97,7 +97,7 @@ class Dispatcher(lark.EventDispatcherHandler):  # type: ignore[misc]
         rejected: Rejected | None = self._local.rejected
         status, reason = (rejected.status, rejected.reason) if rejected else (400, "not an event")
         log.warning("Feishu request refused (%d): %s; request id %s", status, reason,
-                    raw.headers.get("X-Request-Id", "-"))
+                    shown(str(raw.headers.get("X-Request-Id", "-")), 64))  # the caller's: escaped, cut short
         return status, b'{"error":"%s"}' % reason.encode()
 
     def plain(self, payload: bytes) -> Any:

@@ -25,7 +25,7 @@ from adapters.db.migrate import ensure_current
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.uow import SqlUnitOfWork
 from adapters.prometheus.recorder import PrometheusRecorder
-from bot import catalog, policy
+from bot import catalog, policy, redaction
 from bot.bus import Bus
 from bot.context import Context
 from bot.delivery import Delivery
@@ -151,6 +151,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
           uow_factory: Callable[[], UnitOfWork] | None = None, outbox: OutboxStore | None = None,
           gateways: dict[Platform, ChatGateway] | None = None, console_out: TextIO | None = None) -> Container:
     """Wire everything. Tests pass fakes for the unit of work, the outbox store, the gateways and the clock."""
+    redaction.install(settings)  # before anything logs: no secret in a log line, at any level
     clock = clock or SystemClock()
     probes: dict[str, Probe] = {}
     closers: list[Callable[[], None]] = []
