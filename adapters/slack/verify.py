@@ -18,7 +18,7 @@ JSON = "application/json"
 MAX_AGE = 300  # seconds either side of now, as slack_sdk's SignatureVerifier
 MAX_DEPTH = 32  # Slack's own payloads nest about ten levels (a modal's state); deeper is not Slack
 # Parts of an interactivity payload that must be objects when present (bolt reads into them unguarded).
-OBJECTS = ("user", "container", "channel", "message", "state")
+OBJECTS = ("user", "container", "channel", "message", "state", "event")  # bolt reads body["event"] of all
 # Parts of a clicked element and of a modal that MEMS reads as text, when present.
 ACTION_TEXT = ("action_id", "block_id", "value", "action_ts")
 VIEW_TEXT = ("id", "callback_id", "private_metadata", "hash")
@@ -141,4 +141,6 @@ def _state(state: Any) -> bool:
 def _event(data: Any) -> bool:
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         return False
+    if "event" in data and not isinstance(data["event"], dict):
+        return False  # bolt's self-event check reads body["event"] of every request
     return data["type"] != "event_callback" or isinstance(data.get("event"), dict)

@@ -80,6 +80,8 @@ MALFORMED: dict[str, dict[str, Any]] = {
         "state": {"values": {"name": {"value": "Spring"}}}}},
     "a submission without a view": {"type": "view_submission", **WHO},
     "JSON 40 levels deep": {"type": "block_actions", **WHO, "actions": [{"action_id": "x"}], "x": _deep(40)},
+    "a click with event null": {"type": "block_actions", **WHO, "actions": [{"action_id": "x", "value": "{}"}],
+                                "event": None},  # bolt reads body["event"] of every request (found by the fuzz test)
 }
 
 
