@@ -65,7 +65,8 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", None) or REQUEST_ID.get(), "process": record.process}
         if record.exc_info and record.exc_info[0] is not None:
             line["error"] = record.exc_info[0].__name__
-            line["traceback"] = "".join(traceback.format_exception(*record.exc_info))
+            # record.exc_text when set: the traceback bot/redaction.py already cleaned of secrets
+            line["traceback"] = record.exc_text or "".join(traceback.format_exception(*record.exc_info))
         text = json.dumps(line, ensure_ascii=False, default=str)
         return text.translate(ONE_LINE)  # separators some readers split lines on stay escaped
 

@@ -50,3 +50,22 @@ def test_untrusted_arguments_are_escaped_and_bounded(caplog: pytest.LogCaptureFi
 def test_ordinary_words_stay(caplog: pytest.LogCaptureFixture) -> None:
     logging.getLogger("mems.test").warning("a valid bearer token is required for %s; T-12 mems_session", "C-1")
     assert caplog.records[-1].getMessage() == "a valid bearer token is required for C-1; T-12 mems_session"
+
+
+def test_a_json_log_line_carries_the_cleaned_traceback() -> None:
+    import io
+
+    from bot.logs import JsonFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    log = logging.getLogger("mems.test.json")
+    log.addHandler(handler)
+    try:
+        raise RuntimeError(f"failed with {SIGNING}")
+    except RuntimeError:
+        log.exception("it broke")
+    finally:
+        log.removeHandler(handler)
+    assert "RuntimeError" in stream.getvalue() and SIGNING not in stream.getvalue()
