@@ -17,6 +17,7 @@ from adapters.api import batches
 from adapters.api import models as out
 from bot.api_service import ApiService, CampaignView
 from bot.context import Principal
+from bot.ingest import RowError
 from domain import refs
 from domain.approval import ApprovalRequest
 from domain.campaign import Campaign
@@ -134,6 +135,10 @@ async def _ingest(request: Request, who: Principal, service: ApiService) -> Any:
     if not bad and not refused:
         return out.Stored(stored=stored)
     bad += refused
+    return await run_in_threadpool(_row_errors, bad)  # 38,000 errors take a while to shape and encode
+
+
+def _row_errors(bad: list[RowError]) -> JSONResponse:
     return _rejected([out.RowErrorOut(index=e.index, field=e.field, message=e.message)
                       for e in sorted(bad, key=lambda e: e.index)])
 
