@@ -1,8 +1,8 @@
 """No secret in any log line, at any level: every log record is cleaned as it is made, whoever logs it (slack_sdk at
 DEBUG logs each response_url and the body it posts, a new API token included). Secrets are found by their form
-(`mems_…` API tokens, Slack `xox…`/`xapp-…` tokens, Feishu access tokens, response_urls, bearer credentials) and by
-value (every secret setting, the database's password). Untrusted text in a record's arguments is escaped (a CR/LF
-cannot forge a log line) and cut to MAX_ARG characters."""
+(`mems_…` API tokens, Slack `xox…`/`xapp-…` tokens, Feishu access tokens, response_urls, bearer credentials,
+sign-in links) and by value (every secret setting, the database's password). Untrusted text in a record's arguments
+is escaped (a CR/LF cannot forge a log line) and cut to MAX_ARG characters."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ SHAPES = re.compile("|".join((
     r"\b[tau]-[A-Za-z0-9]{20,}",  # Feishu tenant, app and user access tokens
     r"https?://[^\s'\"<>]*(?:hooks\.slack\.com|/hooks/|/commands/|/actions/)[^\s'\"<>]*",  # Slack response_urls
     r"Bearer\s+[A-Za-z0-9._~+/=\-]{16,}",  # an Authorization header's credentials
+    r"(?<=/login/)[^\s'\"<>?\\]+",  # the dashboard's sign-in link (`dashboard`): a password for minutes
 )))
 HIDDEN = "[redacted]"
 MAX_ARG = 2000

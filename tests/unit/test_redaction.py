@@ -26,7 +26,7 @@ def installed() -> None:
     ("https://hooks.slack.com/commands/T0123/456/abcDEF", "response_url"),
     ("https://hooks.slack.com/actions/T0123/456/abcDEF", "response_url"),
     ("t-g1044ghJRUIJJ5ELPZ5ZNUK4VHEOWDGX4EZVNI7T", "tenant access token"),
-    ("Bearer operator-secret-token", "credentials"),
+    ("Bearer operator-secret-token", "credentials"), ("https://mems.example.com/login/AbC-dEf_123456", "sign-in link"),
     (SIGNING, "signing secret"), ("an-encrypt-key-value", "encrypt key"), ("db-pass-word", "database password")])
 def test_a_secret_never_reaches_a_log_line(caplog: pytest.LogCaptureFixture, secret: str, kind: str) -> None:
     caplog.set_level(logging.DEBUG)

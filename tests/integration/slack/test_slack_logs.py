@@ -15,8 +15,10 @@ def test_a_slack_session_at_debug_logs_no_secret(slack: SlackWorkspace, caplog: 
     slack.command("UADMIN", 'new "Spring"')
     slack.command("UADMIN", "token create ci")
     token = next(word for word in slack.last_answer().split() if word.startswith("mems_"))
+    slack.command("UADMIN", "dashboard")
+    link = next(word for word in slack.last_answer().split() if "/login/" in word).split("/login/")[1][:20]
     slack.command("UADMIN", "show C-1")
     logged = caplog.text
     assert "slack_sdk" in logged and "Sending a request" in logged  # DEBUG is on: the requests were logged
-    for secret in (SECRET, TOKEN, token, "/hooks/"):  # the signing secret, bot token, API token, response_urls
+    for secret in (SECRET, TOKEN, token, link, "/hooks/"):  # signing secret, bot and API tokens, sign-in, response_urls
         assert secret not in logged
