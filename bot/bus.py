@@ -91,6 +91,17 @@ def _why(exc: Exception) -> str:
     return "raced another writer" if isinstance(exc, ConcurrencyConflict) else f"the database failed ({exc})"
 
 
+ID_LIMITS = {"workspace": 255, "user": 128, "channel": 128}  # the columns a workspace, person and channel are kept in
+
+
+def _known(ctx: Context) -> None:
+    """Who and where, as the platform named them: text that fits the columns they are kept in, or a user error."""
+    _storable(ctx)
+    for field, limit in ID_LIMITS.items():
+        if len(getattr(ctx, field) or "") > limit:
+            raise InvalidInput(field, "too_long", limit=limit)
+
+
 def _storable(value: Context | Command) -> None:
     """Text the database cannot store (a NUL, a lone surrogate), in a command from any surface, is the user's error,
     naming the field, before anything is written; else PostgreSQL or the encoder fails and the user hears "something
@@ -237,7 +248,7 @@ class Bus:
             return internal_error(ref, reader.lang)
 
     def _attempt(self, ctx: Context, make: Callable[[Env], Command], reader: Reader) -> Reply:
-        _storable(ctx)  # who and where, as the platform named them: an id with a NUL is nobody
+        _known(ctx)  # an id with a NUL, or longer than its column, is nobody
         with self.uow_factory() as uow:
             txn = Txn(uow, self.clock.now(), self.deps)
             actor = resolve(uow, ctx, self.deps.settings, txn.now, self.workspaces)

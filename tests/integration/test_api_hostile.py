@@ -102,6 +102,7 @@ def test_a_move_out_of_the_calendar_is_a_user_error_and_moves_nothing(api: Api) 
     assert api.get("/campaigns/C-2").json()["launch"] == "9999-12-30"
 
 
-def test_a_person_id_with_a_nul_is_refused_before_anything_is_written(api: Api) -> None:
-    error, shown = _said(api, "help", user="bo\x00b")
+@pytest.mark.parametrize("user", ["bo\x00b", "u" * 129])
+def test_a_person_id_with_a_nul_or_too_long_is_refused_before_anything_is_written(api: Api, user: str) -> None:
+    error, shown = _said(api, "help", user=user)
     assert error and "went wrong" not in shown.lower() and "user" in shown, shown
