@@ -133,6 +133,21 @@ class Bus:
         """Run an already-typed command (REST API, scheduler, buttons)."""
         return self._run(ctx, lambda env: command)
 
+    def lang_of(self, ctx: Context) -> str:
+        """The language `ctx`'s person reads (theirs, else their workspace's, else the platform's), read without
+        resolving or creating anyone: for an answer that runs no command (a busy note). Never fails."""
+        fallback = self.deps.settings.lang_for(ctx.platform)
+        try:
+            with self.uow_factory() as uow:
+                workspace = uow.workspaces.by_key(ctx.platform, ctx.workspace)
+                if workspace is None:
+                    return fallback
+                member = uow.members.get(workspace.pk, ctx.user)
+                return member.lang_in(workspace) if member is not None else workspace.lang
+        except Exception as exc:  # the database may be what is overloaded
+            log.info("the language of %s could not be read (%s)", ctx.user, type(exc).__name__)
+            return fallback
+
     def handle_as(self, who: Principal, command: ServiceCommand[R]) -> R:
         """Run a command for a principal that is not a chat member (a REST API token, the CSV import) as one unit
         of work with its reactions, run again once on fresh data if it raced another writer. Its answer is the

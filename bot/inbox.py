@@ -68,6 +68,12 @@ class Inbox:
         """Requests this process has taken and not finished."""
         return len(self._held)
 
+    @property
+    def starts_now(self) -> bool:
+        """Whether a request admitted just now runs at once rather than behind a queue: only then may an answer
+        (a Feishu click's) wait a moment for its work."""
+        return len(self._held) <= self.workers
+
     def register(self, platform: str, kind: str, work: Work) -> None:
         self._work[(platform, kind)] = work
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import contextlib
 import logging
 import re
@@ -39,6 +40,7 @@ from bot.ports import ScanLock
 log = logging.getLogger(__name__)
 RENEW_SECONDS = 10.0  # the lease is taken or renewed this often; a lost lease closes the connection
 REFUSED_RETRY_SECONDS = 60.0  # Feishu refused the app (wrong id or secret, too many connections): ask again after
+HANDLERS = 32  # messages handled at once (a click waits for its work at most 2 s; the inbox's queue does the rest)
 HANDLED = ("event", "card")  # a card callback comes as an `event` frame (card.action.trigger); `card` frames too
 Dispatch = Callable[[bytes], Any]  # a message's JSON → the answer to send back (a card callback's), or None
 
@@ -153,6 +155,8 @@ class LongConnection:
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
+        # Each message is handled in one of these; a click may wait there up to 2 s for its work.
+        loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(HANDLERS, "feishu-long-connection"))
         lark_ws.loop = _RunningLoop()  # lark schedules its tasks on this module-level variable
         self._loop = loop
         try:
