@@ -93,6 +93,7 @@ def company(fresh: bool = False, log: bool = True) -> Company:
     try:
         big = None if fresh else _seeded(engine)
         if big is not None:
+            upgrade(company_url(base))  # the code may have moved on since it was seeded: its migrations, if any
             return Company(company_url(base), TEAM, big)
         with engine.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))

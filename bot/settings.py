@@ -60,8 +60,8 @@ class Settings(BaseSettings):
     scan_interval_seconds: int = Field(default=300, ge=10)
     # A claimed row's lease, renewed while its worker lives: a killed worker's rows come back within this long.
     delivery_lease_seconds: float = Field(default=6, ge=1)
-    delivery_batch: int = Field(default=50, ge=1, le=500)  # rows claimed at a time (a burst folds within one)
-    delivery_concurrency: int = Field(default=16, ge=1, le=256)
+    delivery_batch: int = Field(default=200, ge=1, le=500)  # rows claimed at a time (a burst folds within one)
+    delivery_concurrency: int = Field(default=64, ge=1, le=256)  # 100 channels at 1/s: bench/delivery_rate.py
     delivery_backoff_seconds: float = Field(default=5, gt=0)
     # Chat requests acknowledged and waiting for work, per process: beyond this the asker is told "busy, try again"
     # at once (their acknowledgement never waits for command work). A request's lease: a process that dies
