@@ -72,14 +72,16 @@ def evaluate(txn: Txn, workspace: Workspace, campaign: Campaign, day: date,
     return found
 
 
-def judge(txn: Txn, campaign: Campaign, days: Iterable[date]) -> list[Evaluation]:
-    """Each recent, complete day among `days`, oldest first (today's numbers are partial, never judged)."""
+def judge(txn: Txn, campaign: Campaign, days: Iterable[date],
+          window: Sequence[m.DailyMetric] | None = None) -> list[Evaluation]:
+    """Each recent, complete day among `days`, oldest first (today's numbers are partial, never judged). `window`:
+    the campaign's metrics already read, from at least the detector's window before the first day judged."""
     workspace = txn.workspace_of(campaign.workspace_id)
     first = first_alert_day(workspace, txn.now, txn.deps.settings)
     judged = [day for day in days if day >= first]
     # Only the window the detector looks at (and the day before each day, for "did it start today"): a campaign
     # of a year has 7,300 rows, of which the detector reads a month.
     since = min(judged) - timedelta(days=DAILY.window + 1) if judged else first
-    rows = txn.uow.metrics.for_campaign(campaign.pk, since)
+    rows = window if window is not None else txn.uow.metrics.for_campaign(campaign.pk, since)
     today = txn.now.astimezone(workspace.tz).date()  # still partial: judged by the scan once it is over
     return [evaluate(txn, workspace, campaign, day, rows) for day in sorted(set(days)) if first <= day < today]

@@ -101,6 +101,9 @@ class MetricsRepository(Protocol):
     def for_campaign(self, campaign_id: int, since: date | None = None) -> Sequence[DailyMetric]:
         """By day and channel; `since`: from that day on (the anomaly scan needs its window, not the year)."""
         ...
+    def for_campaigns(self, campaign_ids: Sequence[int], since: date) -> dict[int, list[DailyMetric]]:
+        """`for_campaign` of each from `since`, in one read (the anomaly scan of every campaign)."""
+        ...
     def totals(self, campaign_id: int) -> Kpis:
         """The campaign's figures summed over every day and channel (`recorded`: those recorded on some day)."""
         ...

@@ -231,6 +231,9 @@ class FakeMetrics(_Repo):
         return sorted((m for m in self.rows.values() if m.campaign_id == campaign_id
                        and (since is None or m.day >= since)), key=lambda m: (m.day, m.channel))
 
+    def for_campaigns(self, campaign_ids: Sequence[int], since: date) -> dict[int, list[DailyMetric]]:
+        return {i: list(self.for_campaign(i, since)) for i in campaign_ids}
+
     def totals(self, campaign_id: int) -> Kpis:
         return totals(self.for_campaign(campaign_id))
 

@@ -17,6 +17,7 @@ from domain import authz
 from domain import commands as c
 from domain import events as e
 from domain.alerts import Evaluation, Outcome, Snooze, alert_ref
+from domain.anomaly import DAILY
 from domain.audit import AuditAction
 from domain.errors import InvalidInput
 
@@ -61,9 +62,14 @@ def scan(cmd: c.ScanAnomalies, txn: Txn) -> None:
     lookback = txn.deps.settings.anomaly_lookback_days + 1  # +1: a day ahead of UTC in any time zone
     for campaign_id, day in txn.uow.anomalies.unevaluated(cmd.at.date() - timedelta(days=lookback)):
         pending[campaign_id].append(day)
+    # Every campaign and its metric window in one read each (a company's daily scan judges a thousand campaigns):
+    # from the look-back's first day less the detector's window, which covers every day judged here.
+    campaigns = {found.pk: found for found in txn.uow.campaigns.many(list(pending))}
+    since = cmd.at.date() - timedelta(days=lookback + DAILY.window + 1)
+    windows = txn.uow.metrics.for_campaigns(list(campaigns), since) if campaigns else {}
     for campaign_id, days in pending.items():
-        campaign = txn.uow.campaigns.get(campaign_id, None)
+        campaign = campaigns.get(campaign_id)
         if campaign is None or txn.workspace(campaign.workspace_id) is None:
             continue
-        anomalies.judge(txn, campaign, days)
+        anomalies.judge(txn, campaign, days, windows.get(campaign_id, []))
         check_thresholds(txn, campaign)

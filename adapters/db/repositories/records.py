@@ -111,6 +111,15 @@ class SqlMetricsRepository:
             stmt = stmt.where(m.day >= since)
         return [DailyMetric(*row) for row in self.session.execute(stmt)]
 
+    def for_campaigns(self, campaign_ids: Sequence[int], since: date) -> dict[int, list[DailyMetric]]:
+        m = MetricRow.__table__.c  # type: ignore[attr-defined]
+        stmt = (select(m.workspace_id, m.campaign_id, m.day, m.channel, *(m[name] for name in FIGURES))
+                .where(m.campaign_id.in_(campaign_ids), m.day >= since).order_by(m.campaign_id, m.day, m.channel))
+        found: dict[int, list[DailyMetric]] = {i: [] for i in campaign_ids}
+        for row in self.session.execute(stmt):
+            found[row[1]].append(DailyMetric(*row))
+        return found
+
     def totals(self, campaign_id: int) -> Kpis:
         """Summed in the database (a campaign may have thousands of rows), once per transaction until it writes."""
         if campaign_id not in self._totals:
