@@ -281,18 +281,19 @@ class Delivery:
 
         async def send() -> Sent | DeliveryError | None:
             try:
-                return await self._send(group, workspace, gateway)
+                sent = await self._send(group, workspace, gateway)
             except DeliveryError as exc:
                 return exc
             except Exception as exc:  # a bug or an unexpected reply: keep the rows, try again later
                 log.exception("delivery of %s failed", group.messages[0].key)
                 return DeliveryError(type(exc).__name__)
+            # Recorded while the send still holds its slot: a send is in flight until the database knows it went,
+            # so a killed worker repeats at most `concurrency` sends (a finished but unrecorded send included).
+            await self._record(group, sent)
+            return sent
 
         answer = await pacer.send(group.limits, send, lambda: self.lease_left(group), lambda: self.stopping)
-        if isinstance(answer, DeliveryError):
-            return answer
-        await self._record(group, answer)
-        return None
+        return answer if isinstance(answer, DeliveryError) else None
 
     async def _record(self, group: Group, sent: Sent | None) -> None:
         """The platform took the message: say so in the database before anything else, in one short transaction,
