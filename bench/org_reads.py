@@ -20,28 +20,18 @@ import argparse
 import io
 import statistics
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
 from adapters.db.engine import make_engine
 from bench import org_scale
+from bench.dashboard import timed
 from bot.context import Context
 from bot.entry import bootstrap
 from domain import commands as c
 from domain.notifications import Subscription
 from domain.people import Platform
-
-
-def timed(run: Callable[[], object], rounds: int) -> list[float]:
-    run()  # warm: caches, plans, the first connection
-    found = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        run()
-        found.append((time.perf_counter() - started) * 1000)
-    return found
 
 
 def p95(ms: list[float]) -> float:
