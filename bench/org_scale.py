@@ -14,7 +14,8 @@ complete and seed it again otherwise.
     python -m bench.org_scale            # seed if needed, print what is there
     python -m bench.org_scale --fresh    # drop and seed again
 
-MEMS_BENCH_POSTGRES_URL names the server (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
+MEMS_BENCH_POSTGRES_URL names the server (default postgresql+psycopg://postgres@127.0.0.1:5432/test);
+MEMS_BENCH_DATABASE names the company's database (default mems_bench).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ from domain.metrics import DailyMetric
 from domain.people import Platform
 
 BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-DATABASE, SCHEMA, TEAM = "mems_bench", "org", "T0ORG"
+DATABASE = os.environ.get("MEMS_BENCH_DATABASE", "mems_bench")  # one per engineer, so benchmarks never share a company
+SCHEMA, TEAM = "org", "T0ORG"
 PEOPLE, CAMPAIGNS, TASKS, CHANNELS, DAYS = 5000, 1000, 30, 10, 200
 BIG_DAYS, BIG_CHANNELS = 365, 20  # the report benchmark's campaign
 MARKER = "org_scale_seeded_v1"  # a row in its own table, written last: the company is complete
