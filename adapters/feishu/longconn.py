@@ -9,7 +9,9 @@ the (synchronous) handler on its event loop, where a slow click would hold up pi
 handler runs in a worker thread; and it logs every payload (debug) and the connection URL, whose ticket is a
 credential, so its logger says warnings only and tickets are hidden. It schedules its tasks on a module-level loop
 grabbed at import and fetches its endpoint with blocking `requests`: it runs in a thread and an event loop of its
-own (`_RunningLoop` points lark at it), never on the web server's.
+own (`_RunningLoop` points lark at it), never on the web server's. That fetch sets no timeout, so an endpoint that
+accepts and never answers would hold the thread (and a clean stop) for ever: `_TimedRequests` gives it one. These
+reach into lark's private parts, so pyproject.toml keeps lark-oapi below 1.8 until they are checked again.
 
 With several workers or replicas only the process holding `lease` connects (it renews it while it runs; another
 takes over within a lease's life when it stops). Feishu itself delivers each message to one of an app's
@@ -29,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 import lark_oapi as lark
+import requests
 from lark_oapi.core.json import JSON
 from lark_oapi.ws import client as lark_ws
 from lark_oapi.ws.exception import ClientException
@@ -42,6 +45,7 @@ RENEW_SECONDS = 10.0  # the lease is taken or renewed this often; a lost lease c
 REFUSED_RETRY_SECONDS = 60.0  # Feishu refused the app (wrong id or secret, too many connections): ask again after
 HANDLERS = 32  # messages handled at once (a click waits for its work at most 2 s; the inbox's queue does the rest)
 HANDLED = ("event", "card")  # a card callback comes as an `event` frame (card.action.trigger); `card` frames too
+ENDPOINT_TIMEOUT_SECONDS = 10.0  # asking Feishu for the connection's address (connect and read, each)
 Dispatch = Callable[[bytes], Any]  # a message's JSON → the answer to send back (a card callback's), or None
 
 
@@ -71,6 +75,14 @@ class _RunningLoop:
 
     def create_task(self, coroutine: Any) -> asyncio.Task[Any]:
         return asyncio.get_running_loop().create_task(coroutine)
+
+
+class _TimedRequests:
+    """Stands in for the `requests` module in lark's client, which posts for its endpoint with no timeout."""
+
+    def post(self, url: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", ENDPOINT_TIMEOUT_SECONDS)
+        return requests.post(url, **kwargs)
 
 
 def _header(frame: Frame, key: str) -> str:
@@ -158,6 +170,7 @@ class LongConnection:
         # Each message is handled in one of these; a click may wait there up to 2 s for its work.
         loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(HANDLERS, "feishu-long-connection"))
         lark_ws.loop = _RunningLoop()  # lark schedules its tasks on this module-level variable
+        lark_ws.requests = _TimedRequests()  # and fetches its endpoint through this one
         self._loop = loop
         try:
             loop.run_until_complete(self._hold())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -249,3 +250,17 @@ def test_wrong_credentials_are_refused_once_and_said_clearly(caplog: pytest.LogC
     socket.stop()
     assert len(socket.endpoint_calls) == 1 and socket.connected_total == 0  # not asked again every renewal
     assert "Feishu refused the long connection (code 10014" in caplog.text and "wrong-secret" not in caplog.text
+
+
+def test_an_endpoint_that_never_answers_is_given_up_and_asked_again(monkeypatch: pytest.MonkeyPatch,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """lark fetches its connection address with no timeout: a Feishu that accepts and never answers would hold the
+    long connection's thread for ever, and `mems serve` could not stop cleanly."""
+    monkeypatch.setattr("adapters.feishu.longconn.ENDPOINT_TIMEOUT_SECONDS", 0.3)
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts (the backlog), never reads nor answers
+        client = Client(APP_ID, APP_SECRET, f"http://127.0.0.1:{silent.getsockname()[1]}", lambda _: None,
+                        renew_seconds=0.05)
+        client.start()
+        assert eventually(lambda: "cannot connect now (ReadTimeout); retrying" in caplog.text)
+        client.stop(timeout=5)
+        assert not client._thread.is_alive() and not client.connected
