@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import InvalidInput
@@ -119,6 +119,23 @@ class Settings(BaseSettings):
             raise ValueError("use whole percentages separated by commas, like 80,100")
         return value
 
+    @model_validator(mode="after")
+    def _admins_name_their_workspace(self) -> Settings:
+        """Where many workspaces install MEMS (Slack OAuth, a Feishu store app), `platform:user_id` would make an
+        admin of whichever workspace MEMS heard from first, which may be anyone's: the workspace must be named."""
+        many = {Platform.SLACK.value: ("Slack is installed by many teams (OAuth)", "slack:T0123:U0123"),
+                Platform.FEISHU.value: ("Feishu is a store app (many tenants)", "feishu:<tenant_key>:ou_...")}
+        if not self.slack_oauth:
+            many.pop(Platform.SLACK.value)
+        if self.feishu_app_type != "store":
+            many.pop(Platform.FEISHU.value)
+        for parts in self._admin_parts():
+            if len(parts) == 2 and parts[0] in many:
+                why, example = many[parts[0]]
+                raise ValueError(f"MEMS_ADMINS: {':'.join(parts)!r} names no workspace, but {why}: name it, "
+                                 f"like {example}")
+        return self
+
     def admin_set(self) -> frozenset[tuple[str, str]]:
         """The two-part seeds, `platform:user_id`: an admin of the platform's one (its first) workspace."""
         return frozenset((parts[0], parts[1]) for parts in self._admin_parts() if len(parts) == 2)
@@ -170,6 +187,8 @@ def load(**overrides: object) -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            name = "MEMS_" + str(error["loc"][0]).upper() if error["loc"] else "MEMS_?"
-            lines.append(f"{name}: {error['msg']}")
+            if not error["loc"]:  # a check across settings names them in its message
+                lines.append(str(error["msg"]).removeprefix("Value error, "))
+                continue
+            lines.append(f"MEMS_{str(error['loc'][0]).upper()}: {error['msg']}")
         raise SettingsError("Bad setting(s):\n  " + "\n  ".join(lines)) from None

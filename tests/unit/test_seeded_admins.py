@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.context import Context
+from bot.settings import SettingsError, load
 from domain.people import Platform
 from tests.builders import TestBot, settings
 
@@ -46,3 +47,17 @@ def test_a_single_team_keeps_the_two_part_form() -> None:
 def test_a_malformed_seed_stops_start_up(value: str) -> None:
     with pytest.raises(ValidationError, match="platform:workspace:user_id"):
         settings(admins=value)
+
+
+@pytest.mark.parametrize(("mode", "value", "example"), [
+    ({"slack_client_id": "1.2", "slack_client_secret": "s"}, "slack:UB1", "slack:T0123:U0123"),
+    ({"feishu_app_type": "store"}, "feishu:ou_li", "feishu:<tenant_key>:ou_..."),
+])
+def test_where_many_workspaces_install_mems_a_seed_must_name_its_workspace(mode: dict[str, str], value: str,
+                                                                           example: str) -> None:
+    """The first workspace MEMS hears from may be anyone's (a public install link, a store listing)."""
+    with pytest.raises(SettingsError, match=f"MEMS_ADMINS: '{value}' names no workspace") as refused:
+        load(admins=value, **mode)
+    assert example in str(refused.value) and "MEMS_?" not in str(refused.value)
+    platform, user = value.split(":")
+    assert load(admins=f"{platform}:T1:{user},console:alice", **mode)  # the workspace named: fine
