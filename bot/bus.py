@@ -39,9 +39,10 @@ from bot.handlers import (
     undo,
     views,
 )
-from bot.identity import WorkspaceCache, resolve
+from bot.identity import WorkspaceCache, locale_lang, resolve
 from bot.observe import NO_RECORDER, Recorder
 from bot.parsing import ParseError, parse
+from bot.parsing.grammar import TABLE as GRAMMAR
 from bot.parsing.values import Now
 from bot.ports import StorageUnavailable
 from bot.presenters.errors import domain_error, internal_error, parse_error
@@ -58,6 +59,7 @@ from domain import commands as c
 from domain import events as e
 from domain.commands import Command, ServiceCommand, SystemCommand
 from domain.errors import ConcurrencyConflict, InvalidInput, MemsError
+from domain.people import Platform
 from domain.ports import Clock, UnitOfWork
 from domain.text import unstorable_field
 
@@ -132,6 +134,32 @@ class Bus:
     def handle(self, ctx: Context, command: Command) -> Reply:
         """Run an already-typed command (REST API, scheduler, buttons)."""
         return self._run(ctx, lambda env: command)
+
+    def at_once(self, platform: Platform, text: str, lang: str) -> Reply | None:
+        """The answer to `text` when it is static (`help`, `templates`: rendered once per language, the same for
+        everyone), else None: what a platform's acknowledgement can carry itself, with no one resolved and nothing
+        read, stored or sent. Anything else (another command, a mistake) goes through the bus as usual."""
+        words = text.split(maxsplit=1)
+        if words and words[0].lower() not in STATIC_VERBS:
+            return None
+        started = time.perf_counter()
+        try:
+            command = parse(text)
+        except ParseError:
+            return None
+        reply = admin.static(command, lang, self.deps.templates)
+        if reply is not None:
+            self.recorder.command(platform.value, type(command).__name__, "ok", time.perf_counter() - started)
+        return reply
+
+    def lang_known(self, platform: Platform, workspace: str, user: str, locale: str | None) -> str:
+        """The language of a person as far as this process knows it without a statement: their platform's locale
+        (`zh-CN`), else their workspace's language once read, else the platform's setting."""
+        hinted = locale_lang(locale)
+        if hinted:
+            return hinted
+        known = self.workspaces.get((platform, workspace))
+        return known.lang if known is not None else self.deps.settings.lang_for(platform)
 
     def lang_of(self, ctx: Context) -> str:
         """The language `ctx`'s person reads (theirs, else their workspace's, else the platform's), read without
@@ -279,6 +307,10 @@ class Bus:
             self.before_commit(uow, ctx)
             uow.commit()
             return reply
+
+# The verbs whose answers are static (admin.static): only a line starting with one of them is parsed for at_once.
+STATIC_VERBS = frozenset(word for spec in GRAMMAR if spec.name in ("help", "templates")
+                         for word in (spec.name, *spec.aliases))
 
 # Where each command goes: a handler loads, asks the domain, saves, audits and records what happened.
 # One entry per command, in three tables by who sends it: a chat member, a principal that is not one, or the scheduler.

@@ -28,7 +28,7 @@ def workspace_for(uow: UnitOfWork, ctx: Context, settings: Settings, cache: Work
     return workspace
 
 
-def _locale_lang(locale: str | None) -> str | None:
+def locale_lang(locale: str | None) -> str | None:
     if not locale:
         return None
     return "zh" if locale.lower().startswith("zh") else "en" if locale.lower().startswith("en") else None
@@ -64,7 +64,7 @@ def resolve(uow: UnitOfWork, ctx: Context, settings: Settings, now: datetime,
     changed = False
     if ctx.timezone and member.timezone is None:
         member.timezone, changed = ctx.timezone, True
-    hinted = _locale_lang(ctx.lang)
+    hinted = locale_lang(ctx.lang)
     if hinted and member.lang is None and hinted != workspace.lang:
         member.lang, changed = hinted, True
     if ctx.user_name and member.display_name != ctx.user_name:

@@ -32,6 +32,11 @@ class Users:
     def cached(self, team: str, user: str) -> Profile | None:
         return self._found.get((team, user))
 
+    def looked_up(self, team: str, user: str) -> bool:
+        """Whether users.info was asked about this person lately (and answered, or failed): what it could tell of
+        their language is known already."""
+        return (team, user) in self._found or (team, user) in self._failed
+
     async def get(self, team: str, user: str) -> Profile:
         key = (team, user)
         found = self._found.get(key)

@@ -22,12 +22,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from adapters.slack import errors, forms, oauth, translate, verify
+from adapters.slack import errors, forms, oauth, render, translate, verify
 from adapters.slack.gateway import Answer
 from adapters.slack.runtime import SlackRuntime
 from bot import actions
 from bot.actions import Action, ActionId, Asks
-from bot.cards import Reply, Tone, text_card
+from bot.cards import Card, Reply, Tone, text_card
 from bot.context import Context
 from bot.i18n import tr
 from bot.inbox import Admission
@@ -36,6 +36,7 @@ from bot.parts import ChatParts
 from bot.ports import InboxItem
 from bot.presenters.errors import internal_error
 from domain.commands import Command
+from domain.people import Platform
 
 log = logging.getLogger(__name__)
 DEDUPE_SECONDS = 2 * 3600  # Slack retries for about 5 minutes; people double-click within seconds
@@ -167,6 +168,7 @@ class Listeners:
         self.offload = parts.offload
         self.inbox = parts.inbox
         self.slack = slack
+        self._rendered: dict[int, tuple[Card, dict[str, Any] | None]] = {}  # static answers' messages, by card
 
     def register(self, app: AsyncApp) -> None:
         app.command(self.slack.settings.slack_command)(self.command)
@@ -191,6 +193,12 @@ class Listeners:
                 await ack()
                 origin = forms.Origin(body.get("channel_id"), body.get("response_url"))
                 await self._open(body, forms.new_campaign(self._lang(team, user), self.templates(), origin))
+                return
+            # help, templates: answered in the acknowledgement, nothing kept or sent; once users.info told the
+            # asker's language (a first contact goes the usual way, which asks it)
+            message = self._static(text, self._lang(team, user)) if self.slack.users.looked_up(team, user) else None
+            if message is not None:
+                await ack(message)
                 return
             key = f"slack:command:{team}:{body.get('trigger_id') or uuid.uuid4()}"
             if await self.inbox.admit(SLACK, "command", key, {"body": body}) is Admission.BUSY:
@@ -400,8 +408,24 @@ class Listeners:
                       sessions=self.slack.sessions, links=self.slack.links)
 
     def _lang(self, team: str, user: str) -> str:
+        """The asker's language without a statement or a call: their Slack locale if known, else the workspace's."""
         found = self.slack.users.cached(team, user)
-        return self._lang_of(found.locale if found else None)
+        return self.parts.bus.lang_known(Platform.SLACK, team, user, found.locale if found else None)
+
+    def _static(self, text: str, lang: str) -> dict[str, Any] | None:
+        """The acknowledgement's body for a static answer (help, templates), rendered once per card; None for any
+        other command, or a card that is more than one plain message (an acknowledgement carries one)."""
+        reply = self.parts.bus.at_once(Platform.SLACK, text, lang)
+        if reply is None:
+            return None
+        kept = self._rendered.get(id(reply.card))
+        if kept is None or kept[0] is not reply.card:  # the card is kept with its message: an id is never mistaken
+            pages = [] if reply.card.buttons or reply.card.chart else render.messages(reply.card, nonce="static")
+            message = {**pages[0], "response_type": "ephemeral"} if len(pages) == 1 and not reply.extra else None
+            if len(self._rendered) >= 1024:  # help topics are what people typed
+                self._rendered.clear()
+            kept = self._rendered[id(reply.card)] = (reply.card, message)
+        return kept[1]
 
     def _lang_of(self, locale: str | None) -> str:
         if locale and locale[:2].lower() in ("zh", "en"):

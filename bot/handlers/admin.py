@@ -22,14 +22,14 @@ from domain.people import Role, check_lang, check_timezone
 # Static answers are rendered once per language (a Card is immutable, so every asker can share one): the help from
 # the command table, the templates from the catalog loaded at start. Bounded: a topic is whatever a user typed.
 @lru_cache(maxsize=512)
-def _help_card(topic: str | None, lang: str) -> Card:
+def help_card(topic: str | None, lang: str) -> Card:
     return view.help_card(topic, lang)
 
 
 _TEMPLATE_CARDS: dict[tuple[int, str], tuple[TemplateCatalog, Card]] = {}
 
 
-def _templates_card(catalog: TemplateCatalog, lang: str) -> Card:
+def templates_card(catalog: TemplateCatalog, lang: str) -> Card:
     kept = _TEMPLATE_CARDS.get((id(catalog), lang))
     if kept is None or kept[0] is not catalog:  # the catalog is kept with its card: an id is never mistaken
         if len(_TEMPLATE_CARDS) >= 64:  # one catalog per process, unless tests build many
@@ -38,12 +38,22 @@ def _templates_card(catalog: TemplateCatalog, lang: str) -> Card:
     return kept[1]
 
 
+def static(command: c.Command, lang: str, catalog: TemplateCatalog) -> Reply | None:
+    """The answer to a command whose answer is the same for everyone who reads `lang` (help, templates), or None:
+    such an answer needs no one resolved and nothing read or stored."""
+    if isinstance(command, c.Help):
+        return Reply(help_card(command.topic, lang))
+    if isinstance(command, c.ListTemplates):
+        return Reply(templates_card(catalog, lang))
+    return None
+
+
 def help_(cmd: c.Help, env: Env) -> Reply:
-    return Reply(_help_card(cmd.topic, env.lang))
+    return Reply(help_card(cmd.topic, env.lang))
 
 
 def templates(cmd: c.ListTemplates, env: Env) -> Reply:
-    return Reply(_templates_card(env.deps.templates, env.lang))
+    return Reply(templates_card(env.deps.templates, env.lang))
 
 
 def roles(cmd: c.ListRoles, env: Env) -> Reply:
