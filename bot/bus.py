@@ -116,15 +116,17 @@ def _storable(value: Context | Command) -> None:
 class Bus:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, deps: Deps,
                  after_commit: Callable[[], None] | None = None,
-                 before_commit: Callable[[UnitOfWork, Context], None] | None = None,
+                 before_commit: Callable[[UnitOfWork, Context], bool] | None = None,
                  recorder: Recorder = NO_RECORDER) -> None:
         self.uow_factory = uow_factory
         self.recorder = recorder
         self.clock = clock
         self.deps = deps
         self.after_commit = after_commit or (lambda: None)
-        # In the command's own transaction: the inbox marks the request done, so it never runs twice.
-        self.before_commit = before_commit or (lambda uow, ctx: None)
+        # In the command's own transaction: the inbox marks the request done, so it never runs twice (True: it did)
+        self.before_commit = before_commit or (lambda uow, ctx: False)
+        # After that transaction committed: the request is done, nothing need mark it again (the inbox's)
+        self.finished: Callable[[str], None] = lambda request: None
         self.workspaces: WorkspaceCache = {}
 
     def execute(self, ctx: Context, text: str) -> Reply:
@@ -304,9 +306,11 @@ class Bus:
             handler: Handler = HANDLERS[type(command)]
             reply = handler(command, env)
             settle(txn)
-            self.before_commit(uow, ctx)
+            marked = self.before_commit(uow, ctx)
             uow.commit()
-            return reply
+        if marked and ctx.request is not None:
+            self.finished(ctx.request)
+        return reply
 
 # The verbs whose answers are static (admin.static): only a line starting with one of them is parsed for at_once.
 STATIC_VERBS = frozenset(word for spec in GRAMMAR if spec.name in ("help", "templates")

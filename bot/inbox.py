@@ -62,6 +62,7 @@ class Inbox:
         self._queue: asyncio.Queue[InboxItem] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._held: set[str] = set()  # admitted or taken over, not finished: renewed while this process lives
+        self._finished: set[str] = set()  # marked done by their command's committed transaction (Bus.finished)
 
     @property
     def depth(self) -> int:
@@ -73,6 +74,11 @@ class Inbox:
         """Whether a request admitted just now runs at once rather than behind a queue: only then may an answer
         (a Feishu click's) wait a moment for its work."""
         return len(self._held) <= self.workers
+
+    def finished(self, item_id: str) -> None:
+        """The request's command committed, marking it done in its own transaction (from the bus's thread)."""
+        if item_id in self._held:
+            self._finished.add(item_id)
 
     def register(self, platform: str, kind: str, work: Work) -> None:
         self._work[(platform, kind)] = work
@@ -131,7 +137,10 @@ class Inbox:
                     await work(item)
         except Exception:
             log.exception("inbox: a %s %s request failed (%s)", item.platform, item.kind, item.id)
-        try:  # done already when the command committed; this covers refusals and answers without a command
+        if item.id in self._finished:  # its command's transaction marked it done: no second write
+            self._finished.discard(item.id)
+            return
+        try:  # refusals, answers without a command, and commands that failed
             await self._write(self.store.done, item.id, self.clock.now())
         except Exception as exc:  # its lease runs out and a live process answers it once more
             log.warning("inbox: request %s could not be marked done (%s)", item.id, type(exc).__name__)

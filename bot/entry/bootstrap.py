@@ -189,19 +189,21 @@ def build(settings: Settings, *, clock: Clock | None = None,
     inbox = Inbox(inbox_store, clock, offload, settings.inbox_capacity, settings.inbox_lease_seconds,
                   recorder=recorder)
     closers.append(inbox.close)
+    bus.finished = inbox.finished  # a request its command's transaction marked done is not marked again
     scan_lock = leases("scanner")
     return Container(settings, clock, deps, bus, delivery, outbox, uow_factory, gateways, kicker, deduper, probes,
                      closers, scan_lock, offload, slack=slack, feishu=feishu, chart_links=chart_links, bulk=bulk,
                      warnings=warnings, inbox=inbox, leases=leases, recorder=recorder)
 
 
-def _finish_request(uow: UnitOfWork, ctx: Context) -> None:
-    """In a chat command's own transaction: its inbox request is done. Already done means another process ran it
-    (it took the request over while this one was too slow to renew the lease): this run must change nothing."""
+def _finish_request(uow: UnitOfWork, ctx: Context) -> bool:
+    """In a chat command's own transaction: its inbox request is done (True). Already done means another process ran
+    it (it took the request over while this one was too slow to renew the lease): this run must change nothing."""
     if ctx.request is None or not isinstance(uow, SqlUnitOfWork):
-        return  # over test fakes the in-memory inbox is marked done after the work
+        return False  # over test fakes the in-memory inbox is marked done after the work
     if not finish(uow.session, ctx.request, datetime.now(UTC)):
         raise ConcurrencyConflict(f"request {ctx.request} was already run")
+    return True
 
 
 def _shared(settings: Settings, clock: Clock, probes: dict[str, Probe], closers: list[Callable[[], None]],

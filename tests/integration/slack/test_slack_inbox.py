@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event
 
 from bot.actions import Action, ActionId
 from bot.offload import THREADS
@@ -73,3 +74,23 @@ def test_a_click_on_a_full_queue_is_told_busy_on_its_response_url(
     assert any("太忙" in text_of(h.body) for h in slack.standin.hooks)
     gate.set()
     slack.idle()
+
+
+def test_a_request_is_marked_done_once(slack: SlackWorkspace) -> None:
+    """A command that committed marked its request done in its own transaction: nothing marks it again. One that
+    changed nothing (a mistake) is marked done after its answer."""
+    marks: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if statement.startswith("UPDATE inbox SET status"):
+            marks.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        slack.command("UADMIN", 'new "Spring"')
+        assert len(marks) == 1 and any("C-1" in text_of(c.body) for c in slack.posted("CHOME"))
+        slack.command("UADMIN", "frobnicate")
+        assert len(marks) == 2 and "frobnicate" in slack.last_answer()
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert slack.container.inbox.store.pending() == 0  # both done: nothing left for another process to run again
