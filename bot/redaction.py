@@ -76,6 +76,7 @@ def secrets_of(settings: Settings) -> list[str]:
     """Every secret setting's value, and the passwords in the database and Redis URLs."""
     found = [getattr(settings, name).get_secret_value() for name in type(settings).model_fields
              if isinstance(getattr(settings, name), SecretStr)]
+    found += [part.strip() for value in found if "," in value for part in value.split(",") if part.strip()]  # a list
     for url in (settings.database_url, getattr(settings, "redis_url", None) or ""):
         password = urlsplit(url).password if "://" in url else None
         if password:

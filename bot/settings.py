@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # Slack OAuth v2 (docs/slack.md): many teams install MEMS; each team's bot token is kept in the database
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
+    # Stored installation tokens are sealed with a key derived from these (first seals, all open); unset: the apps'
+    # own secrets (adapters/db/sealing.py). Comma-separated, so a rotated secret can keep the old one after it.
+    token_keys: SecretStr | None = None
     feishu_app_id: str | None = None
     feishu_app_secret: SecretStr | None = None
     feishu_verification_token: SecretStr | None = None
@@ -146,6 +149,13 @@ class Settings(BaseSettings):
 
     def _admin_parts(self) -> list[list[str]]:
         return [part.strip().split(":") for part in self.admins.split(",") if part.strip()]
+
+    def sealing_secrets(self) -> list[str]:
+        """What stored tokens are sealed with: MEMS_TOKEN_KEYS (the first seals), else the apps' own secrets."""
+        if self.token_keys is not None:
+            return [part.strip() for part in self.token_keys.get_secret_value().split(",") if part.strip()]
+        return [secret.get_secret_value() for secret in (self.slack_client_secret, self.feishu_app_secret)
+                if secret is not None and secret.get_secret_value()]
 
     def lang_for(self, platform: Platform) -> str:
         if self.lang:

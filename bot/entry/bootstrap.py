@@ -21,8 +21,9 @@ from adapters.db.engine import make_engine, session_factory
 from adapters.db.inbox_store import SqlInboxStore, finish
 from adapters.db.installations import SqlInstallations
 from adapters.db.leases import SqlLease
-from adapters.db.migrate import ensure_current
+from adapters.db.migrate import current_revision, ensure_current
 from adapters.db.outbox_store import SqlOutboxStore
+from adapters.db.sealing import Sealer
 from adapters.db.uow import SqlUnitOfWork
 from adapters.prometheus.recorder import PrometheusRecorder
 from bot import catalog, policy, redaction
@@ -142,9 +143,12 @@ def _storage(settings: Settings) -> Storage:
     if engine.dialect.name == "sqlite":
         ensure_current(settings.database_url, engine)  # a laptop's SQLite file is brought up to date on its own
     sessions = session_factory(engine)
+    installations = SqlInstallations(sessions, Sealer(settings.sealing_secrets()))
+    if installations.sealer.active and current_revision(engine) is not None:
+        installations.seal_stored()  # tokens kept in the clear by an older MEMS (or before a key was set)
     return Storage(lambda: SqlUnitOfWork(sessions), SqlOutboxStore(sessions), SqlDeduper(sessions),
                    {"database": lambda: database.probe(engine)}, [engine.dispose], SqlBulkLoader(sessions),
-                   SqlInboxStore(sessions), SqlInstallations(sessions), lambda name: SqlLease(sessions, name))
+                   SqlInboxStore(sessions), installations, lambda name: SqlLease(sessions, name))
 
 
 def build(settings: Settings, *, clock: Clock | None = None,

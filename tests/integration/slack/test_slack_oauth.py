@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from adapters.db.engine import make_engine, session_factory
-from adapters.db.installations import SqlInstallations
 from bot.context import Context
 from bot.ports import Installation
 from domain import commands as c
@@ -155,7 +153,9 @@ def test_tokens_revoked_stops_the_team_too(world: SlackWorkspace) -> None:
 def test_a_rotating_token_is_refreshed_before_it_expires(world: SlackWorkspace, engine: Engine) -> None:
     slack = world
     install(slack, "code-a", TEAM_A, "Acme", TOKEN_A, "UADMIN", refresh_token="xoxe-1-r1", expires_in=43200)
-    store = SqlInstallations(session_factory(make_engine(engine.url.render_as_string(hide_password=False))))
+    runtime = slack.container.slack  # the app's own store: the tokens are sealed with the app's key
+    assert runtime is not None and runtime.installations is not None
+    store = runtime.installations
     found = store.find(Platform.SLACK, TEAM_A)
     assert found is not None and found.refresh_token == "xoxe-1-r1"
     soon = datetime.now(UTC) + timedelta(minutes=30)  # within the two hours before expiry: rotate now
