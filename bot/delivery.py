@@ -38,12 +38,17 @@ BASE_BACKOFF = 5.0
 MAX_BACKOFF = 3600.0
 NO_GATEWAY_WAIT = 300.0
 BATCH = 50  # a burst of foldable alerts for one recipient folds within one claim
+# A recipient's rows leased at once, by every worker together: ten seconds of Slack's one a second, so its lane stays
+# busy between claims, while the rest of the window goes to the other recipients (fair; the emptiest lanes first).
+LANE_DEPTH = 10
+REFILL = 4  # claim once a quarter of the window is free (not after every send): fewer, larger claims
 LEASE_SECONDS = 6.0
 RECORD_PAUSE_MAX = 2.0
 # Alerts that may share one card when several wait for the same recipient (their buttons become the commands
 # the folded card names). Approval cards are never folded: each keeps its Approve / Reject and its own copy.
 FOLDABLE = frozenset({AlertKind.DEADLINE_SOON, AlertKind.DEADLINE_OVERDUE, AlertKind.DEADLINE_ESCALATE,
                       AlertKind.BUDGET_THRESHOLD})
+FOLDS = frozenset(kind.value for kind in FOLDABLE)
 
 
 class _NoGateway(DeliveryError):
@@ -88,7 +93,7 @@ class Delivery:
     def __init__(self, store: OutboxStore, gateways: Mapping[Platform, ChatGateway], clock: Clock,
                  owner: str | None = None, batch: int = BATCH, lease_seconds: float = LEASE_SECONDS,
                  max_attempts: int = MAX_ATTEMPTS, limiter: RateLimiter | None = None, concurrency: int = 16,
-                 base_backoff: float = BASE_BACKOFF, fold_at: int = 2,
+                 base_backoff: float = BASE_BACKOFF, fold_at: int = 2, lane_depth: int = LANE_DEPTH,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, recorder: Recorder = NO_RECORDER) -> None:
         self.store = store
         self.recorder = recorder
@@ -103,6 +108,7 @@ class Delivery:
         self.concurrency = concurrency
         self.base_backoff = base_backoff
         self.fold_at = fold_at
+        self.lane_depth = lane_depth
         self.sleep = sleep
         self.due_by: datetime | None = None  # `mems tick --at`: alerts held until then count as due
         self.stats: Counter[str] = Counter()
@@ -133,6 +139,7 @@ class Delivery:
             self._stopped.set()
         pacer = Pacer(self.limiter, asyncio.Semaphore(self.concurrency), self._pause)
         window = max(self.batch * 2, self.concurrency)
+        refill = max(window // REFILL, 1)
         running: set[asyncio.Task[int]] = set()
         delivered, claimed_total, exhausted = 0, 0, False
         workspaces: dict[int, Workspace | None] = {}
@@ -142,11 +149,13 @@ class Delivery:
         try:
             while True:
                 room = window - len(running)
-                if not (exhausted or self.stopping) and room > 0 and (limit is None or claimed_total < limit):
-                    groups = await self._claim(min(self.batch, room), workspaces)
+                if not (exhausted or self.stopping) and room >= refill and (limit is None or claimed_total < limit):
+                    asked = min(self.batch, room)
+                    groups = await self._claim(asked, workspaces)
                     claimed_ids.update(i for g in groups for i in g.ids)
-                    claimed_total += sum(len(g.messages) for g in groups)
-                    exhausted = not groups
+                    rows = sum(len(g.messages) for g in groups)
+                    claimed_total += rows
+                    exhausted = rows < asked  # all that is due now (or all a recipient may hold) is claimed
                     running |= {asyncio.create_task(self._deliver(g, pacer)) for g in groups}
                     if groups and len(running) < window:
                         continue
@@ -165,7 +174,7 @@ class Delivery:
         started = asyncio.get_running_loop().time()
         try:
             claimed = await asyncio.to_thread(self.store.claim, self.clock.now(), limit, self.lease_seconds,
-                                              self.owner, self.due_by)
+                                              self.owner, self.due_by, self.lane_depth, FOLDS)
         except Exception as exc:  # the database is away: what is in flight goes on; the next run claims again
             log.warning("delivery could not claim rows (%s); trying again shortly", type(exc).__name__)
             return []
@@ -287,6 +296,8 @@ class Delivery:
             except Exception as exc:  # a bug or an unexpected reply: keep the rows, try again later
                 log.exception("delivery of %s failed", group.messages[0].key)
                 return DeliveryError(type(exc).__name__)
+            finally:
+                await pacer.answered(group.limits)
             # Recorded while the send still holds its slot: a send is in flight until the database knows it went,
             # so a killed worker repeats at most `concurrency` sends (a finished but unrecorded send included).
             await self._record(group, sent)

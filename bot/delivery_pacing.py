@@ -67,6 +67,12 @@ class Pacer:
         finally:
             lane.queued -= 1
 
+    async def answered(self, limits: Sequence[Limit]) -> None:
+        """The platform has answered this lane's send: its buckets count it from now at the latest (see
+        RateLimiter.answered)."""
+        if limits:
+            await asyncio.to_thread(self.limiter.answered, limits)
+
     async def _paced(self, limits: Sequence[Limit], send: Callable[[], Awaitable[T]],
                      lease_left: Callable[[], float], stopping: Callable[[], bool]) -> T:
         waited = 0.0

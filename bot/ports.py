@@ -74,9 +74,12 @@ class NewCopy:
 class OutboxStore(Protocol):
     """Delivery-side access to the outbox: claim due rows under a lease, record outcomes and card copies."""
 
-    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str,
-              due_by: datetime | None = None) -> Sequence[OutboxMessage]:
-        """Lease due rows; `now` is the real time, `due_by` a later moment whose held alerts count as due."""
+    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str, due_by: datetime | None = None,
+              per_target: int = 0, together: frozenset[str] = frozenset()) -> Sequence[OutboxMessage]:
+        """Lease due rows; `now` is the real time, `due_by` a later moment whose held alerts count as due. With
+        `per_target`, fair across recipients: each one's oldest rows first, the emptiest recipients first, and never
+        more than `per_target` of a recipient's due rows leased at once (by any worker), apart from kinds that go
+        `together` (alerts that fold into one message are all taken)."""
         ...
     def renew(self, owner: str, ids: Sequence[int], now: datetime, lease_seconds: float) -> int:
         """Extend the leases `owner` still holds on these rows."""
@@ -125,11 +128,19 @@ class Deduper(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Limit:
-    """One rate bucket: at most `per_second` sends on average under `key`, `burst` of them back to back."""
+    """One rate bucket: at most `per_second` sends on average under `key`, `burst` of them back to back. `headroom`
+    seconds of the burst are kept back, so sends that reach the platform closer together than they left (a busy
+    loop, the network) still fit its bucket: the rate is unchanged, the burst's end comes that much later once."""
 
     key: str
     per_second: float
     burst: int = 1
+    headroom: float = 0.0
+
+    def tolerance(self, workers: int = 1) -> float:
+        """How far ahead of the steady schedule a send may go, for one of `workers` equal shares."""
+        interval = workers / self.per_second
+        return max((max(self.burst // workers, 1) - 1) * interval - self.headroom, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +161,11 @@ class RateLimiter(Protocol):
 
     def hold(self, limits: Sequence[Limit], seconds: float) -> None:
         """The platform said "wait": nothing more goes through these buckets for `seconds`."""
+        ...
+    def answered(self, limits: Sequence[Limit]) -> None:
+        """The platform answered a send through these buckets just now, so it took the send no later than now: each
+        bucket's next free moment is at least one interval away. A send that reached the platform late (a busy loop,
+        a cold connection) then cannot let the next one in early: it waits rather than draws a 429."""
         ...
 
     def share(self, workers: int) -> None:

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_command: str = "/mems"
+    # chat.postMessage's per-channel limit: one a second after a short burst of this many (docs/alerts.md)
+    slack_channel_burst: int = Field(default=3, ge=1, le=10)
     # Slack OAuth v2 (docs/slack.md): many teams install MEMS; each team's bot token is kept in the database
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None

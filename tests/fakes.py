@@ -538,15 +538,22 @@ class FakeOutboxStore:
         return self.store.table("outbox")
 
     @staticmethod
-    def _due(m: OutboxMessage, now: datetime, due_by: datetime | None = None) -> bool:
-        leased = m.meta.get("lease_until") is not None and m.meta["lease_until"] >= now
+    def _due(m: OutboxMessage, now: datetime, due_by: datetime | None = None, leased_too: bool = False) -> bool:
+        leased = not leased_too and m.meta.get("lease_until") is not None and m.meta["lease_until"] >= now
         return (m.status is DeliveryStatus.PENDING and m.not_before <= max(now, due_by or now)
                 and m.meta.get("next_attempt_at", m.not_before) <= now and not leased)
 
-    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str,
-              due_by: datetime | None = None) -> Sequence[OutboxMessage]:
-        due = sorted((m for m in self._rows().values() if self._due(m, now, due_by)),
-                     key=lambda m: m.id or 0)[:limit]
+    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str, due_by: datetime | None = None,
+              per_target: int = 0, together: frozenset[str] = frozenset()) -> Sequence[OutboxMessage]:
+        ranks: dict[tuple[int, Target], int] = {}
+        ranked: list[tuple[int, int, OutboxMessage]] = []
+        for m in sorted(self._rows().values(), key=lambda m: m.id or 0):
+            if self._due(m, now, due_by, leased_too=True):
+                rank = ranks[m.workspace_id, m.target] = ranks.get((m.workspace_id, m.target), 0) + 1
+                rank = 1 if m.kind in together or not per_target else rank
+                if rank <= (per_target or rank) and self._due(m, now, due_by):
+                    ranked.append((rank, m.id or 0, m))
+        due = [m for _, _, m in sorted(ranked, key=lambda r: r[:2])][:limit]
         for m in due:
             m.meta.update(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
         return [copy.deepcopy(m) for m in due]

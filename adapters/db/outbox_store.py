@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, or_, text, update
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, text, update
 from sqlmodel import Session, col, select
 
 from adapters.db import mappers
@@ -20,24 +20,42 @@ from domain.people import Workspace
 NO_LEASE: dict[str, Any] = {"lease_owner": None, "lease_until": None}
 
 
-def _due(now: datetime, due_by: datetime | None = None) -> ColumnElement[bool]:
+def _free(now: datetime, lease_until: Any = OutboxRow.lease_until) -> ColumnElement[bool]:
+    return or_(col(lease_until).is_(None), col(lease_until) < now)
+
+
+def _due(now: datetime, due_by: datetime | None = None, leased_too: bool = False) -> ColumnElement[bool]:
     # PENDING_DELIVERY is the partial index's predicate text, so ix_outbox_due serves this scan.
     return and_(
         text(PENDING_DELIVERY),
         col(OutboxRow.not_before) <= max(now, due_by or now),
         or_(col(OutboxRow.next_attempt_at).is_(None), col(OutboxRow.next_attempt_at) <= now),
-        or_(col(OutboxRow.lease_until).is_(None), col(OutboxRow.lease_until) < now),
+        *(() if leased_too else (_free(now),)),
     )
+
+
+def _fair(now: datetime, limit: int, due_by: datetime | None, per_target: int,
+          together: frozenset[str]) -> Select[tuple[int]]:
+    """The ids to claim, fair across recipients: each recipient's due rows ranked oldest first, leased ones included
+    (so what any worker holds counts against `per_target`), then rank 1 of every recipient before any rank 2."""
+    rank = func.row_number().over(partition_by=(col(OutboxRow.workspace_id), col(OutboxRow.target_kind),
+                                                col(OutboxRow.target_ref)), order_by=col(OutboxRow.id))
+    place = case((col(OutboxRow.kind).in_(sorted(together)), 1), else_=rank) if together else rank
+    ranked = select(col(OutboxRow.id).label("id"), col(OutboxRow.lease_until).label("lease_until"),
+                    place.label("place")).where(_due(now, due_by, leased_too=True)).subquery()
+    return (select(ranked.c.id).where(ranked.c.place <= per_target, _free(now, ranked.c.lease_until))
+            .order_by(ranked.c.place, ranked.c.id).limit(limit))
 
 
 class SqlOutboxStore:
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self.session_factory = session_factory
 
-    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str,
-              due_by: datetime | None = None) -> Sequence[OutboxMessage]:
+    def claim(self, now: datetime, limit: int, lease_seconds: float, owner: str, due_by: datetime | None = None,
+              per_target: int = 0, together: frozenset[str] = frozenset()) -> Sequence[OutboxMessage]:
         """Lease up to `limit` due rows to `owner`; two claimers never get the same row. `now` is the real time
-        (leases, back-off); `due_by` a later moment whose held alerts count as due too (`mems tick --at`).
+        (leases, back-off); `due_by` a later moment whose held alerts count as due too (`mems tick --at`). With
+        `per_target`, fair across recipients (see `_fair`); else the oldest due rows.
 
         PostgreSQL: the candidates are locked FOR UPDATE SKIP LOCKED, so a concurrent claimer passes over them.
         SQLite ignores FOR UPDATE; there the UPDATE re-checks the due condition (a compare-and-set) under the
@@ -45,9 +63,13 @@ class SqlOutboxStore:
         until = now + timedelta(seconds=lease_seconds)
         with self.session_factory() as session, session.begin():
             # Ordered along ix_outbox_due, so SQLite walks the index of pending rows instead of the whole table.
-            candidates = (select(OutboxRow.id).where(_due(now, due_by))
-                          .order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id)).limit(limit)
-                          .with_for_update(skip_locked=True))
+            if per_target:
+                candidates = (select(OutboxRow.id).where(col(OutboxRow.id).in_(
+                    _fair(now, limit, due_by, per_target, together))).with_for_update(skip_locked=True))
+            else:
+                candidates = (select(OutboxRow.id).where(_due(now, due_by))
+                              .order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id)).limit(limit)
+                              .with_for_update(skip_locked=True))
             wanted = list(session.exec(candidates).all())
             if not wanted:
                 return []

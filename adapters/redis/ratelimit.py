@@ -16,7 +16,8 @@ from bot.ports import Limit, Slot
 log = logging.getLogger(__name__)
 PREFIX = "mems:rate:"
 
-# KEYS: the buckets. ARGV: mode ("reserve" | "hold"), max_wait or hold seconds, then interval and tolerance per key.
+# KEYS: the buckets. ARGV: mode ("reserve" | "hold" | "answered"), max_wait or hold seconds (0 for "answered"), then
+# interval and tolerance per key.
 SCRIPT = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
@@ -24,11 +25,11 @@ local mode, arg = ARGV[1], tonumber(ARGV[2])
 local function store(key, tat)
   redis.call('SET', key, string.format('%.6f', tat), 'PX', math.ceil((tat - t) * 1000) + 1000)
 end
-if mode == 'hold' then
+if mode == 'hold' or mode == 'answered' then
   for i = 1, #KEYS do
-    local tolerance = tonumber(ARGV[2 + 2 * i])
+    local ahead = mode == 'hold' and arg + tonumber(ARGV[2 + 2 * i]) or tonumber(ARGV[1 + 2 * i])
     local tat = tonumber(redis.call('GET', KEYS[i]) or t)
-    store(KEYS[i], math.max(tat, t + arg + tolerance))
+    store(KEYS[i], math.max(tat, t + ahead))
   end
   return {1, '0'}
 end
@@ -50,8 +51,7 @@ return {1, string.format('%.6f', wait)}
 def _args(limits: Sequence[Limit]) -> list[float]:
     args: list[float] = []
     for limit in limits:
-        interval = 1.0 / limit.per_second
-        args += [interval, max(limit.burst - 1, 0) * interval]
+        args += [1.0 / limit.per_second, limit.tolerance()]
     return args
 
 
@@ -82,6 +82,10 @@ class RedisRateLimiter:
     def hold(self, limits: Sequence[Limit], seconds: float) -> None:
         if limits and self._run(limits, "hold", seconds) is None:
             self.fallback.hold(limits, seconds)
+
+    def answered(self, limits: Sequence[Limit]) -> None:
+        if limits and self._run(limits, "answered", 0.0) is None:
+            self.fallback.answered(limits)
 
     def share(self, workers: int) -> None:
         self.fallback.share(workers)  # Redis's buckets are shared already; the fallback takes its share

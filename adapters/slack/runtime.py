@@ -46,5 +46,6 @@ def build(settings: Settings, links: ChartLinks | None = None,
     if settings.slack_oauth and installations is not None and settings.slack_client_secret is not None:
         tokens = Tokens(installations, web_client(settings), str(settings.slack_client_id),
                         settings.slack_client_secret.get_secret_value())
-    return SlackRuntime(settings, client, SlackGateway(web_client(settings), links, tokens), Users(client),
-                        links=links, installations=installations, tokens=tokens)
+    gateway = SlackGateway(web_client(settings), links, tokens, settings.slack_channel_burst)
+    return SlackRuntime(settings, client, gateway, Users(client), links=links, installations=installations,
+                        tokens=tokens)

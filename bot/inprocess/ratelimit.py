@@ -15,9 +15,7 @@ MAX_KEYS = 50_000
 
 def _shape(limit: Limit, workers: int = 1) -> tuple[float, float]:
     """(interval between sends, how far ahead of schedule a burst may run), for one of `workers` equal shares."""
-    interval = workers / limit.per_second
-    burst = max(limit.burst // workers, 1)
-    return interval, (burst - 1) * interval
+    return workers / limit.per_second, limit.tolerance(workers)
 
 
 class MemoryRateLimiter:
@@ -53,6 +51,13 @@ class MemoryRateLimiter:
             for limit in limits:
                 _, tolerance = _shape(limit, self.workers)
                 self._tat[limit.key] = max(self._tat.get(limit.key, now), now + seconds + tolerance)
+
+    def answered(self, limits: Sequence[Limit]) -> None:
+        with self._lock:
+            now = self._clock()
+            for limit in limits:
+                interval, _ = _shape(limit, self.workers)
+                self._tat[limit.key] = max(self._tat.get(limit.key, now), now + interval)
 
     def _prune(self, now: float) -> None:
         if len(self._tat) > MAX_KEYS:  # a bucket whose time has passed is the same as no bucket

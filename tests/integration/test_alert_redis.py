@@ -49,6 +49,18 @@ def test_replicas_share_one_bucket_per_channel(client: redis.Redis) -> None:
     client.delete(*client.keys(prefix + "*"))
 
 
+def test_an_answer_counts_the_send_from_then_on_every_replica(client: redis.Redis) -> None:
+    """A send answered now was taken by the platform no later than now: the bucket counts it from then, whichever
+    replica sends next (Slack: a burst of 3, a quarter second kept back; an idle bucket would let two go at once)."""
+    prefix = f"test:{uuid.uuid4().hex}:"
+    one, two = RedisRateLimiter(client, prefix=prefix), RedisRateLimiter(client, prefix=prefix)
+    channel = Limit("slack:T1:channel:C1", 1.0, 3, 0.25)
+    one.answered([channel])  # a send that left before the bucket knew of it (another worker's, a late arrival)
+    waits = [two.reserve([channel], 10).wait, one.reserve([channel], 10).wait, two.reserve([channel], 10).wait]
+    assert waits == pytest.approx([0, 0.25, 1.25], abs=0.05)
+    client.delete(*client.keys(prefix + "*"))
+
+
 def test_one_scanner_at_a_time_and_a_released_lock_passes_on(client: redis.Redis) -> None:
     key = f"test:{uuid.uuid4().hex}:lock"
     first, second = RedisScanLock(client, ttl_seconds=5, key=key), RedisScanLock(client, ttl_seconds=5, key=key)

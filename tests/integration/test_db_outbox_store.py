@@ -11,7 +11,7 @@ from sqlmodel import Session
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.tables import OutboxRow
 from bot.ports import Copy, Sent
-from domain.notifications import AlertKind, DeliveryStatus
+from domain.notifications import AlertKind, DeliveryStatus, Target, TargetKind
 from domain.people import Platform
 from tests.integration import db_builders as build
 from tests.integration.db_builders import NOW, UowFactory
@@ -62,6 +62,27 @@ def test_claim_respects_the_limit(new_uow: UowFactory, store: SqlOutboxStore) ->
     seed(new_uow, *((f"k{n}", timedelta(0)) for n in range(5)))
     assert len(store.claim(NOW, limit=3, lease_seconds=LEASE, owner="a")) == 3
     assert len(store.claim(NOW, limit=3, lease_seconds=LEASE, owner="b")) == 2
+
+
+def test_a_fair_claim_takes_every_channels_oldest_first_and_caps_what_one_channel_holds(
+        new_uow: UowFactory, store: SqlOutboxStore) -> None:
+    """Five for channel A came first, then two for B, one for C, and three overdue alerts for D that fold into one
+    message: rank 1 of every channel before any rank 2, and no channel holds more than two at once, whoever holds
+    them, apart from alerts that go out together."""
+    w = build.world(new_uow)
+    rows = [("A", "notice")] * 5 + [("B", "notice")] * 2 + [("C", "notice")] + [("D", "deadline.overdue")] * 3
+    with new_uow() as uow:
+        for n, (channel, kind) in enumerate(rows):
+            uow.outbox.add(build.message(w.workspace_id, f"{channel}{n}", kind=kind,
+                                         target=Target(TargetKind.CHANNEL, channel)))
+        uow.commit()
+    together = frozenset({AlertKind.DEADLINE_OVERDUE.value})
+    first = store.claim(NOW, limit=7, lease_seconds=LEASE, owner="a", per_target=2, together=together)
+    assert {m.key for m in first} == {"A0", "A1", "B5", "C7", "D8", "D9", "D10"}
+    again = store.claim(NOW, limit=10, lease_seconds=LEASE, owner="b", per_target=2, together=together)
+    assert [m.key for m in again] == ["B6"]  # A holds two already (leased to a), C and D are all out
+    store.mark_sent(first[0].id or 0, NOW)
+    assert [m.key for m in store.claim(NOW, 10, LEASE, "b", per_target=2, together=together)] == ["A2"]
 
 
 def test_sent_messages_are_done(new_uow: UowFactory, store: SqlOutboxStore,

@@ -39,11 +39,13 @@ class SlackStandIn:
     script: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # forced answers, in order
     stall_at: int | None = None  # the n-th request (1-based) hangs until `release` is set
     latency: float = 0.0  # seconds before each answer, after the limit was checked (a platform far away)
+    cold: float = 0.0  # seconds the first request to each channel takes to arrive, before the limit is checked
     received: list[Received] = field(default_factory=list)
     rejected: int = 0
     throttled: int = 0  # 429s because the bot went over the per-channel limit (not scripted ones)
     release: threading.Event = field(default_factory=threading.Event)
     _tat: dict[str, float] = field(default_factory=dict)
+    _warm: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _admit(self, channel: str, now: float) -> float:
@@ -60,8 +62,11 @@ class SlackStandIn:
 
     async def post_message(self, request: Request) -> JSONResponse:
         body: dict[str, Any] = await request.json()
-        now = time.monotonic()
         channel = str(body.get("channel", ""))
+        if self.cold and channel not in self._warm:
+            self._warm.add(channel)
+            await asyncio.sleep(self.cold)
+        now = time.monotonic()
         with self._lock:
             number = len(self.received) + self.rejected + 1
             forced = self.script.pop(0) if self.script else None
