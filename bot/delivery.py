@@ -23,6 +23,7 @@ from bot import actions, logs
 from bot.cards import Card
 from bot.delivery_leases import Leases
 from bot.delivery_pacing import SHORT_WAIT, GiveBack, Pacer
+from bot.delivery_summary import Summary
 from bot.inprocess.ratelimit import MemoryRateLimiter
 from bot.observe import NO_RECORDER, Recorder
 from bot.ports import ChatGateway, Copy, DeliveryError, Limit, NewCopy, OutboxStore, RateLimiter, Sent
@@ -112,6 +113,7 @@ class Delivery:
         self.sleep = sleep
         self.due_by: datetime | None = None  # `mems tick --at`: alerts held until then count as due
         self.stats: Counter[str] = Counter()
+        self.summary = Summary()  # the INFO lines: a count a minute and at the end of a run, not a line a message
         self.stopping = False
         self.leases = Leases(store, clock, self.owner, lease_seconds, self._share)
         self._stopped: asyncio.Event | None = None
@@ -165,6 +167,7 @@ class Delivery:
                 delivered += sum(task.result() for task in done)
                 exhausted = False  # something finished: there may be room, and rows may have come due
         finally:
+            self.summary.flush()
             keeper.cancel()
             for task in running:  # only when the drain itself is cancelled: a forced stop
                 task.cancel()
@@ -246,6 +249,8 @@ class Delivery:
                 await self._each(group, self.store.mark_dead, self.clock.now(), error.hint or error.reason)
                 self._count(group, "dead", count)
                 return 0
+            log.warning("outbox %s failed (attempt %d of %d): %s; trying again in %.0f s", group.messages[0].key,
+                        attempts, self.max_attempts, error.reason, wait)
             if not self._may_wait(group, wait):
                 await self._each(group, self.store.mark_retry, self.clock.now() + timedelta(seconds=wait),
                                  error.reason)
@@ -274,8 +279,9 @@ class Delivery:
         platform = group.workspace.platform if group.workspace else group.gateway.platform if group.gateway else None
         name = platform.value if platform else "unknown"
         self.recorder.delivery(name, outcome, count)
+        self.summary.count(name, outcome, count, messages=int(outcome == "sent"))
         if outcome == "sent":
-            log.info("outbox %s sent on %s (%d row(s))", group.messages[0].key, name, count)
+            log.debug("outbox %s sent on %s (%d row(s))", group.messages[0].key, name, count)
 
     def _may_wait(self, group: Group, wait: float) -> bool:
         """Wait here rather than give the rows back: the lease is renewed meanwhile, and checked again before

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +16,7 @@ from adapters.slack import gateway as slack
 from bot.actions import Action, ActionId
 from bot.cards import Button, Card
 from bot.delivery import Delivery, backoff
+from bot.delivery_summary import Summary
 from bot.inprocess.ratelimit import MemoryRateLimiter
 from bot.ports import DeliveryError, Limit
 from domain.notifications import DeliveryStatus, OutboxMessage, Target, TargetKind
@@ -118,6 +121,23 @@ def test_an_unexpected_exception_keeps_the_message_for_later() -> None:
     world.add()
     assert world.run() == 0
     assert world.row().status is DeliveryStatus.PENDING and world.row().last_error == "RuntimeError"
+
+
+def test_info_counts_what_went_out_in_one_line_and_each_failure_is_a_warning(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A 09:00 digest is thousands of messages: one INFO line counts them (each message's own line is DEBUG), while
+    a failed attempt and a dead letter still get a WARNING line each, naming the message."""
+    world = World(Platform.CONSOLE, base_backoff=0.01)
+    world.gateway.fail(1, DeliveryError("HTTP 500")).fail(1, DeliveryError("channel_not_found", permanent=True))
+    world.add(6)
+    with caplog.at_level(logging.DEBUG, logger="bot.delivery"):
+        assert world.run() == 5
+    info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert [re.sub(r"last \d+ s", "last N s", line) for line in info] == [
+        "delivery on console in the last N s: 5 row(s) sent in 5 message(s); 1 retried in run, 1 dead"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and "HTTP 500" in warnings[0] and "is dead" in warnings[1]
+    assert sum("sent on console" in r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG) == 5
 
 
 def test_a_burst_of_overdue_alerts_folds_but_approval_cards_do_not() -> None:
@@ -232,3 +252,16 @@ def test_two_workers_without_a_shared_store_each_take_half_of_every_bucket() -> 
     limiter.share(1)
     assert MemoryRateLimiter(clock=lambda: 0.0).reserve([channel], 10).wait == 0
 
+
+def test_a_long_run_says_what_it_delivered_once_a_minute(caplog: pytest.LogCaptureFixture) -> None:
+    now = [0.0]
+    summary = Summary(every=60, clock=lambda: now[0])
+    with caplog.at_level(logging.INFO, logger="bot.delivery"):
+        for second in range(150):  # a message a second for two and a half minutes
+            now[0] = float(second)
+            summary.count("slack", "sent", 1, messages=1)
+        summary.flush()
+    assert [r.getMessage() for r in caplog.records] == [
+        "delivery on slack in the last 60 s: 61 row(s) sent in 61 message(s)",
+        "delivery on slack in the last 60 s: 60 row(s) sent in 60 message(s)",
+        "delivery on slack in the last 29 s: 29 row(s) sent in 29 message(s)"]

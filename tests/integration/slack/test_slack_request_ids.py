@@ -22,13 +22,15 @@ def json_lines() -> Iterator[io.StringIO]:
     handler = logging.StreamHandler(out)
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
+    root, delivery = logging.getLogger(), logging.getLogger("bot.delivery")
     level = root.level
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    delivery.setLevel(logging.DEBUG)  # a line per delivered message is DEBUG (INFO counts them once a minute)
     yield out
     root.removeHandler(handler)
     root.setLevel(level)
+    delivery.setLevel(logging.NOTSET)
 
 
 def lines(out: io.StringIO) -> list[dict[str, object]]:
