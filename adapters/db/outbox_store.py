@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from adapters.db import mappers
 from adapters.db.repositories.base import upsert
-from adapters.db.tables import PENDING_DELIVERY, CardCopyRow, OutboxRow, WorkerRow, WorkspaceRow
+from adapters.db.tables import DEAD_DELIVERY, PENDING_DELIVERY, CardCopyRow, OutboxRow, WorkerRow, WorkspaceRow
 from bot.ports import Copy, NewCopy, OutboxStore, Sent
 from domain.notifications import DeliveryStatus, OutboxMessage
 from domain.people import Workspace
@@ -181,15 +181,16 @@ class SqlOutboxStore:
             return mappers.workspace(row) if row else None
 
     def depth(self, now: datetime) -> dict[str, int]:
-        """Pending rows by state (the metrics' outbox depth): due now, waiting for their time, leased to a worker.
-        Counted along ix_outbox_due (pending rows only), never over the sent history."""
+        """Pending rows by state (the metrics' outbox depth): due now, waiting for their time, leased to a worker;
+        and the dead letters (`dead`). Counted along ix_outbox_due and ix_outbox_dead, never over the sent history."""
         leased = and_(col(OutboxRow.lease_until).is_not(None), col(OutboxRow.lease_until) >= now)
         with self.session_factory() as session:
             row = session.exec(select(func.count(), func.sum(case((leased, 1), else_=0)),
                                       func.sum(case((_due(now), 1), else_=0)))
                                .where(text(PENDING_DELIVERY))).one()
+            dead = session.exec(select(func.count()).select_from(OutboxRow).where(text(DEAD_DELIVERY))).one()
         total, in_flight, due = (int(value or 0) for value in row)
-        return {"due": due, "waiting": total - due - in_flight, "leased": in_flight}
+        return {"due": due, "waiting": total - due - in_flight, "leased": in_flight, "dead": int(dead)}
 
     # For `mems outbox`: what is waiting, what gave up, and putting a dead message back in line.
 

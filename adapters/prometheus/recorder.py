@@ -15,7 +15,7 @@ COMMAND_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 SCAN_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 # Every metric name a scrape shows (the Grafana dashboard's queries are checked against these).
 NAMES = ("mems_command_seconds", "mems_ack_seconds", "mems_inbox_admissions_total", "mems_inbox_depth",
-         "mems_deliveries_total", "mems_scan_seconds", "mems_outbox_depth")
+         "mems_deliveries_total", "mems_scan_seconds", "mems_outbox_depth", "mems_outbox_dead")
 
 
 def multiprocess_dir() -> str | None:

@@ -1,4 +1,5 @@
-"""GET /metrics in Prometheus's text format: the recorder's metrics and, read at each scrape, the outbox's depth.
+"""GET /metrics in Prometheus's text format: the recorder's metrics and, read at each scrape, the outbox's depth and
+its dead letters.
 With MEMS_METRICS_TOKEN set it answers only `Authorization: Bearer <token>` (401 otherwise)."""
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 class OutboxDepth:
-    """mems_outbox_depth{state}: pending rows due now, waiting (held, backing off) and leased (being sent)."""
+    """mems_outbox_depth{state}: pending rows due now, waiting (held, backing off) and leased (being sent); and
+    mems_outbox_dead, the dead letters there are now."""
 
     def __init__(self, depth: Callable[[], Mapping[str, int]]) -> None:
         self.depth = depth
@@ -39,6 +41,10 @@ class OutboxDepth:
         for state in STATES:
             family.add_metric([state], counts.get(state, 0))
         yield family
+        if "dead" in counts:
+            yield GaugeMetricFamily("mems_outbox_dead", "Dead letters: outbox rows that gave up and wait for an "
+                                    "operator (mems outbox --dead says why, --replay sends one again)",
+                                    value=counts["dead"])
 
     @staticmethod
     def _family() -> GaugeMetricFamily:

@@ -107,6 +107,12 @@ def test_the_outbox_claim_uses_the_partial_index(engine: Engine, sessions: sessi
 
 
 
+def test_the_dead_letter_count_uses_its_partial_index(engine: Engine, sessions: sessionmaker[Session]) -> None:
+    """Every metrics scrape counts the dead letters: along ix_outbox_dead, never over every message ever sent."""
+    query = plan(engine, lambda: SqlOutboxStore(sessions).depth(NOW), "outbox \nWHERE status = 'dead'")
+    assert "ix_outbox_dead" in query and "SCAN outbox\n" not in f"{query}\n"
+
+
 def test_head_constant_names_the_newest_migration(database_url: str) -> None:
     """Start-up skips Alembic when the schema is at HEAD, so HEAD must be the scripts' real head."""
     from alembic.script import ScriptDirectory

@@ -53,6 +53,26 @@ def test_console_commands_and_the_outbox_depth(database_url: str) -> None:
         container.close()
 
 
+def test_a_dead_letter_counts_at_the_next_scrape_until_it_is_replayed(database_url: str) -> None:
+    upgrade(database_url)
+    container = bootstrap.build(settings(database_url=database_url))
+    try:
+        http = TestClient(create_app(container, run_workers=False))
+        yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+        for line in ('new "Launch"', f'task add C-1 "Posters" due={yesterday}'):
+            container.bus.execute(ALICE, line)
+        workers.scan_all(container, datetime.now(UTC))
+        assert value(samples(http.get("/metrics").text), "mems_outbox_dead") == 0
+        [alert] = container.outbox.list_pending()
+        assert alert.id is not None
+        container.outbox.mark_dead(alert.id, datetime.now(UTC), "channel_not_found")  # as delivery gives up
+        assert value(samples(http.get("/metrics").text), "mems_outbox_dead") == 1
+        assert container.outbox.replay(alert.id)  # mems outbox --replay
+        assert value(samples(http.get("/metrics").text), "mems_outbox_dead") == 0
+    finally:
+        container.close()
+
+
 def test_the_token_guards_the_scrape(sqlite_url: str) -> None:
     container = bootstrap.build(settings(database_url=sqlite_url, metrics_token="s3cret-metrics"))
     try:

@@ -28,7 +28,7 @@ def exported() -> set[str]:
     recorder.delivery("slack", "dead")
     recorder.scan("ScanDeadlines", "ok", 0.5)
     outbox = CollectorRegistry(auto_describe=False)
-    outbox.register(OutboxDepth(lambda: {"due": 1}))
+    outbox.register(OutboxDepth(lambda: {"due": 1, "dead": 0}))
     text = (generate_latest(recorder.scrape_registry()) + generate_latest(outbox)).decode()
     return {sample.name for family in text_string_to_metric_families(text) for sample in family.samples}
 
