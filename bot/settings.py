@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     delivery_batch: int = Field(default=200, ge=1, le=500)  # rows claimed at a time (a burst folds within one)
     delivery_concurrency: int = Field(default=64, ge=1, le=256)  # 100 channels at 1/s: bench/delivery_rate.py
     delivery_backoff_seconds: float = Field(default=5, gt=0)
+    # Sent outbox rows older than this are removed by the scheduler (hourly, in small batches); never sooner than a
+    # day past the alert look-back, so no scan can write a removed alert again (docs/alerts.md)
+    outbox_retention_days: float = Field(default=30, gt=0)
     # Chat requests acknowledged and waiting for work, per process: beyond this the asker is told "busy, try again"
     # at once (their acknowledgement never waits for command work). A request's lease: a process that dies
     # leaves its requests to a live one within this long.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.outbox_sweep import cutoff, sweep
+from bot.ports import OutboxStore
 from bot.settings import Settings
 from domain import commands as c
 
@@ -18,6 +20,15 @@ class Job:
     name: str
     trigger: Callable[[Settings], BaseTrigger]
     command: Callable[[datetime], c.SystemCommand]
+
+
+@dataclass(frozen=True)
+class Chore:
+    """Housekeeping beside the scans, done straight on a store rather than through the bus; answers a count."""
+
+    name: str
+    trigger: Callable[[Settings], BaseTrigger]
+    run: Callable[[datetime], int]
 
 
 def every_scan(settings: Settings) -> BaseTrigger:
@@ -35,3 +46,14 @@ JOBS: tuple[Job, ...] = (
     # Weekly: the scan acts on Mondays from the digest hour in each workspace; the key keeps each goal once a week.
     Job("goals", every_scan, c.ScanGoals),
 )
+
+
+def hourly(settings: Settings) -> BaseTrigger:
+    return IntervalTrigger(hours=1)
+
+
+def chores(outbox: OutboxStore, settings: Settings) -> tuple[Chore, ...]:
+    """The housekeeping table: sent outbox rows past MEMS_OUTBOX_RETENTION_DAYS go, hourly, in small batches."""
+    retention = timedelta(days=settings.outbox_retention_days)
+    lookback = timedelta(hours=settings.alert_lookback_hours)
+    return (Chore("outbox-sweep", hourly, lambda now: sweep(outbox, cutoff(now, retention, lookback))),)

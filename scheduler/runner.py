@@ -16,7 +16,7 @@ from bot.ports import ScanLock
 from bot.settings import Settings
 from domain import commands as c
 from domain.ports import Clock
-from scheduler.jobs import JOBS, Job
+from scheduler.jobs import JOBS, Chore, Job
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 10.0
@@ -30,8 +30,9 @@ def scan_once(run_system: RunSystem, at: datetime, jobs: Sequence[Job] = JOBS) -
 
 class Runner:
     def __init__(self, run_system: RunSystem, scan_lock: ScanLock, clock: Clock, settings: Settings,
-                 jobs: Sequence[Job] = JOBS) -> None:
+                 jobs: Sequence[Job] = JOBS, chores: Sequence[Chore] = ()) -> None:
         self.run_system = run_system
+        self.chores = chores
         self.scan_lock = scan_lock
         self.clock = clock
         self.settings = settings
@@ -49,9 +50,12 @@ class Runner:
         for job in self.jobs:
             self.scheduler.add_job(self.run, job.trigger(self.settings), args=[job], id=job.name,
                                    next_run_time=now)
+        for chore in self.chores:
+            self.scheduler.add_job(self.tidy, chore.trigger(self.settings), args=[chore], id=chore.name,
+                                   next_run_time=now)
         self.scheduler.start()
         log.info("scheduler started: %s (they run while this process holds the scanner lease)",
-                 ", ".join(job.name for job in self.jobs))
+                 ", ".join([job.name for job in self.jobs] + [chore.name for chore in self.chores]))
         return self
 
     def heartbeat(self) -> bool:
@@ -71,6 +75,16 @@ class Runner:
         elif result.written:
             log.info("scan %s wrote %d alert(s)", job.name, result.written)
         return result
+
+    def tidy(self, chore: Chore) -> int | None:
+        """A housekeeping chore, while this process is the scanner; a failure is logged and tried at its next run."""
+        if not self.heartbeat():
+            return None
+        try:
+            return chore.run(self.clock.now())
+        except Exception as exc:
+            log.warning("%s failed (%s); trying again at its next run", chore.name, type(exc).__name__)
+            return None
 
     def shutdown(self) -> None:
         self.scheduler.shutdown(wait=False)

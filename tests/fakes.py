@@ -558,6 +558,14 @@ class FakeOutboxStore:
             m.meta.update(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
         return [copy.deepcopy(m) for m in due]
 
+    def purge_sent(self, before: datetime, limit: int, keep: frozenset[str] = frozenset()) -> int:
+        rows = self._rows()
+        old = sorted((m for m in rows.values() if m.status is DeliveryStatus.SENT and m.kind not in keep
+                      and m.sent_at is not None and m.sent_at < before), key=lambda m: m.sent_at or before)[:limit]
+        for m in old:
+            del rows[m.id]
+        return len(old)
+
     def _held_by(self, owner: str, ids: Sequence[int]) -> list[OutboxMessage]:
         return [m for i, m in self._rows().items()
                 if i in ids and m.status is DeliveryStatus.PENDING and m.meta.get("lease_owner") == owner]

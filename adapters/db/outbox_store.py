@@ -12,7 +12,15 @@ from sqlmodel import Session, col, select
 
 from adapters.db import mappers
 from adapters.db.repositories.base import upsert
-from adapters.db.tables import DEAD_DELIVERY, PENDING_DELIVERY, CardCopyRow, OutboxRow, WorkerRow, WorkspaceRow
+from adapters.db.tables import (
+    DEAD_DELIVERY,
+    PENDING_DELIVERY,
+    SENT_DELIVERY,
+    CardCopyRow,
+    OutboxRow,
+    WorkerRow,
+    WorkspaceRow,
+)
 from bot.ports import Copy, NewCopy, OutboxStore, Sent
 from domain.notifications import DeliveryStatus, OutboxMessage
 from domain.people import Workspace
@@ -215,6 +223,14 @@ class SqlOutboxStore:
                     .values(status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=None, dead_at=None,
                             **NO_LEASE))
             return session.exec(stmt).rowcount > 0
+
+    def purge_sent(self, before: datetime, limit: int, keep: frozenset[str] = frozenset()) -> int:
+        """Remove up to `limit` rows sent before `before`, oldest first, along ix_outbox_sent; kinds in `keep` stay."""
+        with self.session_factory() as session, session.begin():
+            old = (select(OutboxRow.id).where(text(SENT_DELIVERY), col(OutboxRow.sent_at) < before,
+                                              col(OutboxRow.kind).not_in(sorted(keep)))
+                   .order_by(col(OutboxRow.sent_at)).limit(limit))
+            return int(session.exec(delete(OutboxRow).where(col(OutboxRow.id).in_(old.scalar_subquery()))).rowcount)
 
 
 def _conforms(factory: Callable[[], Session]) -> OutboxStore:

@@ -35,6 +35,7 @@ NAMING = {
 OPEN_TASK = "status <> 'done'"
 PENDING_DELIVERY = "status = 'pending'"
 DEAD_DELIVERY = "status = 'dead'"  # dead letters: counted at every metrics scrape along their own small index
+SENT_DELIVERY = "status = 'sent'"  # the history: removed by age (MEMS_OUTBOX_RETENTION_DAYS) along ix_outbox_sent
 # Ids are shown to people (C-12, T-3, A-7) and must never be handed out twice, even after a delete:
 # SQLite reuses the highest rowid without AUTOINCREMENT; PostgreSQL sequences never go back.
 NO_REUSE = {"sqlite_autoincrement": True}
@@ -251,6 +252,7 @@ class OutboxRow(Base, table=True):
     __tablename__ = "outbox"
     __table_args__ = (partial("ix_outbox_due", "next_attempt_at", where=PENDING_DELIVERY),
                       partial("ix_outbox_dead", "dead_at", where=DEAD_DELIVERY),
+                      partial("ix_outbox_sent", "sent_at", where=SENT_DELIVERY),
                       Index("ix_outbox_entity", "entity"), NO_REUSE)
 
     id: int | None = Field(default=None, primary_key=True)

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.bus import ScanResult
 from bot.delivery import Delivery
 from bot.entry.bootstrap import Container, Kicker
+from scheduler.jobs import chores
 from scheduler.runner import Runner, scan_once
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ async def stop_delivery(container: Container, task: asyncio.Task[None], grace: f
 
 
 def start_scheduler(container: Container) -> Runner:
-    return Runner(container.bus.run_system, container.scan_lock, container.clock, container.settings).start()
+    return Runner(container.bus.run_system, container.scan_lock, container.clock, container.settings,
+                  chores=chores(container.outbox, container.settings)).start()
 
 
 def scan_all(container: Container, at: datetime) -> list[ScanResult]:

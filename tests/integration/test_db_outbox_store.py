@@ -85,6 +85,22 @@ def test_a_fair_claim_takes_every_channels_oldest_first_and_caps_what_one_channe
     assert [m.key for m in store.claim(NOW, 10, LEASE, "b", per_target=2, together=together)] == ["A2"]
 
 
+def test_purging_removes_only_sent_rows_older_than_the_cut_off_oldest_first(
+        new_uow: UowFactory, store: SqlOutboxStore) -> None:
+    _, ids = seed(new_uow, *((key, timedelta(0)) for key in ("old1", "old2", "old3", "recent", "pending", "dead")))
+    for key, days in (("old1", 40), ("old2", 35), ("old3", 31), ("recent", 2)):
+        store.mark_sent(ids[key], NOW - timedelta(days=days))
+    store.mark_dead(ids["dead"], NOW - timedelta(days=40), "channel_not_found")
+    cut = NOW - timedelta(days=30)
+    assert store.purge_sent(cut, limit=2) == 2
+    assert store.purge_sent(cut, limit=2, keep=frozenset({"notice"})) == 0  # every row here is a notice
+    assert store.purge_sent(cut, limit=2) == 1
+    assert store.purge_sent(cut, limit=2) == 0
+    assert [m.key for m in store.list_pending()] == ["pending"] and [m.key for m in store.list_dead()] == ["dead"]
+    assert store.depth(NOW)["dead"] == 1 and len(store.claim(NOW, 10, LEASE, "a")) == 1
+    assert store.purge_sent(NOW, limit=10) == 1  # "recent" once the cut-off passes it
+
+
 def test_sent_messages_are_done(new_uow: UowFactory, store: SqlOutboxStore,
                                 sessions: sessionmaker[Session]) -> None:
     _, ids = seed(new_uow, ("k", timedelta(0)))

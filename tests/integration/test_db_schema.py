@@ -71,8 +71,9 @@ def test_sqlite_connections_get_wal_busy_timeout_and_foreign_keys(tmp_path: Any)
         engine.dispose()
 
 
-def plan(engine: Engine, run: Callable[[], object], table: str) -> str:
-    """The query plan of the first SELECT on `table` that `run` sends, as the database would execute it."""
+def plan(engine: Engine, run: Callable[[], object], table: str, verb: str = "SELECT") -> str:
+    """The query plan of the first `verb` (SELECT, DELETE) on `table` that `run` sends, as the database would
+    execute it."""
     sent: list[tuple[str, Any]] = []
 
     def capture(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
@@ -83,7 +84,7 @@ def plan(engine: Engine, run: Callable[[], object], table: str) -> str:
         run()
     finally:
         event.remove(engine, "before_cursor_execute", capture)
-    statement, params = next((s, p) for s, p in sent if s.lstrip().startswith("SELECT") and f"FROM {table}" in s)
+    statement, params = next((s, p) for s, p in sent if s.lstrip().startswith(verb) and f"FROM {table}" in s)
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("SET enable_seqscan = off"))  # the tables are tiny; ask what it would do at size
@@ -111,6 +112,12 @@ def test_the_dead_letter_count_uses_its_partial_index(engine: Engine, sessions: 
     """Every metrics scrape counts the dead letters: along ix_outbox_dead, never over every message ever sent."""
     query = plan(engine, lambda: SqlOutboxStore(sessions).depth(NOW), "outbox \nWHERE status = 'dead'")
     assert "ix_outbox_dead" in query and "SCAN outbox\n" not in f"{query}\n"
+
+
+def test_the_outbox_sweep_uses_its_partial_index(engine: Engine, sessions: sessionmaker[Session]) -> None:
+    """Removing old sent rows walks ix_outbox_sent from the oldest, never the whole table."""
+    query = plan(engine, lambda: SqlOutboxStore(sessions).purge_sent(NOW, 500), "outbox", verb="DELETE")
+    assert "ix_outbox_sent" in query and "SCAN outbox\n" not in f"{query}\n"
 
 
 def test_head_constant_names_the_newest_migration(database_url: str) -> None:
