@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, make_url, text
 
+from adapters.db import totals
 from adapters.db.engine import make_engine, normalize_url
 from adapters.db.migrate import upgrade
 from bot.context import Context
@@ -133,8 +134,9 @@ def _tsv(values: Iterable[object]) -> str:
     return "\t".join("\\N" if v is None else str(v) for v in values)
 
 
-def _metric_lines(rows: Iterable[DailyMetric]) -> Iterator[str]:
+def _metric_lines(rows: Iterable[DailyMetric], campaigns: set[int]) -> Iterator[str]:
     for m in rows:
+        campaigns.add(m.campaign_id)
         yield _tsv((m.workspace_id, m.campaign_id, m.day.isoformat(), m.channel, m.spend, m.impressions, m.clicks,
                     m.conversions, m.revenue)) + "\n"
 
@@ -142,23 +144,23 @@ def _metric_lines(rows: Iterable[DailyMetric]) -> Iterator[str]:
 METRIC_COLUMNS = "workspace_id, campaign_id, day, channel, spend, impressions, clicks, conversions, revenue"
 
 
-def copy_metrics(engine: Engine, rows: Iterable[DailyMetric], table: str = "daily_metrics") -> int:
-    """COPY metric rows into PostgreSQL in one transaction; how many."""
-    count = 0
-    raw = engine.raw_connection()
-    try:
-        with raw.cursor() as cur, cur.copy(f"COPY {table} ({METRIC_COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+def copy_metrics(engine: Engine, rows: Iterable[DailyMetric], table: str = "daily_metrics", keep: bool = True) -> int:
+    """COPY metric rows into PostgreSQL in one transaction, with the totals of their campaigns recomputed in it (as
+    every writer of daily_metrics does; `keep=False`: COPY alone, for rows deleted again at once); how many."""
+    count, campaigns = 0, set()
+    with engine.begin() as conn:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor, cursor.copy(f"COPY {table} ({METRIC_COLUMNS}) FROM STDIN") as copy:
             buffer = io.StringIO()
-            for line in _metric_lines(rows):
+            for line in _metric_lines(rows, campaigns):
                 buffer.write(line)
                 count += 1
                 if count % 20000 == 0:
                     copy.write(buffer.getvalue())
                     buffer = io.StringIO()
             copy.write(buffer.getvalue())
-        raw.commit()
-    finally:
-        raw.close()
+        if keep and table == "daily_metrics":
+            totals.refresh(conn, campaigns)
     return count
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlmodel import Session
 
-from adapters.db import mappers
+from adapters.db import mappers, totals
 from adapters.db.tables import (
     ApprovalRequestRow,
     CampaignRow,
@@ -76,6 +76,7 @@ class SqlBulkLoader:
             self._insert(session, DecisionRow, decisions)
             self._insert(session, SpendRow, [mappers.spend_values(e) for b in bundles for e in b.spend])
             self._insert(session, MetricRow, [mappers.metric_values(m) for b in bundles for m in b.metrics])
+            totals.refresh(session, [b.campaign.pk for b in bundles if b.metrics])
             session.commit()
 
     @staticmethod

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from adapters.db.types import Amount, UtcDateTime
+from adapters.db.types import Amount, AmountTotal, UtcDateTime
 
 # Stable constraint names, so migrations can refer to them and conflicts can be recognised.
 NAMING = {
@@ -227,6 +227,22 @@ class MetricRow(Base, table=True):
     clicks: int | None = Field(default=None, sa_type=BigInteger, nullable=True)  # None: not recorded
     conversions: int | None = Field(default=None, sa_type=BigInteger, nullable=True)  # None: not recorded
     revenue: Decimal | None = Field(default=None, sa_type=Amount, nullable=True)  # None: not recorded
+
+
+class MetricTotalRow(Base, table=True):
+    """A campaign's daily metrics summed over every day and channel, kept in the same transaction as every write of
+    its rows (adapters/db/totals.py), so reads of whole campaigns (the portfolio, a ledger) sum no rows."""
+
+    __tablename__ = "metric_totals"
+
+    campaign_id: int = Field(primary_key=True, foreign_key="campaigns.id")
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    rows: int = Field(default=0, sa_type=BigInteger)  # how many rows the sums are of
+    spend: Decimal | None = Field(default=None, sa_type=AmountTotal, nullable=True)  # None: no day recorded it
+    impressions: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    clicks: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    conversions: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    revenue: Decimal | None = Field(default=None, sa_type=AmountTotal, nullable=True)
 
 
 class AuditRow(Base, table=True):

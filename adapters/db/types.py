@@ -50,6 +50,19 @@ class Amount(TypeDecorator[Decimal]):
         return Decimal(value)
 
 
+class AmountTotal(Amount):
+    """A sum of many amounts (a campaign's spend over every day and channel): NUMERIC(30, 2) on PostgreSQL, so a total
+    may pass what one amount can hold; written by SQL sums, never bound from Python. SQLite: cents, as Amount."""
+
+    impl = Numeric(30, 2, asdecimal=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(30, 2, asdecimal=True))
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """A moment in UTC. A naive datetime is refused (it would be ambiguous); SQLite, which stores no zone,
     gets UTC wall time and hands it back with tzinfo=UTC."""

@@ -1,5 +1,6 @@
 """The portfolio's read: every campaign's figures in one statement, each table aggregated once per workspace (GROUP
-BY campaign) and joined to the campaigns, never one query per campaign."""
+BY campaign) and joined to the campaigns, never one query per campaign; the metrics' spend and revenue come from the
+totals kept with them (NULL revenue where no day recorded it: ROI n/a, not a miss)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from adapters.db.tables import (
     AnomalyEvaluationRow,
     ApprovalRequestRow,
     CampaignRow,
-    MetricRow,
+    MetricTotalRow,
     SpendRow,
     TaskRow,
 )
@@ -56,12 +57,6 @@ class SqlPortfolioRepository:
         return (select(s.campaign_id, _money_sum(s.amount).label("entries"))
                 .where(s.workspace_id == workspace_id).group_by(s.campaign_id).subquery("spend"))
 
-    def _metrics(self, workspace_id: int) -> Subquery:
-        m = MetricRow.__table__.c  # type: ignore[attr-defined]
-        revenue = func.sum(m.revenue, type_=Amount())  # NULL where no day recorded revenue: ROI n/a, not a miss
-        return (select(m.campaign_id, _money_sum(m.spend).label("spend"), revenue.label("revenue"))
-                .where(m.workspace_id == workspace_id).group_by(m.campaign_id).subquery("metrics"))
-
     def _tasks(self, workspace_id: int, now: datetime) -> Subquery:
         t = TaskRow.__table__.c  # type: ignore[attr-defined]
         is_open = t.status != TaskStatus.DONE.value
@@ -78,16 +73,17 @@ class SqlPortfolioRepository:
 
     def figures(self, workspace_id: int, statuses: frozenset[Status] | None, owner: str | None, now: datetime,
                 anomalies_since: date) -> Sequence[Figures]:
-        req, spend, met = self._requests(workspace_id), self._spend(workspace_id), self._metrics(workspace_id)
+        req, spend = self._requests(workspace_id), self._spend(workspace_id)
+        met = MetricTotalRow.__table__.c  # type: ignore[attr-defined]  # kept with the rows: no sum over them here
         tasks, anomalies = self._tasks(workspace_id, now), self._anomalies(workspace_id, anomalies_since)
         # The campaign's own columns, not ORM objects: a thousand rows map straight to the domain.
         campaign = CampaignRow.__table__.c  # type: ignore[attr-defined]
-        stmt = (select(*campaign, req.c.approved, req.c.requested, req.c.pending, spend.c.entries, met.c.spend,
-                       met.c.revenue, tasks.c.total, tasks.c.open.label("open_tasks"), tasks.c.overdue,
+        stmt = (select(*campaign, req.c.approved, req.c.requested, req.c.pending, spend.c.entries, met.spend,
+                       met.revenue, tasks.c.total, tasks.c.open.label("open_tasks"), tasks.c.overdue,
                        anomalies.c.open.label("anomalies"))
                 .outerjoin(req, req.c.campaign_id == CampaignRow.id)
                 .outerjoin(spend, spend.c.campaign_id == CampaignRow.id)
-                .outerjoin(met, met.c.campaign_id == CampaignRow.id)
+                .outerjoin(MetricTotalRow.__table__, met.campaign_id == CampaignRow.id)  # type: ignore[attr-defined]
                 .outerjoin(tasks, tasks.c.campaign_id == CampaignRow.id)
                 .outerjoin(anomalies, anomalies.c.campaign_id == CampaignRow.id)
                 .where(col(CampaignRow.workspace_id) == workspace_id).order_by(col(CampaignRow.id)))

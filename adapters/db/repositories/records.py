@@ -1,4 +1,5 @@
-"""Append-mostly records: the spend ledger, daily metrics (upserted by day) and the audit trail."""
+"""Append-mostly records: the spend ledger, daily metrics (upserted by day, each write keeping its campaigns' totals)
+and the audit trail."""
 
 from __future__ import annotations
 
@@ -6,13 +7,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from adapters.db import mappers
+from adapters.db import mappers, totals
 from adapters.db.repositories.base import fetch, fetch_one, insert, upsert
-from adapters.db.tables import AuditRow, MetricRow, SpendRow
-from adapters.db.types import Amount
+from adapters.db.tables import AuditRow, MetricRow, MetricTotalRow, SpendRow
 from domain.audit import AuditEntry
 from domain.ledger import SpendEntry
 from domain.metrics import FIGURES, DailyMetric, Kpis
@@ -62,11 +62,13 @@ class SqlMetricsRepository:
                                           set_={name: stmt.excluded[name] for name in FIGURES})
         self._totals.clear()
         self.session.exec(stmt)
+        totals.refresh(self.session, (metric.campaign_id,))
 
     def remove(self, campaign_id: int, day: date, channel: str) -> None:
         self._totals.clear()
         self.session.exec(delete(MetricRow).where(col(MetricRow.campaign_id) == campaign_id,
                                                   col(MetricRow.day) == day, col(MetricRow.channel) == channel))
+        totals.refresh(self.session, (campaign_id,))
 
     def put_many(self, metrics: Sequence[DailyMetric]) -> None:
         """Upsert a batch; the last row of a key wins (PostgreSQL refuses to touch one row twice in a statement, so
@@ -79,11 +81,12 @@ class SqlMetricsRepository:
             return
         if len(latest) >= COPY_FROM and self.session.get_bind().dialect.name == "postgresql":
             self._copy(list(latest.values()))
-            return
-        stmt = upsert(self.session, MetricRow)
-        stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "channel"],
-                                          set_={name: stmt.excluded[name] for name in FIGURES})
-        self.session.execute(stmt, [mappers.metric_values(m) for m in latest.values()])
+        else:
+            stmt = upsert(self.session, MetricRow)
+            stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "day", "channel"],
+                                              set_={name: stmt.excluded[name] for name in FIGURES})
+            self.session.execute(stmt, [mappers.metric_values(m) for m in latest.values()])
+        totals.refresh(self.session, {key[0] for key in latest})
 
     def _copy(self, metrics: list[DailyMetric]) -> None:
         columns = ", ".join(("workspace_id", "campaign_id", "day", "channel", *FIGURES))
@@ -99,6 +102,7 @@ class SqlMetricsRepository:
                                     m.clicks, m.conversions, m.revenue))
             cursor.execute(f"INSERT INTO daily_metrics ({columns}) SELECT {columns} FROM metrics_in "
                            f"ON CONFLICT (campaign_id, day, channel) DO UPDATE SET {updates}")
+            cursor.execute("TRUNCATE metrics_in")  # a second batch in the same transaction starts empty
         finally:
             cursor.close()
 
@@ -121,13 +125,11 @@ class SqlMetricsRepository:
         return found
 
     def totals(self, campaign_id: int) -> Kpis:
-        """Summed in the database (a campaign may have thousands of rows), once per transaction until it writes."""
+        """Read from the campaign's kept totals (adapters/db/totals.py), once per transaction until it writes."""
         if campaign_id not in self._totals:
-            m = MetricRow.__table__.c  # type: ignore[attr-defined]
-            sums = [func.sum(m[name], type_=Amount() if name in ("spend", "revenue") else BigInteger())
-                    for name in FIGURES]
-            row = self.session.execute(select(*sums).where(m.campaign_id == campaign_id)).one()
-            found = dict(zip(FIGURES, row, strict=True))
+            t = MetricTotalRow.__table__.c  # type: ignore[attr-defined]
+            row = self.session.execute(select(*(t[name] for name in FIGURES)).where(t.campaign_id == campaign_id))
+            found = dict(zip(FIGURES, row.first() or (None,) * len(FIGURES), strict=True))
             recorded = frozenset(name for name, value in found.items() if value is not None)
             self._totals[campaign_id] = Kpis(
                 found["spend"] or Decimal(0), int(found["impressions"] or 0), int(found["clicks"] or 0),
