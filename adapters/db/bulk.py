@@ -11,6 +11,7 @@ from sqlalchemy import Table, insert
 from sqlmodel import Session
 
 from adapters.db import mappers, totals
+from adapters.db.repositories.people import BUMP
 from adapters.db.tables import (
     ApprovalRequestRow,
     CampaignRow,
@@ -57,6 +58,8 @@ class SqlBulkLoader:
             roles = [{"workspace_id": m.workspace_id, "user_ref": m.user_ref, "role": r.value}
                      for m in members for r in sorted(m.roles)]
             self._insert(session, MemberRoleRow, roles)
+            for workspace_id in sorted({m.workspace_id for m in members}):  # what processes kept of them is old
+                session.execute(BUMP, {"workspace": workspace_id})
             session.commit()
 
     def bundles(self, bundles: Sequence[Bundle]) -> None:

@@ -63,6 +63,8 @@ class WorkspaceRow(Base, table=True):
     timezone: str = Field(sa_type=String(64))
     lang: str = Field(sa_type=String(8))
     currency: str = Field(sa_type=String(3))
+    # bumped by every transaction that adds or changes a member (adapters/db/members_cache.py)
+    members_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class MemberRow(Base, table=True):

@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from adapters.db.members_cache import MemberCache
 from adapters.db.repositories import (
     SqlAnomalyRepository,
     SqlApprovalRepository,
@@ -71,8 +72,9 @@ class SqlUnitOfWork:
     experiments: ExperimentRepository
     retros: RetroRepository
 
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
+    def __init__(self, session_factory: Callable[[], Session], members: MemberCache | None = None) -> None:
         self.session_factory = session_factory
+        self.members_cache = members  # the process's members kept between transactions (members_cache.py)
         self._session: Session | None = None
 
     @property
@@ -84,7 +86,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         session = self._session = self.session_factory()
         self.workspaces = SqlWorkspaceRepository(session)
-        self.members = SqlMemberRepository(session)
+        self.members = SqlMemberRepository(session, self.members_cache)
         self.campaigns = SqlCampaignRepository(session)
         self.tasks = SqlTaskRepository(session)
         self.approvals = SqlApprovalRepository(session)

@@ -21,6 +21,7 @@ from adapters.db.engine import make_engine, session_factory
 from adapters.db.inbox_store import SqlInboxStore, finish
 from adapters.db.installations import SqlInstallations
 from adapters.db.leases import SqlLease
+from adapters.db.members_cache import MemberCache
 from adapters.db.migrate import current_revision, ensure_current
 from adapters.db.outbox_store import SqlOutboxStore
 from adapters.db.sealing import Sealer
@@ -146,7 +147,8 @@ def _storage(settings: Settings) -> Storage:
     installations = SqlInstallations(sessions, Sealer(settings.sealing_secrets()))
     if installations.sealer.active and current_revision(engine) is not None:
         installations.seal_stored()  # tokens kept in the clear by an older MEMS (or before a key was set)
-    return Storage(lambda: SqlUnitOfWork(sessions), SqlOutboxStore(sessions), SqlDeduper(sessions),
+    members = MemberCache()  # this process's members and roles, kept while their workspace's count is unchanged
+    return Storage(lambda: SqlUnitOfWork(sessions, members), SqlOutboxStore(sessions), SqlDeduper(sessions),
                    {"database": lambda: database.probe(engine)}, [engine.dispose], SqlBulkLoader(sessions),
                    SqlInboxStore(sessions), installations, lambda name: SqlLease(sessions, name))
 

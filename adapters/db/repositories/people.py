@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from adapters.db import mappers
+from adapters.db.members_cache import MemberCache, copy
 from adapters.db.repositories.base import duplicate_is_conflict, fetch, fetch_one, insert
 from adapters.db.tables import MemberRoleRow, MemberRow, WorkspaceRow
 from domain.people import Member, Platform, Role, Workspace
@@ -39,16 +40,49 @@ class SqlWorkspaceRepository:
         return [mappers.workspace(r) for r in rows]
 
 
+VERSION = select(WorkspaceRow.members_version).where(WorkspaceRow.id == bindparam("workspace"))
+BUMP = (update(WorkspaceRow).where(col(WorkspaceRow.id) == bindparam("workspace"))
+        .values(members_version=WorkspaceRow.members_version + 1))
+
+
 class SqlMemberRepository:
     """Members with their roles, each read once per transaction: one member object per person (as an identity map
     keeps), the lists of holders until a member is added or saved (a role change), and the roles as stored, so a
-    save writes the difference without reading them again."""
+    save writes the difference without reading them again. With a MemberCache, what other transactions of this
+    process read is used while the workspace's members_version is the one it was read under (read once per
+    transaction); a transaction that adds or saves a member bumps that count, and reads its own writes."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: MemberCache | None = None) -> None:
         self.session = session
+        self.cache = cache
         self._known: dict[tuple[int, str], Member | None] = {}
         self._stored: dict[tuple[int, str], frozenset[str]] = {}
         self._lists: dict[tuple[str, int, str], list[Member]] = {}
+        self._versions: dict[int, int | None] = {}  # None: this transaction changed the workspace's members
+
+    def _version(self, workspace_id: int) -> int | None:
+        """The workspace's members_version as this transaction first read it; None without a cache, or once this
+        transaction has changed a member (what it reads then is not yet anyone else's)."""
+        if self.cache is None:
+            return None
+        if workspace_id not in self._versions:
+            found = self.session.connection().execute(VERSION, {"workspace": workspace_id}).scalar()
+            self._versions[workspace_id] = int(found) if found is not None else None
+        return self._versions[workspace_id]
+
+    def _changed(self, workspace_id: int) -> None:
+        if self._versions.get(workspace_id, 0) is not None:
+            self.session.connection().execute(BUMP, {"workspace": workspace_id})
+            self._versions[workspace_id] = None
+
+    def _meet(self, member: Member) -> Member:
+        """A kept member, as this transaction's own (the object it already has, else a copy)."""
+        key = (member.workspace_id, member.user_ref)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = copy(member)
+            self._stored[key] = frozenset(r.value for r in member.roles)
+        return known
 
     def _roles(self, workspace_id: int, user_refs: Sequence[str]) -> dict[str, list[str]]:
         stmt = select(MemberRoleRow).where(MemberRoleRow.workspace_id == workspace_id,
@@ -76,24 +110,42 @@ class SqlMemberRepository:
 
     def _list(self, key: tuple[str, int, str], stmt: SelectOfScalar[MemberRow]) -> list[Member]:
         if key not in self._lists:
-            self._lists[key] = self._members(fetch(self.session, stmt))
+            kind, workspace_id, argument = key
+            version = self._version(workspace_id)
+            kept = self.cache.list(workspace_id, version, (kind, argument)) if self.cache and version is not None \
+                else None
+            if kept is not None:
+                self._lists[key] = [self._meet(m) for m in kept]
+            else:
+                self._lists[key] = self._members(fetch(self.session, stmt))
+                if self.cache is not None and version is not None:
+                    self.cache.put(workspace_id, version, self._lists[key], (kind, argument))
         return list(self._lists[key])
 
     def get(self, workspace_id: int, user_ref: str) -> Member | None:
         key = (workspace_id, user_ref)
         if key not in self._known:
+            version = self._version(workspace_id)
+            kept = self.cache.member(workspace_id, version, user_ref) if self.cache and version is not None else None
+            if kept is not None:
+                return self._meet(kept)
             stmt = select(MemberRow).where(MemberRow.workspace_id == workspace_id, MemberRow.user_ref == user_ref)
             row = fetch_one(self.session, stmt)
             self._known[key] = self._members([row])[0] if row else None
+            found = self._known[key]
+            if found is not None and self.cache is not None and version is not None:
+                self.cache.put(workspace_id, version, [found])
         return self._known[key]
 
     def add(self, member: Member) -> Member:
+        self._changed(member.workspace_id)
         insert(self.session, MemberRow(**mappers.member_values(member)), f"@{member.user_ref}")
         self._grant(member, member.roles)
         self._remember(member)
         return member
 
     def save(self, member: Member) -> None:
+        self._changed(member.workspace_id)
         values = mappers.member_values(member)
         self.session.exec(update(MemberRow)
                           .where(col(MemberRow.workspace_id) == member.workspace_id,
