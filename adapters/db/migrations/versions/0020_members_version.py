@@ -24,5 +24,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('workspaces', schema=None) as batch_op:
-        batch_op.drop_column('members_version')
+    # Not a batch (on SQLite a batch copies the table, which every other table's foreign key refers to): SQLite
+    # drops a column in place since 3.35, as PostgreSQL does.
+    op.execute("ALTER TABLE workspaces DROP COLUMN members_version")
