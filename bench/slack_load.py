@@ -25,6 +25,7 @@ import itertools
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -125,8 +126,10 @@ class Server:
 
 @contextmanager
 def started(args: list[str], env: dict[str, str], port: int) -> Iterator[Server]:
+    # The server's log goes to a file: a pipe nobody reads blocks every process of it once 64 KiB are written.
+    log = tempfile.NamedTemporaryFile(prefix="mems-bench-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         from bench.slack_ack import _wait_up
@@ -142,6 +145,11 @@ def started(args: list[str], env: dict[str, str], port: int) -> Iterator[Server]
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+        told = [line for line in Path(log.name).read_text(errors="replace").splitlines()
+                if " WARNING " in line or " ERROR " in line]
+        if told:
+            print(f"  ({len(told)} warnings or errors in the server's log {log.name}: {told[0].strip()[:160]})")
 
 
 def bare(env: dict[str, str]) -> AbstractContextManager[Server]:

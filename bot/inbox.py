@@ -3,7 +3,13 @@ gets its acknowledgement, then worked from a bounded queue, so the acknowledgeme
 When the queue is full the asker is told at once to try again (nothing is taken that will not be worked). A process
 that dies leaves its requests under a lease that runs out; a live process takes them over and runs each once: the
 command's own transaction marks its request done (`Bus.before_commit`), so a request whose command committed is
-never run again."""
+never run again.
+
+Where the work runs is the inbox's `Role`: `BOTH` in one process (SQLite, a laptop, the tests), or split over
+processes on PostgreSQL (`mems serve`): the web processes only keep requests (`ACK`: counted against the queue's
+bound in the table itself, kept unleased, a notification rung), and command worker processes (`WORK`, `mems work`)
+claim them (PostgreSQL's SKIP LOCKED, under their own leases) when the bell rings or every poll, so the
+acknowledgement never shares an interpreter (and its GIL) with command work."""
 
 from __future__ import annotations
 
@@ -32,6 +38,12 @@ WORKERS = 8  # requests worked at once: the bus itself runs on the offload's few
 KEEP_DONE = timedelta(days=1)  # done requests are kept this long (a late retry of one is still a repeat)
 
 
+class Role(StrEnum):
+    BOTH = "both"  # keeps requests and works them, in one process
+    ACK = "ack"  # keeps requests for the command workers; runs no command
+    WORK = "work"  # runs what the acknowledging processes kept; acknowledges nothing
+
+
 class Admission(StrEnum):
     ADMITTED = "admitted"  # kept and queued: acknowledge it
     BUSY = "busy"  # the queue is full (or the request could not be kept): tell the asker to try again
@@ -45,8 +57,10 @@ def request_id() -> str:
 class Inbox:
     def __init__(self, store: InboxStore, clock: Clock, offload: Offload, capacity: int = 200,
                  lease_seconds: float = 10.0, workers: int = WORKERS, owner: str | None = None,
-                 recorder: Recorder = NO_RECORDER) -> None:
+                 recorder: Recorder = NO_RECORDER, role: Role = Role.BOTH, poll_seconds: float = 1.0) -> None:
         self.store = store
+        self.role = role
+        self.poll_seconds = poll_seconds  # WORK: kept requests are looked for this often when no bell rings
         self.recorder = recorder
         self.clock = clock
         self.offload = offload
@@ -57,12 +71,17 @@ class Inbox:
         self._work: dict[tuple[str, str], Work] = {}
         # Their own threads: keeping a request must not wait behind the commands that hold the offload's threads,
         # nor behind the bookkeeping of requests already taken (marking them done, leases), which has the other.
-        self._admitter = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mems-inbox-admit")
+        # Acknowledging only, a process keeps requests several at a time: each is a round trip, and no command work
+        # waits for the GIL meanwhile.
+        self._admitter = concurrent.futures.ThreadPoolExecutor(max_workers=4 if role is Role.ACK else 1,
+                                                               thread_name_prefix="mems-inbox-admit")
         self._writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mems-inbox")
         self._queue: asyncio.Queue[InboxItem] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._held: set[str] = set()  # admitted or taken over, not finished: renewed while this process lives
         self._finished: set[str] = set()  # marked done by their command's committed transaction (Bus.finished)
+        self._wake: asyncio.Event | None = None  # WORK: a request was kept somewhere, or this process has room again
+        self._listener = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mems-inbox-bell")
 
     @property
     def depth(self) -> int:
@@ -73,7 +92,7 @@ class Inbox:
     def starts_now(self) -> bool:
         """Whether a request admitted just now runs at once rather than behind a queue: only then may an answer
         (a Feishu click's) wait a moment for its work."""
-        return len(self._held) <= self.workers
+        return self.role is Role.BOTH and len(self._held) <= self.workers
 
     def finished(self, item_id: str) -> None:
         """The request's command committed, marking it done in its own transaction (from the bus's thread)."""
@@ -90,6 +109,8 @@ class Inbox:
         return admission
 
     async def _admit(self, platform: str, kind: str, key: str, payload: dict[str, Any]) -> Admission:
+        if self.role is Role.ACK:
+            return await self._keep(platform, kind, key, payload)
         if len(self._held) >= self.capacity:
             return Admission.BUSY
         # The HTTP request's id (bot.logs), so the acknowledgement's lines and the work's share it
@@ -109,6 +130,27 @@ class Inbox:
             return Admission.REPEATED
         self._enqueue(item)
         return Admission.ADMITTED
+
+    async def _keep(self, platform: str, kind: str, key: str, payload: dict[str, Any]) -> Admission:
+        """ACK: the queue is the table (every acknowledging process shares its bound); the row is kept unleased, so
+        any command worker may claim it at once, and the bell wakes them."""
+        item = InboxItem(logs.current() or request_id(), key, platform, kind, payload)
+        now = self.clock.now()
+        try:
+            kept = await asyncio.get_running_loop().run_in_executor(
+                self._admitter, self._keep_below, item, now)
+        except Exception as exc:
+            log.warning("inbox: could not keep a %s %s request (%s); the asker is told to try again",
+                        platform, kind, type(exc).__name__)
+            return Admission.BUSY
+        return kept
+
+    def _keep_below(self, item: InboxItem, now: Any) -> Admission:
+        # Never leased: claimable at once, oldest first among the other kept requests.
+        kept = self.store.keep(item, now - self._lease(), now, self.capacity)
+        if kept is None:
+            return Admission.BUSY
+        return Admission.ADMITTED if kept else Admission.REPEATED
 
     # -- working ----------------------------------------------------------------------------------------------
 
@@ -149,36 +191,70 @@ class Inbox:
 
     def start(self) -> None:
         """On the server's loop: take over what a dead process left, now and every few seconds, and renew this
-        process's leases."""
-        if not any(t.get_name() == "mems-inbox-keeper" for t in self._tasks):
-            self._tasks.append(asyncio.create_task(self._keeper(), name="mems-inbox-keeper"))
+        process's leases; a command worker (WORK) also claims what the acknowledging processes keep, as the bell
+        rings. An acknowledging process (ACK) works nothing, and so takes nothing over."""
+        if self.role is Role.ACK or any(t.get_name() == "mems-inbox-keeper" for t in self._tasks):
+            return
+        if self.role is Role.WORK:
+            self._wake = asyncio.Event()
+            self._tasks.append(asyncio.create_task(self._bell(), name="mems-inbox-bell"))
+        self._tasks.append(asyncio.create_task(self._keeper(), name="mems-inbox-keeper"))
 
     async def _keeper(self) -> None:
         every = max(self.lease_seconds / 3, 0.2)
-        purged = 0.0
+        purged = renewed = 0.0
         while True:
             try:
-                await self.keep()
+                if time.monotonic() - renewed >= every:
+                    renewed = time.monotonic()
+                    await self.keep()
+                else:
+                    await self._claim()
                 if time.monotonic() - purged > 3600:
                     purged = time.monotonic()
                     await self._write(self.store.purge, self.clock.now() - KEEP_DONE)
             except Exception as exc:
                 log.warning("inbox: could not renew or take over requests (%s)", type(exc).__name__)
-            await asyncio.sleep(every)
+            if self._wake is None:
+                await asyncio.sleep(every)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=min(every, self.poll_seconds))
+            self._wake.clear()
+
+    async def _bell(self) -> None:
+        """WORK: wait (in a thread of its own) for the store's notification that a request was kept."""
+        assert self._wake is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                rung = await loop.run_in_executor(self._listener, self.store.wait, self.poll_seconds)
+            except Exception as exc:  # the poll still finds every request, a little later
+                log.warning("inbox: not notified of new requests (%s); polling", type(exc).__name__)
+                await asyncio.sleep(self.poll_seconds)
+                continue
+            if rung:
+                self._wake.set()
 
     async def keep(self) -> int:
         """Renew this process's leases, then take over orphaned requests while there is room; how many taken."""
         now = self.clock.now()
         await self._write(self.store.renew, self.owner, sorted(self._held), now + self._lease())
-        room = self.capacity - len(self._held)
+        return await self._claim()
+
+    async def _claim(self) -> int:
+        # A command worker takes no more than it works at once: the rest waits in the table for whichever is free.
+        room = (self.workers if self.role is Role.WORK else self.capacity) - len(self._held)
         if room <= 0:
             return 0
+        now = self.clock.now()
         taken = await self._write(self.store.claim, self.owner, now, now + self._lease(), room)
         for item in taken:
             if item.id in self._held:  # this process's own, renewed too late: it is queued here already
                 continue
-            log.info("inbox: running a %s %s request left by a stopped process (%s)", item.platform, item.kind,
-                     item.id)
+            if item.recovered:
+                log.info("inbox: running a %s %s request left by a stopped process (%s)", item.platform, item.kind,
+                         item.id)
             self._hold(item.id)
             self._enqueue(item)
         return len(taken)
@@ -205,6 +281,7 @@ class Inbox:
     def close(self) -> None:
         self._admitter.shutdown(wait=False)
         self._writer.shutdown(wait=False)
+        self._listener.shutdown(wait=False)
 
     # -- helpers ------------------------------------------------------------------------------------------------
 
@@ -222,6 +299,8 @@ class Inbox:
             self._held.discard(item_id)
             self.offload.release()
             self.recorder.inbox_depth(len(self._held))
+            if self._wake is not None:  # room again: claim what waits in the table
+                self._wake.set()
 
     async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._writer, fn, *args)

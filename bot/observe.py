@@ -13,8 +13,9 @@ class Recorder(Protocol):
         """A command ran (`outcome`: ok, or error when its answer is an error)."""
         ...
 
-    def ack(self, platform: str, seconds: float) -> None:
-        """A platform's request was answered (its acknowledgement) after `seconds`."""
+    def ack(self, platform: str, seconds: float, transport: str = "http") -> None:
+        """A platform's request was answered (its acknowledgement) after `seconds`, over `transport` (http, or
+        socket: Slack's Socket Mode, Feishu's long connection)."""
         ...
 
     def admission(self, platform: str, admission: str) -> None:
@@ -37,7 +38,7 @@ class NoRecorder:
     def command(self, platform: str, verb: str, outcome: str, seconds: float) -> None:
         return None
 
-    def ack(self, platform: str, seconds: float) -> None:
+    def ack(self, platform: str, seconds: float, transport: str = "http") -> None:
         return None
 
     def admission(self, platform: str, admission: str) -> None:

@@ -11,6 +11,7 @@ from bot.bus import Bus
 from bot.env import Deps
 from bot.inbox import Inbox
 from bot.inprocess.ratelimit import LocalScanLock
+from bot.observe import NO_RECORDER, Recorder
 from bot.offload import Offload
 from bot.ports import Deduper, ScanLock
 from bot.settings import Settings
@@ -27,3 +28,4 @@ class ChatParts:
     offload: Offload
     inbox: Inbox
     lease: Callable[[str], ScanLock] = lambda _name: LocalScanLock()  # by name; one process holds each at a time
+    recorder: Recorder = NO_RECORDER  # the acknowledgements over a socket (HTTP's are timed by the web app)

@@ -232,8 +232,18 @@ class InboxItem:
 class InboxStore(Protocol):
     """Chat requests acknowledged and not yet worked, durable across a process's death (bot/inbox.py)."""
 
-    def put(self, item: InboxItem, owner: str, lease_until: datetime, now: datetime) -> bool:
-        """Keep it under this owner's lease; False when its key is already kept (the platform sent it twice)."""
+    def put(self, item: InboxItem, owner: str | None, lease_until: datetime, now: datetime) -> bool:
+        """Keep it under this owner's lease (None: for any worker to claim, and ring `wait`'s bell); False when
+        its key is already kept (the platform sent it twice)."""
+        ...
+
+    def keep(self, item: InboxItem, lease_until: datetime, now: datetime, capacity: int) -> bool | None:
+        """Keep it for any worker (as `put` without an owner) while fewer than `capacity` items are pending: None
+        when that many are, False when its key is already kept."""
+        ...
+
+    def wait(self, timeout: float) -> bool:
+        """Block until a request is kept for any worker (True), or for `timeout` seconds (False)."""
         ...
 
     def claim(self, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[InboxItem]:

@@ -4,15 +4,19 @@ inside the command's own transaction, so a command runs once even if its process
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, func, text, update
+from sqlalchemy import JSON, and_, bindparam, delete, func, text, update
 from sqlmodel import Session, col, select
 
 from adapters.db.repositories.base import upsert
 from adapters.db.tables import PENDING_DELIVERY, InboxRow
+from adapters.db.types import UtcDateTime
 from bot.ports import InboxItem
 
 MAX_KEY = 255
@@ -26,17 +30,66 @@ def _item(row: InboxRow) -> InboxItem:
     return InboxItem(row.id, row.key, row.platform, row.kind, dict(row.payload), row.attempts)
 
 
-class SqlInboxStore:
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
-        self.session_factory = session_factory
+BELL = "mems_inbox"  # PostgreSQL's notification channel: a request was kept for the command workers
+KEEP = text(f"""
+    INSERT INTO inbox (id, key, platform, kind, payload, status, attempts, lease_owner, lease_until, created_at)
+    SELECT :id, :key, :platform, :kind, :payload, 'pending', 0, NULL, :lease_until, :now
+    FROM (SELECT pg_notify('{BELL}', '')) AS bell
+    WHERE (SELECT count(*) FROM inbox WHERE {PENDING_DELIVERY}) < :capacity
+    ON CONFLICT (key) DO NOTHING RETURNING id""").bindparams(
+    bindparam("payload", type_=JSON), bindparam("lease_until", type_=UtcDateTime), bindparam("now", type_=UtcDateTime))
 
-    def put(self, item: InboxItem, owner: str, lease_until: datetime, now: datetime) -> bool:
+
+class SqlInboxStore:
+    def __init__(self, session_factory: Callable[[], Session], listen: Callable[[], Any] | None = None) -> None:
+        self.session_factory = session_factory
+        self._listen = listen  # PostgreSQL: a new autocommit connection of its own, for LISTEN
+        self._bell: Any = None
+
+    def put(self, item: InboxItem, owner: str | None, lease_until: datetime, now: datetime) -> bool:
         with self.session_factory() as session, session.begin():
             stmt = upsert(session, InboxRow).values(
                 id=item.id, key=stored_key(item.key), platform=item.platform, kind=item.kind, payload=item.payload,
-                status="pending", attempts=1, lease_owner=owner, lease_until=lease_until, created_at=now)
+                status="pending", attempts=0 if owner is None else 1, lease_owner=owner, lease_until=lease_until,
+                created_at=now)
             stmt = stmt.on_conflict_do_nothing(index_elements=["key"]).returning(InboxRow.id)
             return session.exec(stmt).first() is not None
+
+    def keep(self, item: InboxItem, lease_until: datetime, now: datetime, capacity: int) -> bool | None:
+        """On PostgreSQL one statement: counted against the bound, kept unleased, the workers' bell rung (a repeat
+        rings it too, harmlessly); elsewhere `pending` then `put`."""
+        if self._listen is None:
+            return None if self.pending() >= capacity else self.put(item, None, lease_until, now)
+        with self.session_factory() as session, session.begin():
+            kept = session.connection().execute(KEEP, dict(
+                id=item.id, key=stored_key(item.key), platform=item.platform, kind=item.kind, payload=item.payload,
+                lease_until=lease_until, now=now, capacity=capacity)).first()
+        if kept is not None:
+            return True
+        return None if self.pending() >= capacity else False
+
+    def wait(self, timeout: float) -> bool:
+        """Block until a request is kept unleased (True) or `timeout` seconds pass (False). Without PostgreSQL's
+        notifications (SQLite) only the time passes."""
+        if self._listen is None:
+            time.sleep(timeout)
+            return False
+        if self._bell is None:
+            self._bell = self._listen()
+            self._bell.execute(f"LISTEN {BELL}")
+        try:
+            return any(True for _ in self._bell.notifies(timeout=timeout))
+        except Exception:
+            bell, self._bell = self._bell, None  # a new connection next time
+            with contextlib.suppress(Exception):
+                bell.close()
+            raise
+
+    def close(self) -> None:
+        if self._bell is not None:
+            with contextlib.suppress(Exception):
+                self._bell.close()
+            self._bell = None
 
     def claim(self, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[InboxItem]:
         """PostgreSQL skips rows another claimer has locked; SQLite re-checks the lease in the UPDATE (under its

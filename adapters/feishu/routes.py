@@ -16,6 +16,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
@@ -72,6 +73,19 @@ def router(parts: ChatParts, feishu: FeishuRuntime) -> APIRouter:
 LONG_CONNECTION_LEASE = "feishu-long-connection"
 
 
+def _timed(dispatch: Callable[[bytes], Any], parts: ChatParts) -> Callable[[bytes], Any]:
+    """mems_ack_seconds over the long connection: from a frame's dispatch to the answer to send back."""
+
+    def timed(payload: bytes) -> Any:
+        started = time.perf_counter()
+        try:
+            return dispatch(payload)
+        finally:
+            parts.recorder.ack(FEISHU, time.perf_counter() - started, "socket")
+
+    return timed
+
+
 def _lifespan(parts: ChatParts, feishu: FeishuRuntime, dispatcher: Dispatcher) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
@@ -82,7 +96,7 @@ def _lifespan(parts: ChatParts, feishu: FeishuRuntime, dispatcher: Dispatcher) -
         connection = None
         if feishu.long_connection:
             connection = LongConnection(feishu.client.app_id, feishu.app_secret, feishu.client.base_url,
-                                        dispatcher.plain, parts.lease(LONG_CONNECTION_LEASE))
+                                        _timed(dispatcher.plain, parts), parts.lease(LONG_CONNECTION_LEASE))
             connection.start()
         try:
             yield

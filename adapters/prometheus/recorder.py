@@ -31,7 +31,8 @@ class PrometheusRecorder:
                                   "and outcome (error: its answer is an error)", ["platform", "verb", "outcome"],
                                   buckets=COMMAND_BUCKETS, registry=registry)
         self.acks = Histogram("mems_ack_seconds", "Time from a platform's request to its answer (Slack's "
-                              "acknowledgement, Feishu's 3-second answer)", ["platform"], buckets=ACK_BUCKETS,
+                              "acknowledgement, Feishu's 3-second answer), by transport: http, or socket (Socket "
+                              "Mode, Feishu's long connection)", ["platform", "transport"], buckets=ACK_BUCKETS,
                               registry=registry)
         self.admissions = Counter("mems_inbox_admissions", "Chat requests kept in the inbox (admitted), refused "
                                   "as busy, or repeated", ["platform", "admission"], registry=registry)
@@ -45,8 +46,8 @@ class PrometheusRecorder:
     def command(self, platform: str, verb: str, outcome: str, seconds: float) -> None:
         self.commands.labels(platform, verb, outcome).observe(seconds)
 
-    def ack(self, platform: str, seconds: float) -> None:
-        self.acks.labels(platform).observe(seconds)
+    def ack(self, platform: str, seconds: float, transport: str = "http") -> None:
+        self.acks.labels(platform, transport).observe(seconds)
 
     def admission(self, platform: str, admission: str) -> None:
         self.admissions.labels(platform, admission).inc()

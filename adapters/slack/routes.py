@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import logging
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -137,13 +138,21 @@ async def _socket_mode(app: AsyncApp, token: str, parts: ChatParts) -> None:
     `mems serve --workers N`, replicas); when it dies, another takes the lease over within its TTL and connects."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+    class Timed(AsyncSocketModeHandler):
+        """mems_ack_seconds over the socket: from the envelope's dispatch to its acknowledgement sent."""
+
+        async def handle(self, client: Any, req: Any) -> None:
+            started = time.perf_counter()
+            await super().handle(client, req)
+            parts.recorder.ack(SLACK, time.perf_counter() - started, "socket")
+
     lease = parts.lease(SOCKET_LEASE)
     handler: AsyncSocketModeHandler | None = None
     try:
         while True:
             held = await asyncio.to_thread(lease.hold)
             if held and handler is None:
-                handler = AsyncSocketModeHandler(app, token)
+                handler = Timed(app, token)
                 try:
                     await handler.connect_async()  # type: ignore[no-untyped-call]
                     log.info("Slack Socket Mode connected (this process holds the Socket Mode lease)")

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from adapters.charts.links import SignedLinks, derive_key
 from adapters.charts.png import PngCharts
@@ -32,7 +32,7 @@ from bot.bus import Bus
 from bot.context import Context
 from bot.delivery import Delivery
 from bot.env import Deps
-from bot.inbox import Inbox
+from bot.inbox import Inbox, Role
 from bot.inprocess.dedupe import MemoryDeduper
 from bot.inprocess.inbox import MemoryInboxStore
 from bot.inprocess.installations import MemoryInstallations
@@ -148,15 +148,29 @@ def _storage(settings: Settings) -> Storage:
     if installations.sealer.active and current_revision(engine) is not None:
         installations.seal_stored()  # tokens kept in the clear by an older MEMS (or before a key was set)
     members = MemberCache()  # this process's members and roles, kept while their workspace's count is unchanged
+    inbox = SqlInboxStore(sessions, listen=None if engine.dialect.name == "sqlite" else lambda: _listening(engine))
     return Storage(lambda: SqlUnitOfWork(sessions, members), SqlOutboxStore(sessions), SqlDeduper(sessions),
-                   {"database": lambda: database.probe(engine)}, [engine.dispose], SqlBulkLoader(sessions),
-                   SqlInboxStore(sessions), installations, lambda name: SqlLease(sessions, name))
+                   {"database": lambda: database.probe(engine)}, [engine.dispose, inbox.close],
+                   SqlBulkLoader(sessions), inbox, installations, lambda name: SqlLease(sessions, name))
+
+
+def _listening(engine: Any) -> Any:
+    """A PostgreSQL connection of the inbox's own, out of the pool, in autocommit: LISTEN hears only outside a
+    transaction."""
+    raw = engine.raw_connection()
+    conn = raw.driver_connection
+    raw.detach()
+    conn.rollback()
+    conn.autocommit = True
+    return conn
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
           uow_factory: Callable[[], UnitOfWork] | None = None, outbox: OutboxStore | None = None,
-          gateways: dict[Platform, ChatGateway] | None = None, console_out: TextIO | None = None) -> Container:
-    """Wire everything. Tests pass fakes for the unit of work, the outbox store, the gateways and the clock."""
+          gateways: dict[Platform, ChatGateway] | None = None, console_out: TextIO | None = None,
+          role: Role = Role.BOTH) -> Container:
+    """Wire everything. Tests pass fakes for the unit of work, the outbox store, the gateways and the clock.
+    `role`: whether this process acknowledges chat requests, runs their commands, or both (bot/inbox.py)."""
     redaction.install(settings)  # before anything logs: no secret in a log line, at any level
     clock = clock or SystemClock()
     probes: dict[str, Probe] = {}
@@ -193,7 +207,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     offload = Offload()
     closers.append(offload.close)
     inbox = Inbox(inbox_store, clock, offload, settings.inbox_capacity, settings.inbox_lease_seconds,
-                  recorder=recorder)
+                  recorder=recorder, role=role)
     closers.append(inbox.close)
     bus.finished = inbox.finished  # a request its command's transaction marked done is not marked again
     scan_lock = leases("scanner")

@@ -229,7 +229,7 @@ def health(probes: dict[str, Probe], warnings: dict[str, str] | None = None) -> 
 
 def chat_parts(container: Container) -> ChatParts:
     return ChatParts(container.settings, container.clock, container.deps, container.bus, container.deduper,
-                     container.offload, container.inbox, container.leases)
+                     container.offload, container.inbox, container.leases, container.recorder)
 
 
 def slack_router(container: Container) -> APIRouter | None:

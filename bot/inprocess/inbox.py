@@ -24,14 +24,27 @@ class MemoryInboxStore:
         self._kept: dict[str, _Kept] = {}
         self._keys: set[str] = set()
         self._lock = threading.Lock()
+        self._rung = threading.Condition(self._lock)
 
-    def put(self, item: InboxItem, owner: str, lease_until: datetime, now: datetime) -> bool:
+    def put(self, item: InboxItem, owner: str | None, lease_until: datetime, now: datetime) -> bool:
         with self._lock:
             if item.key in self._keys:
                 return False
             self._keys.add(item.key)
+            if owner is None:  # kept for whichever worker claims it first: its first claim is its first attempt
+                item = dataclasses.replace(item, attempts=0)
+                self._rung.notify_all()
             self._kept[item.id] = _Kept(item, owner, lease_until)
             return True
+
+    def keep(self, item: InboxItem, lease_until: datetime, now: datetime, capacity: int) -> bool | None:
+        if self.pending() >= capacity:
+            return None
+        return self.put(item, None, lease_until, now)
+
+    def wait(self, timeout: float) -> bool:
+        with self._rung:
+            return self._rung.wait(timeout)
 
     def claim(self, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[InboxItem]:
         with self._lock:

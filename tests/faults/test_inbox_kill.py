@@ -4,6 +4,7 @@ so a server started after it runs every one that had not run, and none twice."""
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import signal
 import time
 from collections.abc import Iterator
@@ -77,3 +78,62 @@ def test_commands_acknowledged_by_a_killed_server_all_run_once_after_restart(
     finally:
         second.signal(signal.SIGTERM)
         second.wait(30)
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_a_killed_command_worker_loses_nothing_and_the_web_process_keeps_acknowledging(
+        db: Db, standin: SlackStandIn, tmp_path: Path) -> None:
+    """On PostgreSQL the web process only acknowledges; its command worker runs the commands. SIGKILL the worker
+    while it works: the web process answers every request meanwhile, `mems serve` starts another worker, and every
+    command runs once."""
+    env = environment(db, standin.api_url, admins="slack:UADMIN", inbox_lease_seconds="3")
+    server, base = _serve(tmp_path, "split", env)
+    try:
+        assert wait_until(lambda: "command worker" in server.log(), 30), server.log()
+        [worker] = _children(server.pid)
+        half = COMMANDS // 2
+        with concurrent.futures.ThreadPoolExecutor(half) as pool:
+            codes = list(pool.map(lambda n: _command(base, standin, n), range(half)))
+            os.kill(worker, signal.SIGKILL)  # while it works the first half
+            codes += list(pool.map(lambda n: _command(base, standin, n), range(half, COMMANDS)))
+        assert codes == [200] * COMMANDS  # acknowledged with no command worker alive
+        assert wait_until(lambda: len(_created(db)) >= COMMANDS, 60, 0.2), server.log()[-3000:]
+        time.sleep(1)  # anything that would run twice has had its chance
+        created = _created(db)
+        assert sorted(created) == [f"Kill {n:02d}" for n in range(COMMANDS)]  # every one, none twice
+        assert _children(server.pid) != [worker]  # another worker took its place
+        assert int(db.scalar("SELECT count(*) FROM inbox WHERE status = 'pending'")) == 0
+    finally:
+        server.signal(signal.SIGTERM)
+        assert server.wait(60) == 0
+
+
+def test_two_web_workers_and_two_command_workers_run_each_command_once_and_scan_in_one(
+        db: Db, standin: SlackStandIn, tmp_path: Path) -> None:
+    """`mems serve --workers 2` on PostgreSQL: two web processes acknowledge, two command workers run the commands
+    (each once, whichever web process kept it) and the scheduler, whose scans run in the one holding the lease."""
+    env = environment(db, standin.api_url, admins="slack:UADMIN")
+    port = free_port()
+    server = Mems(tmp_path, "workers", env, "serve", "--port", str(port), "--workers", "2")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_until(lambda: server.log().count("command worker") >= 2 and "startup complete" in server.log(),
+                          60), server.log()
+        commands = [p for p in _children(server.pid) if Path(f"/proc/{p}/cmdline").read_bytes().endswith(b"\0work\0")]
+        assert len(commands) == 2  # beside uvicorn's two web workers
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            assert list(pool.map(lambda n: _command(base, standin, n), range(COMMANDS))) == [200] * COMMANDS
+        assert wait_until(lambda: len(_created(db)) >= COMMANDS, 60, 0.2), server.log()[-3000:]
+        time.sleep(1)
+        assert sorted(_created(db)) == [f"Kill {n:02d}" for n in range(COMMANDS)]
+        assert wait_until(lambda: "this process is now the scanner" in server.log(), 30)
+        assert [row[0] for row in db.rows("SELECT name FROM leases")] == ["scanner"]
+    finally:
+        server.signal(signal.SIGTERM)
+        assert server.wait(60) == 0
+    log = server.log()
+    assert log.count("scheduler started") == 2 and log.count("this process is now the scanner") == 1, log[-3000:]
+    assert db.rows("SELECT name FROM leases") == []  # released on the way out

@@ -65,3 +65,34 @@ def test_two_processes_never_take_over_the_same_request(database_url: str) -> No
         assert store.claim("c", datetime.now(UTC), datetime.now(UTC), 100) == []  # leased now
     finally:
         container.close()
+
+
+def test_a_request_kept_for_the_command_workers_wakes_them_and_is_claimed_once_as_a_first_attempt(
+        database_url: str) -> None:
+    """What `mems serve`'s web process keeps (unleased, while fewer than the bound wait; a retry is found) rings the
+    workers' bell on PostgreSQL (SQLite: they poll) and is claimed at once, by one of them, as its first run (not
+    one taken over from a dead process)."""
+    keeper, workers = _container(database_url), [_container(database_url) for _ in range(2)]
+    try:
+        heard: list[bool] = []
+        listening = threading.Thread(target=lambda: heard.append(workers[0].inbox.store.wait(0.3)))
+        if not database_url.startswith("sqlite"):
+            workers[0].inbox.store.wait(0.01)  # listening from now on
+        listening.start()
+        now = datetime.now(UTC)
+        assert keeper.inbox.store.keep(InboxItem("w1", "slack:w1", "slack", "command", {"text": "help"}), now, now, 2)
+        listening.join()
+        assert keeper.inbox.store.keep(InboxItem("w2", "slack:w1", "slack", "command", {}), now, now, 2) is False
+        assert keeper.inbox.store.keep(InboxItem("w3", "slack:w3", "slack", "command", {}), now, now, 2)
+        assert keeper.inbox.store.keep(InboxItem("w4", "slack:w4", "slack", "command", {}), now, now, 2) is None
+        assert heard == [not database_url.startswith("sqlite")]
+        later = now + timedelta(seconds=1)
+        claims = [w.inbox.store.claim(f"worker{n}", later, later + timedelta(seconds=10), 8)
+                  for n, w in enumerate(workers)]
+        assert sorted(len(c) for c in claims) == [0, 2]  # both kept requests, by one of the two workers
+        items = sorted((i for c in claims for i in c), key=lambda i: i.id)
+        assert [i.id for i in items] == ["w1", "w3"] and not any(i.recovered for i in items)
+        assert items[0].payload == {"text": "help"}
+    finally:
+        for container in (keeper, *workers):
+            container.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.inbox import Admission, Inbox
+from bot.inbox import Admission, Inbox, Role
 from bot.inprocess.inbox import MemoryInboxStore
 from bot.offload import Offload
 from bot.ports import InboxItem
@@ -121,3 +121,37 @@ def test_a_live_process_keeps_its_requests_while_it_works_them() -> None:
 
     assert asyncio.run(scenario()) == 0
     assert len(ran) == 1
+
+
+def test_split_over_processes_the_acknowledging_side_runs_nothing_and_a_command_worker_runs_each_once() -> None:
+    """PostgreSQL's `mems serve`: web processes keep requests (the queue's bound counted in the store, shared by
+    all of them), command workers claim and run them; a worker takes no more than it works at once."""
+    store, clock = MemoryInboxStore(), FakeClock()
+    web = [Inbox(store, clock, Offload(), capacity=3, workers=2, owner=f"web{n}", role=Role.ACK) for n in range(2)]
+    worker = Inbox(store, clock, Offload(), capacity=3, workers=2, owner="worker", role=Role.WORK,
+                   poll_seconds=0.05)
+    ran: list[tuple[str, bool]] = []
+
+    async def work(item: InboxItem) -> None:
+        ran.append((item.payload["text"], item.recovered))
+
+    async def scenario() -> list[Admission]:
+        for inbox in (*web, worker):
+            inbox.register("slack", "command", work)
+        for inbox in web:
+            inbox.start()  # no work, and nothing taken over, where requests are acknowledged
+        answers = [await web[n % 2].admit("slack", "command", f"k{n}", {"text": f"c{n}"}) for n in range(4)]
+        assert not ran and store.pending() == 3 and not web[0].starts_now  # nothing runs where it is acknowledged
+        worker.start()
+        for _ in range(200):
+            if store.pending() == 0:
+                break
+            await asyncio.sleep(0.01)
+        answers.append(await web[1].admit("slack", "command", "k0", {"text": "again"}))  # Slack's retry of k0
+        for inbox in (*web, worker):
+            await inbox.stop()
+        return answers
+
+    answers = asyncio.run(scenario())
+    assert answers == [Admission.ADMITTED] * 3 + [Admission.BUSY, Admission.REPEATED]
+    assert sorted(ran) == [("c0", False), ("c1", False), ("c2", False)]  # each once, and none taken for recovered

@@ -13,12 +13,14 @@ from adapters.console import repl
 from adapters.db import migrate
 from bot.context import Context
 from bot.entry.cli.common import container_or_exit, log_to_stderr, settings_or_exit
+from bot.inbox import Role
 from bot.settings import Settings
 from domain.people import Platform
 
 
 def register(cli: typer.Typer) -> None:
     cli.command()(serve)
+    cli.command()(work)
     cli.command()(chat)
     db = typer.Typer(help="Database maintenance.", no_args_is_help=True)
     db.command("upgrade")(db_upgrade)
@@ -54,42 +56,91 @@ def banner(settings: Settings, host: str, port: int) -> str:
 def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on (default: MEMS_HOST).")] = None,
           port: Annotated[int | None, typer.Option(help="Port to listen on (default: MEMS_PORT).")] = None,
           workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (uvicorn workers), one per "
-                                               "core; the scanner and Socket Mode run in one of them.")] = 1) -> None:
+                                               "core; the scanner and Socket Mode run in one of them.")] = 1,
+          command_workers: Annotated[int | None, typer.Option(
+              min=0, max=64, help="Processes that run chat commands beside the web processes, which then only "
+              "acknowledge (default: as many as --workers on PostgreSQL, 0 on SQLite: the web process runs them)."
+          )] = None) -> None:
     """The web server: Slack and Feishu endpoints, the REST API, the dashboard, health; runs delivery in-process."""
     # The web stack (FastAPI, uvicorn: ~0.3 s to import) loads for the server only, not for every `mems` command.
-    import uvicorn
-
     from bot.entry.web import create_app
 
     settings = settings_or_exit()
     if host is not None or port is not None:  # the dashboard's links point where this server listens
         settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     log_to_stderr(settings.log_level, settings.log_format)
-    if workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    split = command_workers_for(settings, workers, command_workers)
+    if workers > 1 or split or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         metrics_dir()  # before any metric is made: each process writes its own files there
-    container = container_or_exit(settings)  # also checks the settings and brings SQLite up to date, once
+    container = container_or_exit(settings, role=Role.ACK if split else Role.BOTH)  # checks the settings, once
     typer.echo(banner(settings, settings.host, settings.port))
-    if workers > 1:
-        container.close()
-        serve_workers(settings, workers)
-        return
+    children = command_workers_started(split)
+    try:
+        if workers > 1:
+            container.close()
+            serve_workers(settings, workers, split)
+            return
+        try:
+            serve_one(settings, create_app(container, run_workers=False if split else None))
+        finally:
+            container.close()
+    finally:
+        if children is not None:
+            children.stop()
+
+
+def command_workers_for(settings: Settings, workers: int, asked: int | None) -> int:
+    """How many command workers `mems serve` starts: on PostgreSQL the web processes only acknowledge (their
+    notifications wake the workers); on SQLite one process does everything, unless asked otherwise."""
+    if asked is not None:
+        return asked
+    return 0 if settings.database_url.startswith("sqlite") else workers
+
+
+def command_workers_started(count: int) -> Any:
+    if not count:
+        return None
+    from bot.entry.command_workers import Children
+
+    return Children(count).start()
+
+
+def serve_one(settings: Settings, app: Any) -> None:
+    import uvicorn
+
     # uvicorn stops gracefully on SIGTERM / Ctrl-C (requests in flight answered, then the delivery worker finishes
     # or gives back what it claimed) and then raises the signal again for whatever handler was there before. With
     # ours there, a stop that went well ends with exit status 0 rather than death by signal.
     stopped: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda number, _frame: stopped.append(number))
-    try:
-        # X-Forwarded-Proto is read by the dashboard itself, and only when MEMS_TRUST_PROXY says so.
-        uvicorn.run(create_app(container), host=settings.host, port=settings.port,
-                    log_level=settings.log_level.lower(), proxy_headers=False, **uvicorn_logging(settings))
-    finally:
-        container.close()
+    # X-Forwarded-Proto is read by the dashboard itself, and only when MEMS_TRUST_PROXY says so.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
+                proxy_headers=False, **uvicorn_logging(settings))
     if stopped:
         typer.echo("MEMS stopped.")
 
 
+def work() -> None:
+    """A command worker: runs the chat commands that `mems serve`'s web processes keep in the inbox (PostgreSQL),
+    delivers the outbox, and scans where it holds the scanner's lease. `mems serve` starts its own; run more on
+    other hosts to add cores."""
+    import asyncio
+
+    from bot.entry import command_workers
+
+    command_workers.die_with_parent()
+    settings = settings_or_exit()
+    log_to_stderr(settings.log_level, settings.log_format)
+    container = container_or_exit(settings, role=Role.WORK)
+    try:
+        asyncio.run(command_workers.run(container))
+    finally:
+        container.close()
+
+
 WORKER_APP = "bot.entry.cli.core:worker_app"
+SPLIT = "MEMS_SERVE_SPLIT"  # set by `mems serve` for its web workers: command workers run beside them
 
 
 def uvicorn_logging(settings: Settings) -> dict[str, Any]:
@@ -97,7 +148,7 @@ def uvicorn_logging(settings: Settings) -> dict[str, Any]:
     return {"log_config": None} if settings.log_format == "json" else {}
 
 
-def serve_workers(settings: Settings, workers: int) -> None:
+def serve_workers(settings: Settings, workers: int, split: int = 0) -> None:
     """Several uvicorn worker processes on one socket, each with its own parts (connections, delivery loop,
     inbox). The scanner and Slack's Socket Mode run where their lease is held (in Redis, else in the database);
     delivery and the inbox run in every worker, kept safe by their own leases. uvicorn's supervisor restarts a
@@ -105,6 +156,7 @@ def serve_workers(settings: Settings, workers: int) -> None:
     import uvicorn
 
     os.environ.update(MEMS_HOST=settings.host, MEMS_PORT=str(settings.port))  # what each worker reads its settings from
+    os.environ[SPLIT] = "1" if split else ""
     uvicorn.run(WORKER_APP, factory=True, workers=workers, host=settings.host, port=settings.port,
                 log_level=settings.log_level.lower(), proxy_headers=False, **uvicorn_logging(settings))
     typer.echo("MEMS stopped.")
@@ -131,6 +183,8 @@ def worker_app() -> Any:
 
     settings = settings_or_exit()
     log_to_stderr(settings.log_level, settings.log_format)
+    if os.environ.get(SPLIT):  # command workers run the commands, delivery and the scheduler
+        return create_app(container_or_exit(settings, role=Role.ACK), run_workers=False, close=True)
     return create_app(container_or_exit(settings), close=True)
 
 

@@ -116,6 +116,9 @@ def test_a_budget_request_is_approved_over_the_long_connection(h: Harness) -> No
     assert answer.data["toast"]["type"] == "success"
     assert "已批准" in text_of(answer.data["card"]["data"]) and buttons(answer.data["card"]["data"]) == []
 
+    scrape = h.client.get("/metrics").text  # each frame's answer is timed, as /feishu/events' are
+    assert 'mems_ack_seconds_count{platform="feishu",transport="socket"} 4.0' in scrape
+
     h.deliver()
     told = only(h.api.sent_to("ou_li"))  # the requester hears of the decision
     assert "<at id=ou_wang></at>" in text_of(told.card) and "批准" in text_of(told.card)

@@ -24,14 +24,15 @@ def value(samples: dict[tuple[str, frozenset[tuple[str, str]]], float], name: st
 
 def test_a_command_a_scan_and_a_delivery_move_the_metrics(slack: SlackWorkspace) -> None:
     before = scrape(slack)
-    assert value(before, "mems_ack_seconds_count", platform="slack") == 0
+    assert value(before, "mems_ack_seconds_count", platform="slack", transport="http") == 0
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
     assert slack.command("UADMIN", 'new "Metrics Launch"').status_code == 200
     slack.command("UADMIN", f'task add C-1 "Print the posters" due={yesterday}')
     slack.command("UADMIN", "frobnicate")
     after = scrape(slack)
-    assert value(after, "mems_ack_seconds_count", platform="slack") == 3
-    assert value(after, "mems_ack_seconds_bucket", platform="slack", le="3.0") == 3  # all within Slack's 3 s
+    assert value(after, "mems_ack_seconds_count", platform="slack", transport="http") == 3
+    http = {"platform": "slack", "transport": "http"}
+    assert value(after, "mems_ack_seconds_bucket", **http, le="3.0") == 3  # all within Slack's 3 s
     assert value(after, "mems_inbox_admissions_total", platform="slack", admission="admitted") == 3
     ok = {"platform": "slack", "outcome": "ok"}
     assert value(after, "mems_command_seconds_count", verb="NewCampaign", **ok) == 1

@@ -26,6 +26,8 @@ def test_a_slash_command_over_the_socket(standin: SlackStandIn, sqlite_url: str,
         [opened] = standin.calls("apps.connections.open")
         assert opened.headers["authorization"] == "Bearer xapp-1-A111-1-abc"  # the app token opens the socket
         assert slack.posted("CHOME")[0].headers["authorization"] == f"Bearer {TOKEN}"  # the bot token posts
+        scrape = slack.http.get("/metrics").text  # the acknowledgement over the socket is timed, as HTTP's is
+        assert 'mems_ack_seconds_count{platform="slack",transport="socket"} 1.0' in scrape
         # Without a signing secret there is no HTTP endpoint to forge requests against.
         assert slack.http.post("/slack/events", content="x").status_code == 404
 
