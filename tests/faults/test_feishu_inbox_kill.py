@@ -5,6 +5,7 @@ and none twice (the command's own transaction marks its request done)."""
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import signal
 import time
 from collections.abc import Iterator
@@ -74,3 +75,33 @@ def test_messages_answered_by_a_killed_server_all_run_once_after_restart(
     finally:
         second.signal(signal.SIGTERM)
         second.wait(30)
+
+
+def test_a_killed_command_worker_loses_no_message_and_the_long_connection_keeps_answering(
+        db: Db, feishu_ws: tuple[OpenApi, LongConnection, str], tmp_path: Path) -> None:
+    """On PostgreSQL the web process (holding the long connection) only keeps and answers; SIGKILL its command
+    worker while it works: every message is still answered at once, another worker runs each once."""
+    api, socket, url = feishu_ws
+    env = environment(db, admins="feishu:ou_li", inbox_lease_seconds="3", feishu_app_id=APP_ID,
+                      feishu_app_secret=APP_SECRET, feishu_api_url=url, feishu_mode="ws")
+    server = _serve(tmp_path, "split", env)
+    try:
+        socket.wait_connected(1, timeout=30)
+        assert wait_until(lambda: "command worker" in server.log(), 30), server.log()
+        [worker] = [int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+        feishu = Feishu()
+        feishu.person("李", "ou_li")
+        events = [feishu.message("李", f"@MEMS new “Kill {n:02d}” budget=1000", "oc_home") for n in range(MESSAGES)]
+        half = MESSAGES // 2
+        with concurrent.futures.ThreadPoolExecutor(half) as pool:
+            codes = list(pool.map(lambda event: socket.push(event, timeout=20).code, events[:half]))
+            os.kill(worker, signal.SIGKILL)  # while it works the first half
+            codes += list(pool.map(lambda event: socket.push(event, timeout=20).code, events[half:]))
+        assert codes == [200] * MESSAGES  # answered with no command worker alive
+        assert wait_until(lambda: len(_created(db)) >= MESSAGES, 60, 0.2), server.log()[-3000:]
+        time.sleep(1)  # anything that would run twice has had its chance
+        assert sorted(_created(db)) == [f"Kill {n:02d}" for n in range(MESSAGES)]  # every one, none twice
+        assert all(api.replies_to(e["event"]["message"]["message_id"]) for e in events[half:])
+    finally:
+        server.signal(signal.SIGTERM)
+        assert server.wait(60) == 0
