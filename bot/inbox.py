@@ -76,6 +76,7 @@ class Inbox:
         self._admitter = concurrent.futures.ThreadPoolExecutor(max_workers=4 if role is Role.ACK else 1,
                                                                thread_name_prefix="mems-inbox-admit")
         self._writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mems-inbox")
+        self._claimer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mems-inbox-claim")
         self._queue: asyncio.Queue[InboxItem] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._held: set[str] = set()  # admitted or taken over, not finished: renewed while this process lives
@@ -239,16 +240,20 @@ class Inbox:
     async def keep(self) -> int:
         """Renew this process's leases, then take over orphaned requests while there is room; how many taken."""
         now = self.clock.now()
-        await self._write(self.store.renew, self.owner, sorted(self._held), now + self._lease())
+        await self._claimed(self.store.renew, self.owner, sorted(self._held), now + self._lease())
         return await self._claim()
 
     async def _claim(self) -> int:
-        # A command worker takes no more than it works at once: the rest waits in the table for whichever is free.
-        room = (self.workers if self.role is Role.WORK else self.capacity) - len(self._held)
+        # A command worker takes what it works at once and as many again, claimed together once its running work
+        # drops below that (one claim per batch, not per request); the rest waits in the table for whichever
+        # worker is free.
+        if self.role is Role.WORK and len(self._held) >= self.workers:
+            return 0
+        room = (2 * self.workers if self.role is Role.WORK else self.capacity) - len(self._held)
         if room <= 0:
             return 0
         now = self.clock.now()
-        taken = await self._write(self.store.claim, self.owner, now, now + self._lease(), room)
+        taken = await self._claimed(self.store.claim, self.owner, now, now + self._lease(), room)
         for item in taken:
             if item.id in self._held:  # this process's own, renewed too late: it is queued here already
                 continue
@@ -282,6 +287,7 @@ class Inbox:
         self._admitter.shutdown(wait=False)
         self._writer.shutdown(wait=False)
         self._listener.shutdown(wait=False)
+        self._claimer.shutdown(wait=False)
 
     # -- helpers ------------------------------------------------------------------------------------------------
 
@@ -299,8 +305,12 @@ class Inbox:
             self._held.discard(item_id)
             self.offload.release()
             self.recorder.inbox_depth(len(self._held))
-            if self._wake is not None:  # room again: claim what waits in the table
+            if self._wake is not None and len(self._held) < self.workers:  # room again: claim what waits
                 self._wake.set()
+
+    async def _claimed(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Claims and renewals: a thread of their own, never queued behind the requests marked done."""
+        return await asyncio.get_running_loop().run_in_executor(self._claimer, fn, *args)
 
     async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._writer, fn, *args)
