@@ -107,6 +107,13 @@ class MetricsRepository(Protocol):
     def totals(self, campaign_id: int) -> Kpis:
         """The campaign's figures summed over every day and channel (`recorded`: those recorded on some day)."""
         ...
+    def daily(self, campaign_id: int) -> Sequence[DailyMetric]:
+        """One row a day (channel ''), by day: each figure summed over the day's channels, None where none recorded
+        it (what `by_day` of `for_campaign` says, without reading every channel's row)."""
+        ...
+    def by_channel(self, campaign_id: int) -> dict[str, Kpis]:
+        """Each channel's figures summed over every day, by channel (`by_channel` of `for_campaign`)."""
+        ...
     def put_many(self, metrics: Sequence[DailyMetric]) -> None:
         """Upsert a batch in a few statements; later rows for the same campaign, day and channel win."""
         ...

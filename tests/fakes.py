@@ -23,7 +23,7 @@ from domain.audit import AuditEntry
 from domain.campaign import Campaign, Status
 from domain.goals import Goal
 from domain.ledger import SpendEntry
-from domain.metrics import DailyMetric, Kpis, totals
+from domain.metrics import FIGURES, DailyMetric, Kpis, by_channel, by_day, totals
 from domain.notifications import AlertKind, DeliveryStatus, OutboxMessage, Subscription, Target
 from domain.people import Member, Platform, Role, Workspace
 from domain.portfolio import Figures
@@ -236,6 +236,15 @@ class FakeMetrics(_Repo):
 
     def totals(self, campaign_id: int) -> Kpis:
         return totals(self.for_campaign(campaign_id))
+
+    def daily(self, campaign_id: int) -> Sequence[DailyMetric]:
+        rows = self.for_campaign(campaign_id)
+        return [DailyMetric(rows[0].workspace_id, campaign_id, day, "",
+                            *(getattr(k, name) if name in k.recorded else None for name in FIGURES))
+                for day, k in by_day(rows).items()]
+
+    def by_channel(self, campaign_id: int) -> dict[str, Kpis]:
+        return by_channel(self.for_campaign(campaign_id))
 
     def put_many(self, metrics: Sequence[DailyMetric]) -> None:
         for metric in metrics:

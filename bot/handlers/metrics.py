@@ -124,7 +124,8 @@ def _problem(row: MetricInput, places: Places, now: datetime) -> RowError | None
 
 def report(cmd: c.Report, env: Env) -> Reply:
     campaign = common.campaign(env, cmd.campaign)
-    rows = env.uow.metrics.for_campaign(campaign.pk)
+    metrics = env.uow.metrics  # summed in storage: a year on 20 channels is 7,300 rows, never read one by one
+    figures = view.Figures(metrics.totals(campaign.pk), metrics.daily(campaign.pk), metrics.by_channel(campaign.pk))
     tasks = env.uow.tasks.for_campaign(campaign.pk)
-    return Reply(view.report_card(campaign, rows, common.ledger(env, campaign), tasks, env.today, env.lang))
+    return Reply(view.report_card(campaign, figures, common.ledger(env, campaign), tasks, env.today, env.lang))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -65,9 +66,9 @@ def on_time(tasks: Sequence[Task], lang: str) -> str:
               total=len(finished))
 
 
-def channel_lines(c: Campaign, rows: Sequence[m.DailyMetric], lang: str) -> list[str]:
+def channel_lines(c: Campaign, channels: dict[str, m.Kpis], lang: str) -> list[str]:
     lines = []
-    for channel, k in m.by_channel(rows).items():
+    for channel, k in channels.items():
         name = fmt.user_text(channel) if channel else tr(lang, "label.no_channel")
         lines.append(f"{name}: {tr(lang, 'label.spend')} {fmt.amount(k.spend, c.currency, lang)} · ROI "
                      f"{fmt.roi(k.roi, lang)} · CTR {fmt.percent(k.ctr, lang)} · CVR {fmt.percent(k.cvr, lang)} · "
@@ -97,35 +98,34 @@ def day_lines(c: Campaign, days: dict[date, m.Kpis], lang: str) -> list[str]:
             for d, k in sorted(days.items())[-7:]]
 
 
-def _daily(rows: Sequence[m.DailyMetric], days: dict[date, m.Kpis]) -> Sequence[m.DailyMetric]:
-    """The rows summed by day (the same totals, by day and overall), or the rows themselves when there is one a day.
-    A figure no row of the day recorded stays unrecorded."""
-    if len(rows) == len(days) or not rows:
-        return rows
-    first = rows[0]
-    return [m.DailyMetric(first.workspace_id, first.campaign_id, day, "",
-                          *(getattr(k, name) if name in k.recorded else None for name in m.FIGURES))
-            for day, k in days.items()]
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A campaign's metrics as the report shows them, summed where they are stored: over everything, by day (one
+    row a day, channel ''), by channel."""
+
+    total: m.Kpis
+    daily: Sequence[m.DailyMetric]
+    channels: dict[str, m.Kpis]
 
 
-def report_card(c: Campaign, rows: Sequence[m.DailyMetric], ledger: Ledger, tasks: Sequence[Task], today: date,
+def report_card(c: Campaign, figures: Figures, ledger: Ledger, tasks: Sequence[Task], today: date,
                 lang: str) -> Card:
-    total = m.totals(rows).with_fees(ledger.spent_entries.amount)
+    total = figures.total.with_fees(ledger.spent_entries.amount)
     fields = [*kpi_fields(c, total, lang), *ledger_fields(ledger, lang, spent="label.spent_all_in"),
               Field(tr(lang, "label.pacing"), pacing_text(ledger.pacing(c.pacing_days(), today), lang)),
               Field(tr(lang, "label.on_time"), on_time(tasks, lang))]
     sections = []
-    days = m.by_day(rows)
+    days = m.by_day(figures.daily)
     if days:
         sections.append(Section(tr(lang, "label.per_day") + "\n" + "\n".join(day_lines(c, days, lang))))
-    channels = channel_lines(c, rows, lang)
-    if len(channels) > 1 or (channels and rows and rows[0].channel):
+    channels = channel_lines(c, figures.channels, lang)
+    if len(channels) > 1 or (channels and next(iter(figures.channels))):  # one channel: shown when it has a name
         sections.append(Section(tr(lang, "label.by_channel") + "\n" + "\n".join(channels)))
-    if not rows:
+    if not days:
         sections.append(Section(tr(lang, "empty.metrics", ref=c.ref)))
     # issue 13: where the campaign is heading, from one row a day (a year on 20 channels is 7,300 rows otherwise,
     # summed again for each of the forecast's figures)
-    projected = forecasts.section(c, _daily(rows, days), ledger, today, lang)
+    projected = forecasts.section(c, figures.daily, ledger, today, lang)
     if projected is not None:
         sections.append(projected)
     return Card(title=tr(lang, "title.report", ref=c.ref, name=fmt.user_text(c.name)), tone=Tone.INFO,

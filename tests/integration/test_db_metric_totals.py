@@ -1,7 +1,7 @@
-"""Each campaign's kept metric totals are the sums of its rows after every write (a day upserted, a batch, by COPY on
-PostgreSQL, a day removed, in any order and any mix of transactions), whichever door the rows came by (chat, CSV
-import, REST, undo, the demo's loader); what reads them says what summing the rows said; the migration backfills a
-database that had rows before it."""
+"""Each campaign's kept metric totals (and the report's sums by day and by channel) are the sums of its rows after
+every write (a day upserted, a batch, by COPY on PostgreSQL, a day removed, in any order and any mix of
+transactions), whichever door the rows came by (chat, CSV import, REST, undo, the demo's loader); what reads them says
+what summing the rows said; the migration backfills a database that had rows before it."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from bot.entry import bootstrap
 from bot.entry.web import create_app
 from bot.policy import DEFAULT_POLICY
 from bot.presenters import portfolio as view
-from domain.metrics import FIGURES, DailyMetric, totals
+from domain.metrics import FIGURES, DailyMetric, by_channel, totals
 from domain.people import Platform
 from domain.portfolio import riskiest_first
 from tests.builders import settings as app_settings
@@ -66,7 +66,12 @@ def assert_kept(engine: Engine, new_uow: UowFactory, workspaces: dict[int, int])
     assert kept(engine) == summed(engine)
     with new_uow() as uow:
         for campaign_id in workspaces:
-            assert uow.metrics.totals(campaign_id) == totals(uow.metrics.for_campaign(campaign_id))
+            rows = uow.metrics.for_campaign(campaign_id)
+            assert uow.metrics.totals(campaign_id) == totals(rows)
+            # the report's sums, by channel and by day, as summing the rows in Python says
+            assert uow.metrics.by_channel(campaign_id) == by_channel(rows)
+            assert uow.metrics.daily(campaign_id) == [_day_summed([r for r in rows if r.day == day])
+                                                      for day in sorted({r.day for r in rows})]
         for workspace_id in set(workspaces.values()):
             for f in uow.portfolio.figures(workspace_id, None, None, NOW, NOW.date()):
                 rows = uow.metrics.for_campaign(f.campaign.pk)
@@ -74,6 +79,15 @@ def assert_kept(engine: Engine, new_uow: UowFactory, workspaces: dict[int, int])
                 assert f.media_spend == totals(rows).spend
                 revenue = [r.revenue for r in rows if r.revenue is not None]
                 assert f.revenue == (sum(revenue, Decimal(0)) if revenue else None)
+
+
+def _day_summed(rows: list[DailyMetric]) -> DailyMetric:
+    """A day's rows as one, channel '': each figure summed, None where no channel recorded it."""
+    def summed(name: str) -> Any:
+        found = [getattr(r, name) for r in rows if getattr(r, name) is not None]
+        return sum(found) if found else None
+
+    return DailyMetric(rows[0].workspace_id, rows[0].campaign_id, rows[0].day, "", *map(summed, FIGURES))
 
 
 @pytest.fixture

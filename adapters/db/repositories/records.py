@@ -6,16 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import BigInteger, delete, func
 from sqlmodel import Session, col, select
 
 from adapters.db import mappers, totals
 from adapters.db.repositories.base import fetch, fetch_one, insert, upsert
 from adapters.db.tables import AuditRow, MetricRow, MetricTotalRow, SpendRow
+from adapters.db.types import Amount
 from domain.audit import AuditEntry
 from domain.ledger import SpendEntry
-from domain.metrics import FIGURES, DailyMetric, Kpis
+from domain.metrics import COUNTS, FIGURES, DailyMetric, Kpis
 
 
 class SqlLedgerRepository:
@@ -124,17 +126,45 @@ class SqlMetricsRepository:
             found[row[1]].append(DailyMetric(*row))
         return found
 
+    def daily(self, campaign_id: int) -> Sequence[DailyMetric]:
+        """Summed by day in the database: a year on 20 channels is 365 rows read, not 7,300."""
+        m = MetricRow.__table__.c  # type: ignore[attr-defined]
+        stmt = (select(m.workspace_id, m.day, *_sums(m)).where(m.campaign_id == campaign_id)
+                .group_by(m.workspace_id, m.day).order_by(m.day))
+        return [DailyMetric(workspace_id, campaign_id, day, "", *_counted(figures))
+                for workspace_id, day, *figures in self.session.execute(stmt)]
+
+    def by_channel(self, campaign_id: int) -> dict[str, Kpis]:
+        m = MetricRow.__table__.c  # type: ignore[attr-defined]
+        stmt = (select(m.channel, *_sums(m)).where(m.campaign_id == campaign_id).group_by(m.channel)
+                .order_by(m.channel))
+        return {channel: _kpis(dict(zip(FIGURES, figures, strict=True))) for channel, *figures in
+                self.session.execute(stmt)}
+
     def totals(self, campaign_id: int) -> Kpis:
         """Read from the campaign's kept totals (adapters/db/totals.py), once per transaction until it writes."""
         if campaign_id not in self._totals:
             t = MetricTotalRow.__table__.c  # type: ignore[attr-defined]
             row = self.session.execute(select(*(t[name] for name in FIGURES)).where(t.campaign_id == campaign_id))
-            found = dict(zip(FIGURES, row.first() or (None,) * len(FIGURES), strict=True))
-            recorded = frozenset(name for name, value in found.items() if value is not None)
-            self._totals[campaign_id] = Kpis(
-                found["spend"] or Decimal(0), int(found["impressions"] or 0), int(found["clicks"] or 0),
-                int(found["conversions"] or 0), found["revenue"] or Decimal(0), recorded=recorded)
+            self._totals[campaign_id] = _kpis(dict(zip(FIGURES, row.first() or (None,) * len(FIGURES), strict=True)))
         return self._totals[campaign_id]
+
+
+def _sums(m: Any) -> list[Any]:
+    """Each figure summed, NULL where no row recorded it."""
+    return [func.sum(m[name], type_=Amount() if name in ("spend", "revenue") else BigInteger()) for name in FIGURES]
+
+
+def _counted(figures: Sequence[Any]) -> list[Any]:
+    """The counts as integers (PostgreSQL sums bigint as numeric, and a sum may pass what bigint holds)."""
+    return [int(value) if name in COUNTS and value is not None else value
+            for name, value in zip(FIGURES, figures, strict=True)]
+
+
+def _kpis(found: dict[str, Any]) -> Kpis:
+    recorded = frozenset(name for name, value in found.items() if value is not None)
+    return Kpis(found["spend"] or Decimal(0), int(found["impressions"] or 0), int(found["clicks"] or 0),
+                int(found["conversions"] or 0), found["revenue"] or Decimal(0), recorded=recorded)
 
 
 class SqlAuditRepository:
