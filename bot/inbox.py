@@ -35,6 +35,7 @@ from domain.ports import Clock
 log = logging.getLogger(__name__)
 Work = Callable[[InboxItem], Awaitable[None]]
 WORKERS = 8  # requests worked at once: the bus itself runs on the offload's few threads; the rest is network
+FULL_SECONDS = 0.1  # ACK: how long a full queue is believed without counting it again
 KEEP_DONE = timedelta(days=1)  # done requests are kept this long (a late retry of one is still a repeat)
 
 
@@ -80,6 +81,7 @@ class Inbox:
         self._queue: asyncio.Queue[InboxItem] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._held: set[str] = set()  # admitted or taken over, not finished: renewed while this process lives
+        self._full_until = 0.0  # ACK: the queue was found full; busy until then without asking the database
         self._finished: set[str] = set()  # marked done by their command's committed transaction (Bus.finished)
         self._wake: asyncio.Event | None = None  # WORK: a request was kept somewhere, or this process has room again
         self._listener = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mems-inbox-bell")
@@ -147,9 +149,13 @@ class Inbox:
         return kept
 
     def _keep_below(self, item: InboxItem, now: Any) -> Admission:
+        # A full queue is believed for a moment: a burst of requests it turns away costs the database nothing.
+        if time.monotonic() < self._full_until:
+            return Admission.BUSY
         # Never leased: claimable at once, oldest first among the other kept requests.
         kept = self.store.keep(item, now - self._lease(), now, self.capacity)
         if kept is None:
+            self._full_until = time.monotonic() + FULL_SECONDS
             return Admission.BUSY
         return Admission.ADMITTED if kept else Admission.REPEATED
 

@@ -32,11 +32,13 @@ def _item(row: InboxRow) -> InboxItem:
 
 BELL = "mems_inbox"  # PostgreSQL's notification channel: a request was kept for the command workers
 KEEP = text(f"""
-    INSERT INTO inbox (id, key, platform, kind, payload, status, attempts, lease_owner, lease_until, created_at)
-    SELECT :id, :key, :platform, :kind, :payload, 'pending', 0, NULL, :lease_until, :now
-    FROM (SELECT pg_notify('{BELL}', '')) AS bell
-    WHERE (SELECT count(*) FROM inbox WHERE {PENDING_DELIVERY}) < :capacity
-    ON CONFLICT (key) DO NOTHING RETURNING id""").bindparams(
+    WITH queued AS (SELECT count(*) AS n FROM inbox WHERE {PENDING_DELIVERY}),
+    kept AS (
+        INSERT INTO inbox (id, key, platform, kind, payload, status, attempts, lease_owner, lease_until, created_at)
+        SELECT :id, :key, :platform, :kind, :payload, 'pending', 0, NULL, :lease_until, :now
+        FROM queued, (SELECT pg_notify('{BELL}', '')) AS bell WHERE queued.n < :capacity
+        ON CONFLICT (key) DO NOTHING RETURNING id)
+    SELECT (SELECT n FROM queued), (SELECT id FROM kept)""").bindparams(
     bindparam("payload", type_=JSON), bindparam("lease_until", type_=UtcDateTime), bindparam("now", type_=UtcDateTime))
 
 
@@ -61,12 +63,12 @@ class SqlInboxStore:
         if self._listen is None:
             return None if self.pending() >= capacity else self.put(item, None, lease_until, now)
         with self.session_factory() as session, session.begin():
-            kept = session.connection().execute(KEEP, dict(
+            queued, kept = session.connection().execute(KEEP, dict(
                 id=item.id, key=stored_key(item.key), platform=item.platform, kind=item.kind, payload=item.payload,
-                lease_until=lease_until, now=now, capacity=capacity)).first()
+                lease_until=lease_until, now=now, capacity=capacity)).one()
         if kept is not None:
             return True
-        return None if self.pending() >= capacity else False
+        return None if queued >= capacity else False
 
     def wait(self, timeout: float) -> bool:
         """Block until a request is kept unleased (True) or `timeout` seconds pass (False). Without PostgreSQL's

@@ -147,7 +147,7 @@ def test_split_over_processes_the_acknowledging_side_runs_nothing_and_a_command_
             if store.pending() == 0:
                 break
             await asyncio.sleep(0.01)
-        answers.append(await web[1].admit("slack", "command", "k0", {"text": "again"}))  # Slack's retry of k0
+        answers.append(await web[0].admit("slack", "command", "k0", {"text": "again"}))  # Slack's retry of k0
         for inbox in (*web, worker):
             await inbox.stop()
         return answers
