@@ -73,9 +73,11 @@ class DailyMetric:
         return replace(self, **figures)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MetricInput:
-    """One row of a bulk load, its form checked: `index` is its place in the batch (API) or its line (CSV)."""
+    """One row of a bulk load, its form checked: `index` is its place in the batch (API) or its line (CSV). Not
+    frozen: a batch makes tens of thousands, and a frozen dataclass takes twice as long to make (it holds a dict of
+    figures, so it never had a hash)."""
 
     index: int
     campaign: int

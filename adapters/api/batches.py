@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 from starlette.requests import Request
 
 from bot.ingest import MetricInput, RowError, parse_rows
@@ -18,6 +19,9 @@ MAX_BYTES = 8 * 1024 * 1024  # a 10,000-row batch is about 1.3 MB of JSON
 MAX_ROWS = 50_000
 MAX_INGESTS = 2  # batches worked at once; each holds its body and rows in memory and a core while it parses
 RETRY_AFTER = "5"  # seconds
+# A 5,000-row batch in a fifth of json's time, floats as exact decimals; what it refuses, json.loads then judges
+# (it accepts NaN, lone surrogates and a UTF-16 body, which the rows' checks then name or refuse).
+DECODER = msgspec.json.Decoder(float_hook=Decimal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +69,24 @@ async def body(request: Request, limit: int = MAX_BYTES) -> bytes | Refused:
 def rows(raw: bytes) -> tuple[list[MetricInput], list[RowError]] | Refused:
     """The batch's rows, each checked (run it in a worker thread: a 6 MB batch takes about half a second)."""
     try:
-        data: Any = json.loads(raw, parse_float=Decimal)  # money stays exact as written
+        data: Any = DECODER.decode(raw)
+    except (msgspec.MsgspecError, RecursionError):
+        return _checked(_loaded(raw))
+    return _checked(data)
+
+
+def _loaded(raw: bytes) -> Any:
+    try:
+        return json.loads(raw, parse_float=Decimal)  # money stays exact as written
     except (ValueError, UnicodeDecodeError):
         return Refused(400, "the body is not JSON")
     except RecursionError:  # json.loads recurses once per level: a body nested ~1,000 deep is not a batch
         return Refused(400, "the body's JSON is nested too deep")
+
+
+def _checked(data: Any) -> tuple[list[MetricInput], list[RowError]] | Refused:
+    if isinstance(data, Refused):
+        return data
     found = data.get("rows") if isinstance(data, dict) else None
     if not isinstance(found, list) or len(found) > MAX_ROWS:
         return Refused(422, f"must be a list of at most {MAX_ROWS} rows")
