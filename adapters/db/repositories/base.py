@@ -66,8 +66,16 @@ def insert(session: Session, row: Base, ref: str) -> int:
 
 
 def fetch(session: Session, stmt: SelectOfScalar[RowT]) -> Sequence[RowT]:
-    """Fresh rows: a conditional UPDATE earlier in this session bypasses the identity map, so refresh it."""
-    return session.exec(stmt.execution_options(populate_existing=True)).all()
+    """Fresh rows, as plain rows of the table's columns (read by attribute, as the mappers do) rather than ORM objects:
+    every repository maps them into the domain at once, so the identity map, instance state and refreshing them
+    (populate_existing) were work for nothing on every read. What the session holds unflushed goes first, as an ORM
+    query's autoflush would send it."""
+    session.flush()  # nothing to do when nothing is pending
+    result = session.connection().execute(stmt)
+    described = stmt.column_descriptions
+    if len(described) == 1 and isinstance(described[0]["expr"], type):  # select(SomeRow): its columns
+        return result.all()  # type: ignore[return-value]
+    return result.scalars().all()
 
 
 def fetch_one(session: Session, stmt: SelectOfScalar[RowT]) -> RowT | None:
