@@ -8,9 +8,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import logging
 import re
 import time
+import urllib.parse
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -48,7 +50,7 @@ SLACK = "slack"
 
 
 
-def bolt_app(parts: ChatParts, slack: SlackRuntime) -> AsyncApp:
+def bolt_app(parts: ChatParts, slack: SlackRuntime, listeners: Listeners | None = None) -> AsyncApp:
     secret = slack.signing_secret
     lang = parts.settings.lang_for(slack.gateway.platform)
     # The route below verifies signature and age before bolt sees a request (bolt would log a bad body), so
@@ -62,7 +64,7 @@ def bolt_app(parts: ChatParts, slack: SlackRuntime) -> AsyncApp:
     app.middleware(_skip_retries)
     if installs is not None:
         oauth.register(app, slack)
-    Listeners(parts, slack).register(app)
+    (listeners or Listeners(parts, slack)).register(app)
     return app
 
 
@@ -83,7 +85,8 @@ def _refuse(status: int, error: str) -> JSONResponse:
 def router(parts: ChatParts, slack: SlackRuntime) -> APIRouter:
     """The Slack endpoint and, with MEMS_SLACK_APP_TOKEN, Socket Mode (the composition root mounts it only when
     Slack is set up)."""
-    app = bolt_app(parts, slack)
+    listeners = Listeners(parts, slack)
+    app = bolt_app(parts, slack, listeners)
     routes = APIRouter(lifespan=_lifespan(app, parts, slack))
     secret = slack.signing_secret
     if not secret:
@@ -101,6 +104,9 @@ def router(parts: ChatParts, slack: SlackRuntime) -> APIRouter:
         problem = verify.refused(signer, request.headers, body)
         if problem is not None:
             return _refuse(*problem)
+        static = listeners.at_once(request.headers.get("content-type", ""), body)
+        if static is not None:  # help, templates: the answer is the acknowledgement, with no need of bolt
+            return Response(static, media_type="application/json")
         try:
             response: Response = await handler.handle(request)
         except Exception as exc:  # bolt trips over some malformed (yet signed) payloads; never a 5xx for them
@@ -177,7 +183,7 @@ class Listeners:
         self.offload = parts.offload
         self.inbox = parts.inbox
         self.slack = slack
-        self._rendered: dict[int, tuple[Card, dict[str, Any] | None]] = {}  # static answers' messages, by card
+        self._rendered: dict[int, tuple[Card, dict[str, Any] | None, bytes]] = {}  # static answers, by card
 
     def register(self, app: AsyncApp) -> None:
         app.command(self.slack.settings.slack_command)(self.command)
@@ -424,6 +430,25 @@ class Listeners:
     def _static(self, text: str, lang: str) -> dict[str, Any] | None:
         """The acknowledgement's body for a static answer (help, templates), rendered once per card; None for any
         other command, or a card that is more than one plain message (an acknowledgement carries one)."""
+        kept = self._kept(text, lang)
+        return kept[1] if kept is not None else None
+
+    def at_once(self, content_type: str, body: bytes) -> bytes | None:
+        """The JSON answer to a slash command whose answer is static, for the route to send before bolt parses and
+        dispatches the request (the whole acknowledgement is then a form read and a cached body); None otherwise.
+        Socket Mode's requests reach bolt directly: `command` answers those the same way."""
+        if b"command=" not in body or not content_type.startswith("application/x-www-form-urlencoded"):
+            return None
+        fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+        if fields.get("command", [""])[0] != self.slack.settings.slack_command:
+            return None
+        team, user = fields.get("team_id", [""])[0], fields.get("user_id", [""])[0]
+        if not self.slack.users.looked_up(team, user):
+            return None
+        kept = self._kept(fields.get("text", [""])[0], self._lang(team, user))
+        return kept[2] if kept is not None and kept[1] is not None else None
+
+    def _kept(self, text: str, lang: str) -> tuple[Card, dict[str, Any] | None, bytes] | None:
         reply = self.parts.bus.at_once(Platform.SLACK, text, lang)
         if reply is None:
             return None
@@ -433,8 +458,8 @@ class Listeners:
             message = {**pages[0], "response_type": "ephemeral"} if len(pages) == 1 and not reply.extra else None
             if len(self._rendered) >= 1024:  # help topics are what people typed
                 self._rendered.clear()
-            kept = self._rendered[id(reply.card)] = (reply.card, message)
-        return kept[1]
+            kept = self._rendered[id(reply.card)] = (reply.card, message, json.dumps(message).encode())
+        return kept
 
     def _lang_of(self, locale: str | None) -> str:
         if locale and locale[:2].lower() in ("zh", "en"):
