@@ -4,7 +4,8 @@ hears of it is the reactions' business. A day already alerted is left alone, so 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.env import Txn
@@ -45,43 +46,79 @@ def recent_changes(uow: UnitOfWork, campaign_id: int, day: date, now: datetime) 
     return [e for e in uow.audit.for_campaign(campaign_id, since) if e.action in CHANGES][-6:]
 
 
-def _outcome(uow: UnitOfWork, campaign: Campaign, moves: list[Move], now: datetime) -> Outcome:
+@dataclass(frozen=True)
+class Stored:
+    """What storage already holds of the days being judged: their evaluations, and when each campaign's alerts are
+    snoozed until (`snoozes` None: each read when a move needs it). The scan reads both for every campaign at once."""
+
+    evaluations: Mapping[tuple[int, date], Evaluation]
+    snoozes: Mapping[int, datetime] | None = None
+
+    def snoozed_until(self, uow: UnitOfWork, campaign_id: int) -> datetime | None:
+        return uow.anomalies.snoozed_until(campaign_id) if self.snoozes is None else self.snoozes.get(campaign_id)
+
+
+def _outcome(uow: UnitOfWork, campaign: Campaign, moves: list[Move], now: datetime, stored: Stored) -> Outcome:
     if not moves:
         return Outcome.QUIET
     if not campaign.is_open:
         return Outcome.CLOSED
-    until = uow.anomalies.snoozed_until(campaign.pk)
+    until = stored.snoozed_until(uow, campaign.pk)
     return Outcome.SNOOZED if until is not None and until > now else Outcome.ALERTED
 
 
-def evaluate(txn: Txn, workspace: Workspace, campaign: Campaign, day: date,
-             rows: Sequence[m.DailyMetric]) -> Evaluation:
-    """Judge one day and keep the verdict; an alerted day keeps its card (its copies are updated from it later)."""
+def evaluate(txn: Txn, workspace: Workspace, campaign: Campaign, day: date, rows: Sequence[m.DailyMetric],
+             stored: Stored) -> Evaluation:
+    """Judge one day (an alerted day is left as it is); an alerted day keeps its card (its copies are updated from it
+    later). The verdict is the caller's to keep."""
     uow, now = txn.uow, txn.now
-    existing = uow.anomalies.get(campaign.pk, day)
+    existing = stored.evaluations.get((campaign.pk, day))
     if existing is not None and existing.outcome is Outcome.ALERTED:
         return existing
     moves = moves_of(rows, day)
-    found = Evaluation(workspace.pk, campaign.pk, day, now, _outcome(uow, campaign, moves, now), tuple(moves))
+    found = Evaluation(workspace.pk, campaign.pk, day, now, _outcome(uow, campaign, moves, now, stored), tuple(moves))
     if found.outcome is Outcome.ALERTED:
         card = view.anomaly_card(campaign, found, recent_changes(uow, campaign.pk, day, now), workspace.tz,
                                  workspace.lang)
         found.card = card.to_dict()
         txn.record(AnomalyFound(campaign, found))
-    uow.anomalies.put(found)
     return found
 
 
-def judge(txn: Txn, campaign: Campaign, days: Iterable[date],
-          window: Sequence[m.DailyMetric] | None = None) -> list[Evaluation]:
-    """Each recent, complete day among `days`, oldest first (today's numbers are partial, never judged). `window`:
-    the campaign's metrics already read, from at least the detector's window before the first day judged."""
+def days_to_judge(txn: Txn, campaign: Campaign, days: Iterable[date]) -> list[date]:
+    """The recent, complete days among `days`, oldest first (today's numbers are partial, never judged)."""
     workspace = txn.workspace_of(campaign.workspace_id)
     first = first_alert_day(workspace, txn.now, txn.deps.settings)
-    judged = [day for day in days if day >= first]
-    # Only the window the detector looks at (and the day before each day, for "did it start today"): a campaign
-    # of a year has 7,300 rows, of which the detector reads a month.
-    since = min(judged) - timedelta(days=DAILY.window + 1) if judged else first
-    rows = window if window is not None else txn.uow.metrics.for_campaign(campaign.pk, since)
     today = txn.now.astimezone(workspace.tz).date()  # still partial: judged by the scan once it is over
-    return [evaluate(txn, workspace, campaign, day, rows) for day in sorted(set(days)) if first <= day < today]
+    return [day for day in sorted(set(days)) if first <= day < today]
+
+
+def window_since(days: Sequence[date]) -> date:
+    """The first day the detector looks at to judge `days` (and the day before each, for "did it start today")."""
+    return min(days) - timedelta(days=DAILY.window + 1)
+
+
+def verdicts(txn: Txn, campaign: Campaign, days: Sequence[date], window: Sequence[m.DailyMetric],
+             stored: Stored) -> list[Evaluation]:
+    """The verdicts on `days` (from days_to_judge) that are new (an alerted day is left alone), unwritten. `window`:
+    the campaign's metrics from at least window_since(days)."""
+    if not days:
+        return []
+    workspace = txn.workspace_of(campaign.workspace_id)
+    since = window_since(days)
+    rows = window if not window or window[0].day >= since else [r for r in window if r.day >= since]
+    found = [evaluate(txn, workspace, campaign, day, rows, stored) for day in days]
+    return [e for e in found if stored.evaluations.get((e.campaign_id, e.day)) is not e]
+
+
+def judge(txn: Txn, campaign: Campaign, days: Iterable[date]) -> list[Evaluation]:
+    """Judge each recent, complete day among `days` and keep the verdicts; the new ones are returned."""
+    judged = days_to_judge(txn, campaign, days)
+    if not judged:
+        return []
+    # Only the window the detector looks at: a campaign of a year has 7,300 rows, of which the detector reads a month.
+    rows = txn.uow.metrics.for_campaign(campaign.pk, window_since(judged))
+    stored = Stored(txn.uow.anomalies.get_many([(campaign.pk, day) for day in judged]))
+    found = verdicts(txn, campaign, judged, rows, stored)
+    txn.uow.anomalies.put_many(found)
+    return found

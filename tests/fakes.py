@@ -196,6 +196,9 @@ class FakeApprovals(_Repo):
     def for_campaign(self, campaign_id: int) -> Sequence[ApprovalRequest]:
         return [r for r in self.rows.values() if r.campaign_id == campaign_id]
 
+    def for_campaigns(self, campaign_ids: Sequence[int]) -> dict[int, list[ApprovalRequest]]:
+        return {i: list(self.for_campaign(i)) for i in campaign_ids}
+
     def list(self, workspace_id: int, status: ApprovalStatus | None = None) -> Sequence[ApprovalRequest]:
         return [r for r in self.rows.values() if r.workspace_id == workspace_id
                 and (status is None or r.status is status)]
@@ -212,6 +215,9 @@ class FakeLedger(_Repo):
 
     def for_campaign(self, campaign_id: int) -> Sequence[SpendEntry]:
         return [e for e in self.rows.values() if e.campaign_id == campaign_id]
+
+    def for_campaigns(self, campaign_ids: Sequence[int]) -> dict[int, list[SpendEntry]]:
+        return {i: list(self.for_campaign(i)) for i in campaign_ids}
 
 
     def remove(self, entry_id: int) -> None:
@@ -245,6 +251,9 @@ class FakeMetrics(_Repo):
 
     def by_channel(self, campaign_id: int) -> dict[str, Kpis]:
         return by_channel(self.for_campaign(campaign_id))
+
+    def totals_of(self, campaign_ids: Sequence[int]) -> dict[int, Kpis]:
+        return {i: self.totals(i) for i in campaign_ids}
 
     def put_many(self, metrics: Sequence[DailyMetric]) -> None:
         for metric in metrics:
@@ -328,8 +337,15 @@ class FakeAnomalies(_Repo):
     def get(self, campaign_id: int, day: date) -> Evaluation | None:
         return self.rows.get((campaign_id, day))
 
+    def get_many(self, keys: Sequence[tuple[int, date]]) -> dict[tuple[int, date], Evaluation]:
+        return {k: self.rows[k] for k in keys if k in self.rows}
+
     def put(self, evaluation: Evaluation) -> None:
         self.rows[(evaluation.campaign_id, evaluation.day)] = evaluation
+
+    def put_many(self, evaluations: Sequence[Evaluation]) -> None:
+        for evaluation in evaluations:
+            self.put(evaluation)
 
     def unevaluated(self, since: date) -> Sequence[tuple[int, date]]:
         days = {(m.campaign_id, m.day) for m in self.metrics.values() if m.day >= since}
@@ -341,6 +357,9 @@ class FakeAnomalies(_Repo):
     def snoozed_until(self, campaign_id: int) -> datetime | None:
         found = self.snoozes.get(campaign_id)
         return found.until if found else None
+
+    def snoozed(self, campaign_ids: Sequence[int]) -> dict[int, datetime]:
+        return {i: self.snoozes[i].until for i in campaign_ids if i in self.snoozes}
 
 
 class FakeTokens(_Repo):

@@ -40,12 +40,31 @@ class SqlAnomalyRepository:
         row = fetch_one(self.session, stmt)
         return evaluation(row) if row else None
 
+    def get_many(self, keys: Sequence[tuple[int, date]]) -> dict[tuple[int, date], Evaluation]:
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        # Campaigns and days apart (portable, and a scan's keys are a thousand campaigns on a day or two), then
+        # only the pairs asked for.
+        stmt = select(AnomalyEvaluationRow).where(
+            col(AnomalyEvaluationRow.campaign_id).in_(sorted({c for c, _ in wanted})),
+            col(AnomalyEvaluationRow.day).in_(sorted({d for _, d in wanted})))
+        found = (evaluation(row) for row in fetch(self.session, stmt))
+        return {(e.campaign_id, e.day): e for e in found if (e.campaign_id, e.day) in wanted}
+
     def put(self, e: Evaluation) -> None:
-        values = evaluation_values(e)
-        stmt = upsert(self.session, AnomalyEvaluationRow).values(**values)
+        self.put_many([e])
+
+    def put_many(self, evaluations: Sequence[Evaluation]) -> None:
+        """One upsert sent with every evaluation's parameters (batched into few statements by the driver)."""
+        if not evaluations:
+            return
+        rows = [evaluation_values(e) for e in evaluations]
+        stmt = upsert(self.session, AnomalyEvaluationRow)
+        kept = [k for k in rows[0] if k not in ("campaign_id", "day")]
         stmt = stmt.on_conflict_do_update(index_elements=["campaign_id", "day"],
-                                          set_={k: stmt.excluded[k] for k in values if k not in ("campaign_id", "day")})
-        self.session.exec(stmt)
+                                          set_={k: stmt.excluded[k] for k in kept})
+        self.session.execute(stmt, rows)
 
     def unevaluated(self, since: date) -> Sequence[tuple[int, date]]:
         judged = and_(col(AnomalyEvaluationRow.campaign_id) == col(MetricRow.campaign_id),
@@ -67,6 +86,12 @@ class SqlAnomalyRepository:
     def snoozed_until(self, campaign_id: int) -> datetime | None:
         row = fetch_one(self.session, select(AlertSnoozeRow).where(AlertSnoozeRow.campaign_id == campaign_id))
         return row.until if row else None
+
+    def snoozed(self, campaign_ids: Sequence[int]) -> dict[int, datetime]:
+        if not campaign_ids:
+            return {}
+        stmt = select(AlertSnoozeRow).where(col(AlertSnoozeRow.campaign_id).in_(sorted(set(campaign_ids))))
+        return {row.campaign_id: row.until for row in fetch(self.session, stmt)}
 
 
 def token(row: ApiTokenRow) -> ApiToken:

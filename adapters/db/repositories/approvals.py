@@ -90,6 +90,16 @@ class SqlApprovalRepository:
             self._campaigns[campaign_id] = self._load(stmt)
         return list(self._campaigns[campaign_id])
 
+    def for_campaigns(self, campaign_ids: Sequence[int]) -> dict[int, list[ApprovalRequest]]:
+        wanted = [i for i in dict.fromkeys(campaign_ids) if i not in self._campaigns]
+        if wanted:
+            found: dict[int, list[ApprovalRequest]] = {i: [] for i in wanted}
+            stmt = select(ApprovalRequestRow).where(col(ApprovalRequestRow.campaign_id).in_(wanted))
+            for request in self._load(stmt):
+                found[request.campaign_id].append(request)
+            self._campaigns.update(found)
+        return {i: list(self._campaigns[i]) for i in campaign_ids}
+
     def list(self, workspace_id: int, status: ApprovalStatus | None = None) -> Sequence[ApprovalRequest]:
         stmt = select(ApprovalRequestRow).where(ApprovalRequestRow.workspace_id == workspace_id)
         if status is not None:

@@ -36,10 +36,19 @@ class SqlLedgerRepository:
             self._read[campaign_id] = [mappers.spend(r) for r in fetch(self.session, stmt)]
         return list(self._read[campaign_id])
 
+    def for_campaigns(self, campaign_ids: Sequence[int]) -> dict[int, list[SpendEntry]]:
+        wanted = [i for i in dict.fromkeys(campaign_ids) if i not in self._read]
+        if wanted:
+            found: dict[int, list[SpendEntry]] = {i: [] for i in wanted}
+            stmt = select(SpendRow).where(col(SpendRow.campaign_id).in_(wanted)).order_by(col(SpendRow.id))
+            for row in fetch(self.session, stmt):
+                found[row.campaign_id].append(mappers.spend(row))
+            self._read.update(found)
+        return {i: list(self._read[i]) for i in campaign_ids}
+
     def remove(self, entry_id: int) -> None:
         self._read.clear()
         self.session.exec(delete(SpendRow).where(col(SpendRow.id) == entry_id))
-
 
 
 
@@ -143,11 +152,18 @@ class SqlMetricsRepository:
 
     def totals(self, campaign_id: int) -> Kpis:
         """Read from the campaign's kept totals (adapters/db/totals.py), once per transaction until it writes."""
-        if campaign_id not in self._totals:
+        return self.totals_of([campaign_id])[campaign_id]
+
+    def totals_of(self, campaign_ids: Sequence[int]) -> dict[int, Kpis]:
+        wanted = [i for i in dict.fromkeys(campaign_ids) if i not in self._totals]
+        if wanted:
             t = MetricTotalRow.__table__.c  # type: ignore[attr-defined]
-            row = self.session.execute(select(*(t[name] for name in FIGURES)).where(t.campaign_id == campaign_id))
-            self._totals[campaign_id] = _kpis(dict(zip(FIGURES, row.first() or (None,) * len(FIGURES), strict=True)))
-        return self._totals[campaign_id]
+            columns = [t[name] for name in FIGURES]
+            rows = self.session.execute(select(t.campaign_id, *columns).where(t.campaign_id.in_(wanted)))
+            found = {i: (None,) * len(FIGURES) for i in wanted}  # no row: nothing recorded
+            found.update({campaign_id: tuple(figures) for campaign_id, *figures in rows})
+            self._totals.update({i: _kpis(dict(zip(FIGURES, sums, strict=True))) for i, sums in found.items()})
+        return {i: self._totals[i] for i in campaign_ids}
 
 
 def _sums(m: Any) -> list[Any]:
