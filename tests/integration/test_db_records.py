@@ -75,6 +75,24 @@ def test_metrics_upsert_replaces_and_never_doubles(new_uow: UowFactory) -> None:
     assert totals(rows).spend == Decimal("0.45") and totals(rows).clicks == 12
 
 
+@pytest.mark.parametrize("many", [3, 600])  # by statement, or (600 >= COPY_FROM) by COPY on PostgreSQL
+def test_a_batch_of_new_rows_then_its_re_post_read_back_as_written(new_uow: UowFactory, many: int) -> None:
+    w = build.world(new_uow)
+    channels = ["", "douyin", "tab\there", "back\\slash", "new\nline", "\\N", "微信"]
+    batch = [DailyMetric(w.workspace_id, w.campaign_id, NOW.date() - timedelta(days=n // len(channels)),
+                         channels[n % len(channels)], Decimal(n) / 100, n * 10, n, None if n % 2 else n // 2,
+                         None if n % 3 else Decimal("1234567.89")) for n in range(many)]
+    again = [m.merged({"spend": Decimal("0.07"), "revenue": None}) if n % 4 == 0 else m for n, m in enumerate(batch)]
+    for rows in (batch, again):  # new rows, then some replaced with others as they were
+        with new_uow() as uow:
+            uow.metrics.put_many(rows)
+            uow.commit()
+        with new_uow() as uow:
+            stored = uow.metrics.for_campaign(w.campaign_id)
+            assert uow.metrics.totals(w.campaign_id).spend == sum(m.spend or 0 for m in rows)
+        assert sorted(stored, key=lambda m: (m.day, m.channel)) == sorted(rows, key=lambda m: (m.day, m.channel))
+
+
 def test_metric_counts_beyond_32_bits(new_uow: UowFactory) -> None:
     w = build.world(new_uow)
     big = DailyMetric(w.workspace_id, w.campaign_id, NOW.date(), impressions=5_000_000_000)
