@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     templates_dir: Path | None = None
     scheduler: Literal["on", "off"] = "on"
     api_token: SecretStr | None = None
+    # Metrics batches worked at once by a process (each holds its body, its rows and a core while it is parsed);
+    # one more is answered 503 with Retry-After at once.
+    api_max_ingests: int = Field(default=2, ge=1, le=64)
     approval_sla_hours: float = Field(default=24, gt=0)
     deadline_soon_hours: float = Field(default=24, gt=0)
     escalate_after_hours: float = Field(default=48, gt=0)

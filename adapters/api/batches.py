@@ -1,7 +1,7 @@
 """Taking in a metrics batch without stalling the server: the route checks the caller's token first, then at most
-MAX_INGESTS batches are read, parsed and stored at once (more are told to come back: 503 with Retry-After), the body
-is read against its limit as it streams in, and the JSON is parsed and its rows checked in a worker thread, so the
-event loop keeps answering /healthz and the chat platforms while a large batch is worked."""
+MEMS_API_MAX_INGESTS (2) batches are read, parsed and stored at once (more are told to come back: 503 with
+Retry-After), the body is read against its limit as it streams in, and the JSON is parsed and its rows checked in a
+worker thread, so the event loop keeps answering /healthz and the chat platforms while a large batch is worked."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bot.ingest import MetricInput, RowError, parse_rows
 
 MAX_BYTES = 8 * 1024 * 1024  # a 10,000-row batch is about 1.3 MB of JSON
 MAX_ROWS = 50_000
-MAX_INGESTS = 2  # batches worked at once; each holds its body and rows in memory and a core while it parses
+MAX_INGESTS = 2  # batches worked at once (MEMS_API_MAX_INGESTS); each holds its body and rows and a core
 RETRY_AFTER = "5"  # seconds
 # A 5,000-row batch in a fifth of json's time, floats as exact decimals; what it refuses, json.loads then judges
 # (it accepts NaN, lone surrogates and a UTF-16 body, which the rows' checks then name or refuse).
@@ -48,7 +48,7 @@ class Gate:
 
 
 def gate(request: Request) -> Gate:
-    """The app's gate, made on first use (one per app, like its other state)."""
+    """The app's gate, set by the composition root with MEMS_API_MAX_INGESTS (else made on first use)."""
     found = getattr(request.app.state, "ingests", None)
     if not isinstance(found, Gate):
         found = request.app.state.ingests = Gate()

@@ -112,7 +112,8 @@ MISSING: dict[int | str, dict[str, Any]] = {404: {"model": out.Problem}}
                503: {"model": out.Problem}})
 async def post_metrics(request: Request, who: Caller, service: Service) -> Any:
     """Store a batch of daily metrics: all rows or none; a re-posted campaign/date/channel replaces its row. The
-    token is checked before the body is read; while MAX_INGESTS batches are being worked, 503 with Retry-After."""
+    token is checked before the body is read; while MEMS_API_MAX_INGESTS batches are being worked, 503 with
+    Retry-After."""
     ingests = batches.gate(request)
     if not ingests.enter():
         return JSONResponse({"error": "busy with other metrics batches; try again shortly"}, status_code=503,

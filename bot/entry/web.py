@@ -120,6 +120,7 @@ def create_app(container: Container, run_workers: bool | None = None, close: boo
     app.include_router(health(container.probes, container.warnings))
     if container.settings.api_token:  # the REST API is off without MEMS_API_TOKEN
         app.state.api_service = ApiService(container.uow_factory, container.settings, container.bus)
+        app.state.ingests = batches.Gate(container.settings.api_max_ingests)
         app.include_router(api.router)
     for router in (feishu_router(container), slack_router(container)):
         if router is not None:

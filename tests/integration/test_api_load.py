@@ -1,6 +1,6 @@
-"""Large metrics batches do not stall the server: the token is checked before a body is read, at most MAX_INGESTS
-batches are worked at once (more get 503 with Retry-After), and parsing runs off the event loop, so /healthz answers
-while several 6 MB batches are worked."""
+"""Large metrics batches do not stall the server: the token is checked before a body is read, at most
+MEMS_API_MAX_INGESTS (2) batches are worked at once (more get 503 with Retry-After), and parsing runs off the event
+loop, so /healthz answers while several 6 MB batches are worked."""
 
 from __future__ import annotations
 
@@ -106,21 +106,26 @@ async def test_a_body_streamed_past_the_limit_is_413_with_a_valid_token(app: Fas
     assert response.status_code == 413
 
 
-async def test_over_the_bound_an_ingest_is_told_to_retry_and_healthz_still_answers(app: FastAPI) -> None:
+@pytest.mark.parametrize("bound", [None, "1", "3"])  # MEMS_API_MAX_INGESTS unset (MAX_INGESTS, 2), or set
+async def test_over_the_bound_an_ingest_is_told_to_retry_and_healthz_still_answers(
+        bound: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if bound is not None:
+        monkeypatch.setenv("MEMS_API_MAX_INGESTS", bound)
+    limit = int(bound or batches.MAX_INGESTS)
+    app = create_app(bootstrap.build(settings(api_token=OPERATOR), clock=FakeClock()), run_workers=False)
     service = HeldService(hold=True)
     async with serve(app, service) as client:
-        held = [asyncio.create_task(post(client, json.dumps({"rows": [ROW]}).encode()))
-                for _ in range(batches.MAX_INGESTS)]
+        held = [asyncio.create_task(post(client, json.dumps({"rows": [ROW]}).encode())) for _ in range(limit)]
         for _ in range(500):
             await asyncio.sleep(0.01)
-            if service.storing == batches.MAX_INGESTS:
+            if service.storing == limit:
                 break
-        assert service.storing == batches.MAX_INGESTS
+        assert service.storing == limit
         refused = await post(client, big_batch(1))
         assert refused.status_code == 503 and refused.headers["Retry-After"] == batches.RETRY_AFTER
         assert (await client.get("/healthz")).status_code == 200
         service.released.set()
-        assert [r.status_code for r in await asyncio.gather(*held)] == [200] * batches.MAX_INGESTS
+        assert [r.status_code for r in await asyncio.gather(*held)] == [200] * limit
         assert (await post(client, json.dumps({"rows": [ROW]}).encode())).status_code == 200  # the gate is free
 
 
