@@ -1,7 +1,7 @@
-"""The delivery worker: claims due outbox rows in small batches under short leases (renewed while it lives, so a
-dead worker's rows come back within seconds), folds a burst for one recipient into one message, paces each send
-by the platform's rate buckets at the moment it leaves, records the platform's answer before anything else (a row
-whose send succeeded is never sent again), and retries failures with back-off until a dead-letter state. A 429
+"""The delivery worker: claims due outbox rows in batches, fair across recipients, under short leases (renewed while
+it lives, so a dead worker's rows come back within seconds), folds a burst for one recipient into one message, paces
+each send by the platform's rate buckets at the moment it leaves, records the platform's answer before anything else
+(a row whose send succeeded is never sent again), and retries failures with back-off until a dead-letter state. A 429
 waits as told and is not an attempt. `stop()` finishes what is in flight and gives back the rest."""
 
 from __future__ import annotations
@@ -134,7 +134,9 @@ class Delivery:
 
     async def drain(self, limit: int | None = None) -> int:
         """Deliver everything due now, keeping up to a window of messages in flight; returns how many rows
-        were delivered. Rows that must wait longer than SHORT_WAIT are left for the next run."""
+        were delivered. A recipient's rows are claimed as its lane frees (LANE_DEPTH at a time), so a busy channel
+        keeps the run going at its own pace; a row that would still wait longer than SHORT_WAIT once claimed (a deep
+        lane, a long Retry-After) is left for the next run."""
         self.stats = Counter()
         self._stopped = asyncio.Event()
         if self.stopping:
