@@ -4,7 +4,8 @@ runs it), as is the stand-in Slack API that MEMS answers through; the load comes
 
 1. CPU per command: the server's own CPU time (user + system, every process of it) per command, for `help`,
    `show C-n` and `approve A-n` (bob, the first step of a waiting budget request) against the bare app's CPU per
-   acknowledgement. Closed loop, 4 at a time, waited until every command is answered. Goals: help within 1.5x of
+   acknowledgement. Closed loop, 4 at a time, waited until every command is answered (help is answered in its
+   acknowledgement once the asker is known; a first contact on the response_url). Goals: help within 1.5x of
    the bare ack; show and approve under 2 ms.
 2. Overload: the command capacity (answers a second, saturated, `show C-n` from 32 clients), then twice that offered
    for 10 s (open loop): the acknowledgement's p50 / p99 from when each was due, the "busy" answers, and lost

@@ -4,6 +4,7 @@ in-process so a command costs at most one look-up per person per TTL; a failed l
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ class Users:
         self._found: TTLCache[tuple[str, str], Profile] = TTLCache(max_users, ttl, timer=timer)
         self._failed: TTLCache[tuple[str, str], bool] = TTLCache(max_users, FAILED_TTL, timer=timer)
         self._warned: set[str] = set()
+        self._asking: dict[tuple[str, str], asyncio.Task[Profile]] = {}
 
     def cached(self, team: str, user: str) -> Profile | None:
         return self._found.get((team, user))
@@ -44,6 +46,16 @@ class Users:
             return found
         if key in self._failed or not user:
             return Profile()
+        loop = asyncio.get_running_loop()
+        asked = self._asking.get(key)
+        if asked is None or asked.get_loop() is not loop:  # one look-up at a time per person: the others wait for it
+            asked = self._asking[key] = loop.create_task(self._ask(team, user))
+            asked.add_done_callback(lambda done: self._asking.pop(key, None) if self._asking.get(key) is done
+                                    else None)
+        return await asyncio.shield(asked)
+
+    async def _ask(self, team: str, user: str) -> Profile:
+        key = (team, user)
         try:
             response = await self.client.users_info(user=user, include_locale=True)
         except Exception as exc:  # the command goes on with the workspace defaults

@@ -184,6 +184,7 @@ class Listeners:
         self.inbox = parts.inbox
         self.slack = slack
         self._rendered: dict[int, tuple[Card, dict[str, Any] | None, bytes]] = {}  # static answers, by card
+        self._asking: dict[tuple[str, str], asyncio.Task[Any]] = {}  # users.info asked in the background
 
     def register(self, app: AsyncApp) -> None:
         app.command(self.slack.settings.slack_command)(self.command)
@@ -206,12 +207,14 @@ class Listeners:
             team, user, text = str(body.get("team_id")), str(body.get("user_id")), str(body.get("text") or "")
             if text.strip().lower() in NEW_WORDS:  # a modal to open within 3 s: no command work yet
                 await ack()
+                self._learn(team, user)
                 origin = forms.Origin(body.get("channel_id"), body.get("response_url"))
                 await self._open(body, forms.new_campaign(self._lang(team, user), self.templates(), origin))
                 return
             # help, templates: answered in the acknowledgement, nothing kept or sent; once users.info told the
             # asker's language (a first contact goes the usual way, which asks it)
-            message = self._static(text, self._lang(team, user)) if self.slack.users.looked_up(team, user) else None
+            known = self.slack.users.looked_up(team, user)
+            message = self._static(text, self._lang(team, user)) if known else None
             if message is not None:
                 await ack(message)
                 return
@@ -220,6 +223,8 @@ class Listeners:
                 await ack(tr(self._lang(team, user), "err.busy"))  # shown to the asker alone
                 return
             await ack()
+            if not known:
+                self._learn(team, user)
 
     async def click(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         async with self.offload.track():
@@ -447,6 +452,17 @@ class Listeners:
             return None
         kept = self._kept(fields.get("text", [""])[0], self._lang(team, user))
         return kept[2] if kept is not None and kept[1] is not None else None
+
+    def _learn(self, team: str, user: str) -> None:
+        """After acknowledging someone this process has not asked users.info about lately, ask it in the background
+        (a process that only acknowledges runs no command that would): their next static answer then comes in the
+        acknowledgement, in their language."""
+        if self.slack.users.looked_up(team, user):
+            return
+        key = (team, user)
+        if self.slack.tokens is None and key not in self._asking and len(self._asking) < 64:
+            task = self._asking[key] = asyncio.get_running_loop().create_task(self.slack.users.get(team, user))
+            task.add_done_callback(lambda _: self._asking.pop(key, None))
 
     def _kept(self, text: str, lang: str) -> tuple[Card, dict[str, Any] | None, bytes] | None:
         reply = self.parts.bus.at_once(Platform.SLACK, text, lang)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 
 from tests.integration.slack.harness import SlackWorkspace, text_of
 from tests.slack_validate import assert_valid_message
+from tests.standins.slack import TEAM
 
 
 @pytest.fixture
@@ -80,3 +82,18 @@ def test_a_first_contact_and_other_commands_go_the_usual_way(slack: SlackWorkspa
     with slack.container.uow_factory() as uow:
         workspace = uow.workspaces.all()[0]
         assert workspace.id is not None and uow.members.get(workspace.id, "UNEW") is not None
+
+
+def test_a_process_that_never_asked_users_info_learns_the_language_for_the_next_time(
+        slack: SlackWorkspace, statements: list[str]) -> None:
+    """A process that only acknowledges (its commands run elsewhere) asks users.info itself, in the background, the
+    first time it sees someone: that request goes the usual way, the next static one comes in the acknowledgement."""
+    slack.standin.add_user("UZH", "李娜", locale="zh-CN")
+    slack.command("UZH", "list")
+    users = slack.container.slack.users  # type: ignore[union-attr]
+    users._found.clear()  # as if the command had run in another process
+    slack.command("UZH", "new")  # opens a form: nothing runs a command, the acknowledgement asks users.info
+    deadline = time.monotonic() + 5
+    while not users.looked_up(TEAM, "UZH") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert text_of(_asked(slack, "UZH", "help", statements)).startswith("MEMS 命令")
