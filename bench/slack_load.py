@@ -322,6 +322,8 @@ def cpu_per(server: Server, standin: str, commands: Commands, nxt: Next, count: 
     base, cpu, started = asyncio.run(answered(standin)), cpu_seconds(server.pid), time.perf_counter()
     outcome = asyncio.run(closed(server.url, commands, nxt, count, None, 4))
     assert outcome["ok"] + outcome["answered"] == count, outcome
+    if outcome["answered"]:
+        print(f"  ({outcome['answered']} of {count} answered in their acknowledgement)", flush=True)
     if answers:  # the rest were answered in their acknowledgement
         got = asyncio.run(settle(standin, base + outcome["ok"]))
         assert got >= base + outcome["ok"], (got, base + outcome["ok"])

@@ -460,7 +460,7 @@ class Listeners:
         if self.slack.users.looked_up(team, user):
             return
         key = (team, user)
-        if self.slack.tokens is None and key not in self._asking and len(self._asking) < 64:
+        if self.slack.tokens is None and key not in self._asking and len(self._asking) < 4096:
             task = self._asking[key] = asyncio.get_running_loop().create_task(self.slack.users.get(team, user))
             task.add_done_callback(lambda _: self._asking.pop(key, None))
 
