@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -72,10 +72,17 @@ class Ledger:
     approved: Money
     spent_entries: Money  # `budget spend`: venue, printing, fees
     spent_media: Money  # spend from daily metrics
+    # the sum, made once when first asked (a mismatched currency still raises only then): a portfolio asks it about
+    # three times for each of a thousand campaigns
+    _spent: Money | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def spent(self) -> Money:
-        return self.spent_entries + self.spent_media
+        spent = self._spent
+        if spent is None:
+            spent = self.spent_entries + self.spent_media
+            object.__setattr__(self, "_spent", spent)
+        return spent
 
     @property
     def remaining(self) -> Money:

@@ -9,6 +9,16 @@ from domain.errors import CurrencyMismatch, InvalidInput
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
 CENT = Decimal("0.01")
+_WELL_FORMED: set[str] = set()  # currency codes already checked (at most 26³ of them): each is checked once
+_new, _set = object.__new__, object.__setattr__
+
+
+def _exact(amount: Decimal, currency: str) -> Money:
+    """A sum or difference of two valid amounts in one currency is valid: made without checking it again."""
+    made = _new(Money)
+    _set(made, "amount", amount)
+    _set(made, "currency", currency)
+    return made
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +31,10 @@ class Money:
             raise TypeError("Money.amount must be a Decimal")
         if not self.amount.is_finite():
             raise InvalidInput("amount", "not_a_number", value=str(self.amount))
-        if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
-            raise InvalidInput("currency", "bad_currency", value=self.currency)
+        if self.currency not in _WELL_FORMED:
+            if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
+                raise InvalidInput("currency", "bad_currency", value=self.currency)
+            _WELL_FORMED.add(self.currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -38,14 +50,14 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        return _exact(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        return _exact(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return _exact(-self.amount, self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._same(other)

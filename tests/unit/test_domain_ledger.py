@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -99,3 +100,12 @@ def test_a_negative_entry_is_a_correction_and_needs_a_reason() -> None:
         SpendEntry(1, 1, cny(-1), "  ", "olive", NOW)
     assert caught.value.params["reason"] == "correction_needs_reason"
     assert SpendEntry(1, 1, cny(-1), "wrong invoice", "olive", NOW).is_correction
+
+
+def test_a_ledger_changed_by_replace_counts_its_own_spend() -> None:
+    book = ledger(entries=100, media=200)
+    assert book.spent == cny(300)  # asked once: kept
+    changed = replace(book, spent_media=cny(900))
+    assert changed.spent == cny(1_000)
+    assert book.spent == cny(300) and changed != book
+    assert replace(changed) == ledger(entries=100, media=900)  # the kept sum is not part of equality

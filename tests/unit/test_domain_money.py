@@ -72,3 +72,16 @@ def test_a_bad_currency_code_is_refused(currency: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         Money(Decimal("1"), currency)
     assert caught.value.params["reason"] == "bad_currency"
+
+
+def test_a_sum_is_money_like_any_other() -> None:
+    made = Money.of("0.10", "CNY") + Money.of("0.20", "CNY")
+    assert type(made) is Money and hash(made) == hash(Money.of("0.30", "CNY")) and str(made) == "¥0.30"
+    assert {made, Money.of("0.3", "CNY")} == {Money.of("0.30", "CNY")}
+
+
+def test_a_bad_currency_code_is_refused_each_time() -> None:
+    Money(Decimal("1"), "CNY")
+    for _ in range(2):  # good codes are remembered, bad ones never are
+        with pytest.raises(InvalidInput):
+            Money(Decimal("1"), "cny")
