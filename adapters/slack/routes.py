@@ -218,13 +218,13 @@ class Listeners:
             if message is not None:
                 await ack(message)
                 return
+            if not known:  # this request's answer is decided: learn their language for the next (busy or not)
+                self._learn(team, user)
             key = f"slack:command:{team}:{body.get('trigger_id') or uuid.uuid4()}"
             if await self.inbox.admit(SLACK, "command", key, {"body": body}) is Admission.BUSY:
                 await ack(tr(self._lang(team, user), "err.busy"))  # shown to the asker alone
                 return
             await ack()
-            if not known:
-                self._learn(team, user)
 
     async def click(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         async with self.offload.track():
