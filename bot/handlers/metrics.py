@@ -5,7 +5,8 @@ check the budget."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from collections import Counter
+from datetime import date
 
 from bot.cards import Reply
 from bot.context import Principal
@@ -56,7 +57,8 @@ def ingest(cmd: c.IngestMetrics, txn: Txn, who: Principal) -> Ingested:
     """Store checked rows: all or nothing, or (`partial`) the good ones; `check_only` finds every problem and
     stores nothing. A row naming a campaign the caller cannot reach, or a day still to come there, is refused."""
     places = _places(txn, who, {r.campaign for r in cmd.rows})
-    checked = [(row, _problem(row, places, txn.now) or _no_test(txn, row)) for row in cmd.rows]
+    todays = {number: txn.now.astimezone(workspace.tz).date() for number, (_, workspace) in places.items()}
+    checked = [(row, _problem(row, places, todays) or _no_test(txn, row)) for row in cmd.rows]
     errors = tuple(problem for _, problem in checked if problem is not None)
     kept = [row for row, problem in checked if problem is None]
     if cmd.check_only or (errors and not cmd.partial):
@@ -65,13 +67,13 @@ def ingest(cmd: c.IngestMetrics, txn: Txn, who: Principal) -> Ingested:
                                           **r.figures) for r in kept if not r.variant])  # type: ignore[arg-type]
     _variants(txn, who, places, [r for r in kept if r.variant])
     days: dict[int, set[date]] = {}
+    rows = Counter(row.campaign for row in kept)  # one pass: a batch may name a thousand campaigns
     for row in kept:
         days.setdefault(row.campaign, set()).add(row.day)
     for number, campaign_days in days.items():
         campaign = places[number][0]
-        rows = sum(1 for r in kept if r.campaign == number)
         txn.uow.audit.add(AuditEntry(campaign.workspace_id, campaign.ref, AuditAction.METRICS_IMPORTED, cmd.source,
-                                     txn.now, number, {"rows": str(rows), "first": str(min(campaign_days)),
+                                     txn.now, number, {"rows": str(rows[number]), "first": str(min(campaign_days)),
                                                        "last": str(max(campaign_days))}))
         txn.record(e.MetricsRecorded(campaign, frozenset(campaign_days)))
     return Ingested(len(kept), errors)
@@ -112,11 +114,11 @@ def _places(txn: Txn, who: Principal, ids: set[int]) -> Places:
     return found
 
 
-def _problem(row: MetricInput, places: Places, now: datetime) -> RowError | None:
+def _problem(row: MetricInput, places: Places, todays: dict[int, date]) -> RowError | None:
+    """`todays`: each reached campaign's today in its workspace's time zone, worked out once a batch."""
     if row.campaign not in places:
         return RowError(row.index, "campaign", f"{refs.campaign(row.campaign)} was not found")
-    workspace = places[row.campaign][1]
-    today = now.astimezone(workspace.tz).date()
+    workspace, today = places[row.campaign][1], todays[row.campaign]
     if row.day > today:
         return RowError(row.index, "date", f"{row.day} is in the future (today is {today} in {workspace.timezone})")
     return None

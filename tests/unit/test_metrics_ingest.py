@@ -90,3 +90,14 @@ def test_posted_spend_sets_off_the_budget_alert_as_chat_does(bot: TestBot) -> No
     bot.deliver()
     assert any("has spent 80% of its approved budget" in text for text in bot.sent_to("local"))
     assert any("has spent 80% of its approved budget" in text for text in bot.sent_to("olive"))
+
+
+def test_the_audit_trail_counts_each_campaigns_rows_of_a_batch(bot: TestBot) -> None:
+    bot.ok("olive", 'new "Autumn Sale"')
+    rows = [row(date=f"2026-11-{d}") for d in (21, 23, 22)]
+    rows += [row(campaign="C-2", date=f"2026-11-{d}") for d in (20, 24)]
+    good, _ = parse_rows(rows)
+    done = bot.container.bus.handle_as(Principal(None, "import"), IngestMetrics(tuple(good), "import:week.csv"))
+    assert (done.stored, list(done.errors)) == (5, [])
+    assert sorted((e.entity, e.detail["rows"], e.detail["first"], e.detail["last"]) for e in imports(bot.store)) == [
+        ("C-1", "3", "2026-11-21", "2026-11-23"), ("C-2", "2", "2026-11-20", "2026-11-24")]
