@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import case, func, literal, select
@@ -91,7 +92,11 @@ class SqlPortfolioRepository:
             stmt = stmt.where(col(CampaignRow.status).in_(sorted(s.value for s in statuses)))
         if owner is not None:
             stmt = stmt.where(col(CampaignRow.owner) == owner)
-        return [self._figures(row) for row in self.session.execute(stmt)]
+        result = self.session.execute(stmt)
+        names = tuple(result.keys())
+        # a Row looks each attribute up by name (about half the mapping's time, 27 of them per campaign): each row's
+        # columns are read once into a namespace
+        return [self._figures(SimpleNamespace(**dict(zip(names, row, strict=True)))) for row in result]
 
     @staticmethod
     def _figures(row: Any) -> Figures:
