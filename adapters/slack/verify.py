@@ -18,7 +18,9 @@ JSON = "application/json"
 MAX_AGE = 300  # seconds either side of now, as slack_sdk's SignatureVerifier
 MAX_DEPTH = 32  # Slack's own payloads nest about ten levels (a modal's state); deeper is not Slack
 # Parts of an interactivity payload that must be objects when present (bolt reads into them unguarded).
-OBJECTS = ("user", "container", "channel", "message", "state", "event")  # bolt reads body["event"] of all
+# Present, each must be an object: bolt reads body["event"] of all, and its log line for an unmatched request reads
+# body["view"] whenever the key is there (a signed click with "view": null was a 500).
+OBJECTS = ("user", "container", "channel", "message", "state", "event", "view")
 # Parts of a clicked element and of a modal that MEMS reads as text, when present.
 ACTION_TEXT = ("action_id", "block_id", "value", "action_ts")
 VIEW_TEXT = ("id", "callback_id", "private_metadata", "hash")

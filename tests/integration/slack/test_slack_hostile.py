@@ -82,6 +82,8 @@ MALFORMED: dict[str, dict[str, Any]] = {
     "JSON 40 levels deep": {"type": "block_actions", **WHO, "actions": [{"action_id": "x"}], "x": _deep(40)},
     "a click with event null": {"type": "block_actions", **WHO, "actions": [{"action_id": "x", "value": "{}"}],
                                 "event": None},  # bolt reads body["event"] of every request (found by the fuzz test)
+    "a click with view null": {"type": "block_actions", **WHO, "actions": [{"action_id": "x", "value": "{}"}],
+                               "view": None},  # bolt's unmatched-request log line reads body["view"] (the fuzz test)
 }
 
 
