@@ -154,14 +154,30 @@ class Bus:
             self.recorder.command(platform.value, type(command).__name__, "ok", time.perf_counter() - started)
         return reply
 
-    def lang_known(self, platform: Platform, workspace: str, user: str, locale: str | None) -> str:
-        """The language of a person as far as this process knows it without a statement: their platform's locale
-        (`zh-CN`), else their workspace's language once read, else the platform's setting."""
+    def lang_known(self, platform: Platform, workspace: str, user: str, locale: str | None,
+                   chosen: str | None = None) -> str:
+        """The language of a person as far as this process knows it without a statement: the one they chose
+        (`settings lang=`, as `chosen_lang` read it lately), else their platform's locale (`zh-CN`), else their
+        workspace's language once read, else the platform's setting."""
+        if chosen:
+            return chosen
         hinted = locale_lang(locale)
         if hinted:
             return hinted
         known = self.workspaces.get((platform, workspace))
         return known.lang if known is not None else self.deps.settings.lang_for(platform)
+
+    def chosen_lang(self, platform: Platform, workspace: str, user: str) -> str | None:
+        """The language a person chose (or their locale gave when MEMS first met them), None when they have none
+        of their own or are not known yet; read for an answer made without a command (never fails)."""
+        try:
+            with self.uow_factory() as uow:
+                found = uow.workspaces.by_key(platform, workspace)
+                member = uow.members.get(found.pk, user) if found is not None else None
+                return member.lang if member is not None else None
+        except Exception as exc:  # the database may be what is overloaded: the locale will do meanwhile
+            log.info("the language of %s could not be read (%s)", user, type(exc).__name__)
+            return None
 
     def lang_of(self, ctx: Context) -> str:
         """The language `ctx`'s person reads (theirs, else their workspace's, else the platform's), read without

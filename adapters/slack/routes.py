@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cachetools import TTLCache
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
@@ -46,6 +47,7 @@ DEDUPE_SECONDS = 2 * 3600  # Slack retries for about 5 minutes; people double-cl
 ACTIONS = re.compile(r"^(" + "|".join(a.value for a in ActionId) + r")(\.\d+)?$")
 NEW_WORDS = frozenset({"new", "新建"})
 SLACK = "slack"
+CHOSEN_TTL = 60.0  # seconds a person's own language is believed by the acknowledgement before it is read again
 
 
 
@@ -117,6 +119,10 @@ def router(parts: ChatParts, slack: SlackRuntime) -> APIRouter:
     return routes
 
 
+def _now() -> float:
+    return time.monotonic()
+
+
 SOCKET_LEASE = "slack-socket"
 SOCKET_LEASE_EVERY = 10.0  # seconds between renewals of the Socket Mode lease (its TTL is 30 s)
 
@@ -185,6 +191,9 @@ class Listeners:
         self.slack = slack
         self._rendered: dict[int, tuple[Card, dict[str, Any] | None, bytes]] = {}  # static answers, by card
         self._asking: dict[tuple[str, str], asyncio.Task[Any]] = {}  # users.info asked in the background
+        # The language each person chose, read in the background beside users.info; kept a minute, so a change
+        # made in a command worker reaches the acknowledgement's answers within that
+        self._chosen: TTLCache[tuple[str, str], str | None] = TTLCache(50_000, CHOSEN_TTL, timer=lambda: _now())  # noqa: PLW0108 (a test moves time)
 
     def register(self, app: AsyncApp) -> None:
         app.command(self.slack.settings.slack_command)(self.command)
@@ -213,7 +222,7 @@ class Listeners:
                 return
             # help, templates: answered in the acknowledgement, nothing kept or sent; once users.info told the
             # asker's language (a first contact goes the usual way, which asks it)
-            known = self.slack.users.looked_up(team, user)
+            known = self._known(team, user)
             message = self._static(text, self._lang(team, user)) if known else None
             if message is not None:
                 await ack(message)
@@ -430,7 +439,12 @@ class Listeners:
     def _lang(self, team: str, user: str) -> str:
         """The asker's language without a statement or a call: their Slack locale if known, else the workspace's."""
         found = self.slack.users.cached(team, user)
-        return self.parts.bus.lang_known(Platform.SLACK, team, user, found.locale if found else None)
+        return self.parts.bus.lang_known(Platform.SLACK, team, user, found.locale if found else None,
+                                         self._chosen.get((team, user)))
+
+    def _known(self, team: str, user: str) -> bool:
+        """Whether this process knows the asker's language without asking: users.info's locale and their own."""
+        return self.slack.users.looked_up(team, user) and (team, user) in self._chosen
 
     def _static(self, text: str, lang: str) -> dict[str, Any] | None:
         """The acknowledgement's body for a static answer (help, templates), rendered once per card; None for any
@@ -448,7 +462,7 @@ class Listeners:
         if fields.get("command", [""])[0] != self.slack.settings.slack_command:
             return None
         team, user = fields.get("team_id", [""])[0], fields.get("user_id", [""])[0]
-        if not self.slack.users.looked_up(team, user):
+        if not self._known(team, user):
             return None
         kept = self._kept(fields.get("text", [""])[0], self._lang(team, user))
         return kept[2] if kept is not None and kept[1] is not None else None
@@ -457,12 +471,18 @@ class Listeners:
         """After acknowledging someone this process has not asked users.info about lately, ask it in the background
         (a process that only acknowledges runs no command that would): their next static answer then comes in the
         acknowledgement, in their language."""
-        if self.slack.users.looked_up(team, user):
+        if self._known(team, user):
             return
         key = (team, user)
         if self.slack.tokens is None and key not in self._asking and len(self._asking) < 4096:
-            task = self._asking[key] = asyncio.get_running_loop().create_task(self.slack.users.get(team, user))
+            task = self._asking[key] = asyncio.get_running_loop().create_task(self._learn_now(team, user))
             task.add_done_callback(lambda _: self._asking.pop(key, None))
+
+    async def _learn_now(self, team: str, user: str) -> None:
+        async with self.offload.track():  # background work like the answers: waited for at shutdown (and by tests)
+            await self.slack.users.get(team, user)
+            chosen = await self.offload.run(self.parts.bus.chosen_lang, Platform.SLACK, team, user)
+            self._chosen[(team, user)] = chosen
 
     def _kept(self, text: str, lang: str) -> tuple[Card, dict[str, Any] | None, bytes] | None:
         reply = self.parts.bus.at_once(Platform.SLACK, text, lang)

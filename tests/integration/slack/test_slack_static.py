@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, create_engine, event
 
+from adapters.slack import routes
 from tests.integration.slack.harness import SlackWorkspace, text_of
 from tests.slack_validate import assert_valid_message
 from tests.standins.slack import TEAM
@@ -97,3 +98,18 @@ def test_a_process_that_never_asked_users_info_learns_the_language_for_the_next_
     while not users.looked_up(TEAM, "UZH") and time.monotonic() < deadline:
         time.sleep(0.01)
     assert text_of(_asked(slack, "UZH", "help", statements)).startswith("MEMS 命令")
+
+
+def test_the_language_a_member_chose_beats_their_slack_locale(slack: SlackWorkspace, statements: list[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """李娜's Slack speaks Chinese, but she asked MEMS for English: help in the acknowledgement is English too, once
+    the acknowledging process has read her choice again (within a minute of the change)."""
+    slack.standin.add_user("UZH", "李娜", locale="zh-CN")
+    slack.command("UZH", "list")
+    assert text_of(_asked(slack, "UZH", "help", statements)).startswith("MEMS 命令")
+    slack.command("UZH", "settings lang=en")
+    later = time.monotonic() + routes.CHOSEN_TTL + 1
+    monkeypatch.setattr(routes, "_now", lambda: later)  # a minute on: what this process read of her is stale
+    assert slack.command("UZH", "help").text == ""  # read again: the usual way this once, in English
+    assert slack.last_answer().startswith("MEMS commands")
+    assert text_of(_asked(slack, "UZH", "help", statements)).startswith("MEMS commands")
