@@ -26,6 +26,9 @@ from tests.integration import db_builders as build
 from tests.standins.feishu import APP_ID, APP_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
+# How long a started `mems serve` may take to say it is up: seconds on a quiet machine, but a loaded 2-core one (two
+# suites at once) has taken more than 30; waiting longer costs nothing when it is quick.
+STARTUP_SECONDS = 90.0
 
 
 def wait_until(check: Callable[[], Any], timeout: float, every: float = 0.05) -> Any:

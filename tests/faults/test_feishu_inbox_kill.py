@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.harness import Db, Mems, environment, wait_until
+from tests.faults.harness import STARTUP_SECONDS, Db, Mems, environment, wait_until
 from tests.standins.feishu import APP_ID, APP_SECRET, OpenApi, serve
 from tests.standins.feishu_events import Feishu
 from tests.standins.feishu_longconn import LongConnection
 from tests.standins.server import free_port
 
-pytestmark = [pytest.mark.faults, pytest.mark.postgres]
+pytestmark = [pytest.mark.timeout(300), pytest.mark.faults, pytest.mark.postgres]
 MESSAGES = 24
 
 
@@ -34,7 +34,7 @@ def feishu_ws() -> Iterator[tuple[OpenApi, LongConnection, str]]:
 
 def _serve(tmp_path: Path, name: str, env: dict[str, str]) -> Mems:
     server = Mems(tmp_path, name, env, "serve", "--port", str(free_port()))
-    assert wait_until(lambda: "startup complete" in server.log(), 30), server.log()
+    assert wait_until(lambda: "startup complete" in server.log(), STARTUP_SECONDS), server.log()
     return server
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.faults.harness import Db, Mems, environment, wait_until
+from tests.faults.harness import STARTUP_SECONDS, Db, Mems, environment, wait_until
 from tests.integration.slack.harness import fixture, form, signed_headers
 from tests.standins.server import free_port
 from tests.standins.slack import TEAM, SlackStandIn
 
-pytestmark = [pytest.mark.faults, pytest.mark.postgres]
+pytestmark = [pytest.mark.timeout(300), pytest.mark.faults, pytest.mark.postgres]
 COMMANDS = 26
 SECRET = "stand-in-secret"  # the harness's MEMS_SLACK_SIGNING_SECRET
 
@@ -34,7 +34,7 @@ def standin() -> Iterator[SlackStandIn]:
 def _serve(tmp_path: Path, name: str, env: dict[str, str]) -> tuple[Mems, str]:
     port = free_port()
     server = Mems(tmp_path, name, env, "serve", "--port", str(port))
-    assert wait_until(lambda: "startup complete" in server.log(), 30), server.log()
+    assert wait_until(lambda: "startup complete" in server.log(), STARTUP_SECONDS), server.log()
     return server, f"http://127.0.0.1:{port}"
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RedisServer
-from tests.faults.harness import Db, Mems, environment, seed, wait_until
+from tests.faults.harness import STARTUP_SECONDS, Db, Mems, environment, seed, wait_until
 from tests.standins.server import free_port
 from tests.standins.slack_limited import SlackStandIn
 
-pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.timeout(300), pytest.mark.faults, pytest.mark.postgres, pytest.mark.redis]
 
 
 def test_sigterm_mid_delivery_finishes_or_gives_back_and_exits_zero(
@@ -23,7 +23,7 @@ def test_sigterm_mid_delivery_finishes_or_gives_back_and_exits_zero(
     env = environment(db, api, redis_url=redis_server.url)
     workers = [Mems(tmp_path, "serve", env, "serve", "--port", str(free_port())),
                Mems(tmp_path, "scheduler", env, "scheduler")]
-    assert wait_until(lambda: "startup complete" in workers[0].log() and "running" in workers[1].log(), 30)
+    assert wait_until(lambda: "startup complete" in workers[0].log() and "running" in workers[1].log(), STARTUP_SECONDS)
     keys = seed(db, 200, 20)  # ten for each of twenty channels: several seconds of paced sending
     assert wait_until(lambda: len(standin.received) >= 40, 30), workers[0].log() + workers[1].log()
     stopped = time.monotonic()
