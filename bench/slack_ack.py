@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
@@ -170,15 +170,22 @@ async def open_loop(url: str, commands: Commands, seconds: float, rate: float) -
         latencies.append(time.perf_counter() - due)
         errors += status != 200
 
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=500)) as session:
+    await offered(seconds, rate, send, limit=500)
+    return latencies, errors
+
+
+async def offered(seconds: float, rate: float, one: Callable[[aiohttp.ClientSession, float], Awaitable[None]],
+                  limit: int) -> None:
+    """`rate` requests a second for `seconds`, each started when it is due (its due time is passed to `one`)
+    whatever the earlier ones are doing: an open loop, so a slow server shows as queueing, not as a slower client."""
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=limit)) as session:
         start = time.perf_counter()
         tasks = []
         for i in range(int(seconds * rate)):
             due = start + i / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            tasks.append(asyncio.create_task(send(session, due)))
+            tasks.append(asyncio.create_task(one(session, due)))
         await asyncio.gather(*tasks)
-    return latencies, errors
 
 
 def percentile(values: list[float], p: float) -> float:

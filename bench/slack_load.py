@@ -42,7 +42,7 @@ from sqlalchemy import text
 
 from adapters.db.engine import make_engine
 from bench import org_scale
-from bench.slack_ack import SECRET, TOKEN, percentile, process
+from bench.slack_ack import SECRET, TOKEN, offered, percentile, process
 from bot.i18n import tr
 from tests.standins.server import free_port
 
@@ -229,14 +229,7 @@ async def opened(url: str, commands: Commands, nxt: Next, rate: float, seconds: 
         latencies.append(time.perf_counter() - due)
         found[outcome] += 1
 
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000)) as session:
-        start = time.perf_counter()
-        tasks = []
-        for i in range(int(seconds * rate)):
-            due = start + i / rate
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            tasks.append(asyncio.create_task(one(session, due)))
-        await asyncio.gather(*tasks)
+    await offered(seconds, rate, one, limit=1000)
     return latencies, found
 
 
